@@ -1,0 +1,45 @@
+{#- Periods and ages: the building blocks of helaarsmodtagere and punkttaellinger. -#}
+
+{#- Days of [fra, til] that fall in [periode_fra, periode_til], both ends included; 0 when apart. -#}
+{% macro overlap_dage(fra, til, periode_fra, periode_til) -%}
+greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ til }}, {{ periode_til }})) + 1)
+{%- endmacro %}
+
+{#- Age in whole years on a day; someone born 29 February turns a year older on 1 March in other years. -#}
+{% macro alder(foedselsdato, dato) -%}
+(date_diff('year', {{ foedselsdato }}, {{ dato }})
+ - (strftime({{ dato }}, '%m%d') < strftime({{ foedselsdato }}, '%m%d'))::INTEGER)
+{%- endmacro %}
+
+{#- numerator / denominator, NULL where the denominator is 0 or missing (never an error or infinity). -#}
+{% macro kvotient(taeller, naevner) -%}
+CASE WHEN coalesce({{ naevner }}, 0) = 0 THEN NULL ELSE {{ taeller }} / {{ naevner }} END
+{%- endmacro %}
+
+{#- The first status date on which a row registered on oprettet_dato is known (NULL: never in this build). -#}
+{% macro kendt_fra_status(oprettet_dato) -%}
+(SELECT min(sd.status_date) FROM {{ ref('int_statusdatoer') }} sd
+ WHERE {{ oprettet_dato }} IS NULL OR sd.status_date >= {{ oprettet_dato }})
+{%- endmacro %}
+
+{#- Every municipality and status date with each (opdeling, opdeling_vaerdi) given: the rows an
+    indicator must have even where nothing was counted. -#}
+{% macro indikator_skelet(opdelinger) -%}
+SELECT k.kommunekode, sd.status_date, o.opdeling, o.opdeling_vaerdi
+FROM {{ ref('int_kommuner') }} k
+CROSS JOIN {{ ref('int_statusdatoer') }} sd
+CROSS JOIN (VALUES {% for opdeling, vaerdi in opdelinger %}('{{ opdeling }}', '{{ vaerdi }}'){{ ", " if not loop.last }}{% endfor %}) AS o(opdeling, opdeling_vaerdi)
+{%- endmacro %}
+
+{#- A count indicator from int_helaarsmodtagere: numerator = the measure (helaarsmodtagere or
+    punkttaelling) of the group in each breakdown, no denominator, value = numerator. -#}
+{% macro optaelling(gruppe, opdelinger, maal='helaarsmodtagere') -%}
+SELECT s.kommunekode, s.status_date, s.opdeling, s.opdeling_vaerdi,
+       coalesce(h.{{ maal }}, 0)::DOUBLE AS taeller,
+       NULL::DOUBLE AS naevner,
+       coalesce(h.{{ maal }}, 0)::DOUBLE AS vaerdi
+FROM ({{ indikator_skelet(opdelinger) }}) s
+LEFT JOIN {{ ref('int_helaarsmodtagere') }} h
+  ON h.kommunekode = s.kommunekode AND h.status_date = s.status_date AND h.gruppe = '{{ gruppe }}'
+ AND h.opdeling = s.opdeling AND h.opdeling_vaerdi = s.opdeling_vaerdi
+{%- endmacro %}

@@ -1,0 +1,28 @@
+-- One row is: a service (or placement) in one counting set: a group of indicators.md
+-- (botilbud, dagtilbud, hjaelperordning, timer, merudgift; alle = any ydelse; anbringelse)
+-- broken down by one breakdown (total, paragraf, leverandoertype, sagsbehandler, anbringelsestype).
+-- A person counts once a day in each set, however many of its services are active.
+WITH ydelse_grupper AS (
+    SELECT b.*, g.gruppe
+    FROM {{ ref('int_bevillinger') }} b
+    JOIN {{ ref('ydelsesgrupper') }} g
+      ON g.paragraf = b.paragraf AND (NOT g.kun_botilbudslignende::BOOLEAN OR b.botilbudslignende)
+    UNION ALL
+    SELECT b.*, 'alle' AS gruppe FROM {{ ref('int_bevillinger') }} b
+),
+saet AS (
+    SELECT *, 'total' AS opdeling, 'total' AS opdeling_vaerdi FROM ydelse_grupper
+    UNION ALL
+    SELECT *, 'paragraf', paragraf FROM ydelse_grupper WHERE gruppe <> 'alle'
+    UNION ALL
+    SELECT *, 'leverandoertype', ejerskab FROM ydelse_grupper WHERE gruppe = 'botilbud'
+    UNION ALL
+    SELECT *, 'sagsbehandler', sagsbehandler_id FROM ydelse_grupper WHERE gruppe = 'alle' AND sagsbehandler_id IS NOT NULL
+)
+SELECT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, startdato, slutdato,
+       kendt_fra_status, timer_pr_uge
+FROM saet
+UNION ALL
+SELECT a.kommunekode, 'anbringelse', o.opdeling, CASE o.opdeling WHEN 'total' THEN 'total' ELSE a.anbringelsestype END,
+       a.cpr, a.foedselsdato, a.startdato, a.slutdato, {{ kendt_fra_status('a.oprettet_dato') }}, NULL
+FROM {{ ref('stg_anbringelser') }} a, (VALUES ('total'), ('anbringelsestype')) AS o(opdeling)

@@ -1,0 +1,3 @@
+-- One row is: indicator 03, Antal brugere i dagforanstaltning, for a municipality, status date and
+-- breakdown: the punkttaelling PT(dagtilbud, s), in total and per paragraph.
+{{ optaelling('dagtilbud', [('total', 'total'), ('paragraf', '103'), ('paragraf', '104')], maal='punkttaelling') }}

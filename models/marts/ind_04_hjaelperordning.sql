@@ -1,0 +1,3 @@
+-- One row is: indicator 04, Antal brugere der modtager hjaelperordninger, for a municipality, status
+-- date and breakdown: HM(hjaelperordning, s), in total and per paragraph (95, 96).
+{{ optaelling('hjaelperordning', [('total', 'total'), ('paragraf', '95'), ('paragraf', '96')]) }}

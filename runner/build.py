@@ -1,0 +1,129 @@
+"""The build: load the project, compile and plan, build layer by layer behind its gates, publish."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from . import dag, execute, fingerprint, gates, publish, record
+from .compile import Compiler
+from .errors import ExecutionError, GateFailed, LisError
+from .errors import InputError
+from .extracts import load_extracts
+from .progress import Progress
+from .project import Project
+
+log = logging.getLogger("lis")
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    status: str  # "published" or "up_to_date"
+    warehouse: Path
+    record: record.RunRecord
+
+
+def run_vars(project: Project, as_of: date) -> dict:
+    key = os.environ.get("LIS_PSEUDONYM_KEY")
+    if not key:
+        key = project.vars.get("pseudonym_key", "")
+        log.warning("LIS_PSEUDONYM_KEY is not set: person keys use the project's demo key")
+    return {"as_of": as_of.isoformat(), "pseudonym_key": key}
+
+
+def expectations_of(compiler: Compiler, nodes) -> list[gates.Expectation]:
+    """The layer's declared expectations, with refs in their queries rendered."""
+    found = []
+    for node in nodes:
+        for spec in node.expectations:
+            kwargs = dict(spec.kwargs)
+            if "unexpected_rows_query" in kwargs:
+                kwargs["unexpected_rows_query"], _ = compiler.render(kwargs["unexpected_rows_query"], f"{node.path.name} expectation")
+            found.append(gates.Expectation(node.relation, spec.type, kwargs, spec.severity, spec.description))
+    return found
+
+
+def build(project: Project, extracts_dir: Path, as_of: date, warehouse: Path,
+          full_refresh: bool = False, progress: Progress | None = None) -> BuildOutcome:
+    progress = progress or Progress(enabled=False)
+    variables = run_vars(project, as_of)
+    rec = record.RunRecord(status_date=as_of.isoformat(), extracts_dir=str(extracts_dir),
+                           git_revision=record.git_revision(project.root))
+    if not extracts_dir.is_dir():
+        raise InputError(f"{extracts_dir}: the extracts folder does not exist")
+    rec.fingerprints = fingerprint.compute(project, extracts_dir, variables)
+    if not full_refresh and publish.published_fingerprints(warehouse) == rec.fingerprints:
+        rec.finish("up_to_date", "extracts, seeds, models, code and status date are those of the publication")
+        publish.append_journal(warehouse, rec.as_dict())
+        return BuildOutcome("up_to_date", warehouse, rec)
+
+    # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and staging.
+    threading.Thread(target=gates.preload, daemon=True).start()
+    compiler = Compiler(project, variables)
+    layers = dag.plan(compiler.compile_all(), project.layers)
+    for stale in publish.remove_stale_builds(warehouse):
+        log.info("removed %s, left by a build that did not finish", stale.name)
+    building = publish.building_path(warehouse, rec.run_id)
+    con = duckdb.connect(str(building))
+    try:
+        execute.load_seeds(con, project.seeds)
+        with progress.step("load", "extracts") as step:
+            loaded = load_extracts(con, extracts_dir, project.source_tables(), project.extract_overrides)
+            step.done(sum(loaded.values()))
+        for group in layers:
+            for node in group:
+                with progress.step(node.layer, node.name) as step:
+                    started = record.now()
+                    result = execute.run_model(con, node)
+                    step.done(result.rows)
+                rec.add_model(node.name, node.layer, node.materialized, result.rows, result.seconds, started)
+            _gate(con, compiler, group, rec, progress)
+        record.write_audit(con, publish.read_journal(warehouse), _finished(rec))
+        con.execute("CHECKPOINT")
+        con.close()
+        publish.swap_in(building, warehouse)
+    except BaseException as error:
+        con.close()
+        publish.discard(building)
+        failure = error if isinstance(error, LisError) else ExecutionError(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+        rec.finish("error", str(failure))
+        publish.append_journal(warehouse, rec.as_dict())
+        if not isinstance(error, Exception):
+            raise  # KeyboardInterrupt, SystemExit: the published file is untouched, let it through
+        failure.record = rec
+        if failure is error:
+            raise
+        raise failure from error
+    publish.append_journal(warehouse, rec.as_dict())
+    return BuildOutcome("published", warehouse, rec)
+
+
+def _finished(rec: record.RunRecord) -> record.RunRecord:
+    rec.finish("success", "published")
+    return rec
+
+
+def _gate(con, compiler: Compiler, group, rec: record.RunRecord, progress: Progress) -> None:
+    expectations = expectations_of(compiler, group)
+    if not expectations:
+        return
+    layer = group[0].layer
+    with progress.step(layer, f"gate ({len(expectations)} expectations)") as step:
+        results = gates.run_expectations(con, expectations)
+        step.done(None)
+    for result in results:
+        rec.add_expectation(result)
+    for result in results:
+        if not result.success and result.expectation.severity == "warn":
+            log.warning("%s", result.message)
+    failed = [r for r in results if not r.success and r.expectation.severity == "error"]
+    if failed:
+        for result in failed:
+            log.error("%s", result.message)
+        raise GateFailed(f"the {layer} gate failed: {failed[0].message}"
+                         + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""))

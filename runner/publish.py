@@ -1,0 +1,76 @@
+"""Publishing: build into a new file beside the published one, then swap it in with one atomic rename.
+
+A reader holding the old file open keeps reading the old file (its inode lives on until closed);
+a build that fails or is killed never touches the published path.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+
+BUILDING_MARK = ".building-"
+
+
+def building_path(warehouse: Path, run_id: str) -> Path:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return warehouse.parent / f".{warehouse.name}{BUILDING_MARK}{run_id}"
+
+
+def remove_stale_builds(warehouse: Path) -> list[Path]:
+    """Files left by builds that were killed; they were never published, so they can go."""
+    if not warehouse.parent.is_dir():
+        return []
+    stale = list(warehouse.parent.glob(f".{warehouse.name}{BUILDING_MARK}*"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def discard(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def swap_in(building: Path, warehouse: Path) -> None:
+    """Make the finished file durable, then rename it over the published one."""
+    with building.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(building, warehouse)
+    directory = os.open(warehouse.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def published_fingerprints(warehouse: Path) -> dict[str, str] | None:
+    """The fingerprints the published file was built from, or None if there is none to compare."""
+    if not warehouse.is_file():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            rows = con.execute("SELECT kind, fingerprint FROM audit.fingerprints").fetchall()
+    except duckdb.Error:
+        return None
+    return dict(rows)
+
+
+def journal_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".runs.jsonl")
+
+
+def append_journal(warehouse: Path, record: dict) -> None:
+    """Every run, published or not, appends one line; the published file's audit holds a copy."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with journal_path(warehouse).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+
+
+def read_journal(warehouse: Path) -> list[dict]:
+    path = journal_path(warehouse)
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
