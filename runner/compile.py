@@ -29,7 +29,7 @@ class Compiler:
         if name in self.vars:
             return self.vars[name]
         if default is _MISSING:
-            raise CompileError(f"var('{name}') is not defined in {self.project.root.name}/lis_project.yml or by the run")
+            raise CompileError(f"{self._where}: var('{name}') is not defined in lis_project.yml or by the run")
         return default
 
     def _load_macros(self) -> None:
