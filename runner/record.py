@@ -82,14 +82,14 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
         with path.open("w", encoding="utf-8") as handle:
             for record in [*history, current.as_dict()]:
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
-        con.execute("CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json(?, format = 'newline_delimited', "
+        sql_path = str(path).replace("'", "''")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json('{sql_path}', format = 'newline_delimited', "
                     "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', status: 'VARCHAR', "
                     "status_date: 'VARCHAR', extracts_dir: 'VARCHAR', git_revision: 'VARCHAR', message: 'VARCHAR', "
                     "models: 'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, \"rows\" BIGINT, seconds DOUBLE, "
                     "started_at VARCHAR, status VARCHAR)[]', "
                     "expectations: 'STRUCT(model VARCHAR, expectation VARCHAR, kwargs VARCHAR, severity VARCHAR, "
-                    "success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, examples VARCHAR, message VARCHAR)[]'})",
-                    [str(path)])
+                    "success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, examples VARCHAR, message VARCHAR)[]'})")
         for table, query in _AUDIT_TABLES.items():
             con.execute(f"CREATE OR REPLACE TABLE audit.{table} AS {query}")
         con.execute("DROP VIEW records")
