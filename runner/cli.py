@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import sys
 import time
@@ -186,3 +187,14 @@ def cmd_test(args) -> int:
 
 
 _COMMANDS = {"build": cmd_build, "demo": cmd_demo, "ls": cmd_ls, "compile": cmd_compile, "test": cmd_test}
+
+
+def entry() -> None:
+    """The console script. Exits without interpreter teardown: with duckdb 2.0, great-expectations'
+    duckdb-engine import makes nanobind print hundreds of 'leaked instance' lines at shutdown,
+    which would bury the one-line reason a scheduler needs. Everything is closed and flushed by then."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)

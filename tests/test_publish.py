@@ -1,0 +1,104 @@
+"""The publish guarantees of interface.md: all or nothing, readers undisturbed, kills harmless."""
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from runner.cli import main
+
+SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(extracts: Path, warehouse: Path, as_of="2022-03-31", *extra) -> int:
+    return main(["build", "--extracts", str(extracts), "--as-of", as_of, "--warehouse", str(warehouse), *extra])
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    warehouse = tmp_path_factory.mktemp("pub") / "lis.duckdb"
+    assert build(SMALL, warehouse) == 0
+    return warehouse
+
+
+def fresh_copy(published: Path, tmp_path: Path) -> Path:
+    warehouse = tmp_path / "lis.duckdb"
+    shutil.copy(published, warehouse)
+    shutil.copy(published.with_name(published.name + ".runs.jsonl"), tmp_path / "lis.duckdb.runs.jsonl")
+    return warehouse
+
+
+def status_dates(warehouse: Path) -> list:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [r[0].isoformat() for r in con.execute("SELECT DISTINCT status_date FROM audit.runs WHERE status = 'success' ORDER BY 1").fetchall()]
+
+
+def test_unchanged_input_is_recognised_and_the_file_left_alone(published, tmp_path, capsys):
+    warehouse = fresh_copy(published, tmp_path)
+    before = digest(warehouse)
+    assert build(SMALL, warehouse) == 0
+    assert digest(warehouse) == before
+    assert "up to date" in capsys.readouterr().err
+
+
+def test_a_failed_build_leaves_the_publication_byte_for_byte(published, tmp_path, capsys):
+    warehouse = fresh_copy(published, tmp_path)
+    before = digest(warehouse)
+    broken = tmp_path / "broken"
+    shutil.copytree(SMALL, broken)
+    (broken / "budget.csv").unlink()
+    assert build(broken, warehouse) != 0
+    assert "budget" in capsys.readouterr().err
+    assert digest(warehouse) == before
+    assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
+    journal = (tmp_path / "lis.duckdb.runs.jsonl").read_text()
+    assert '"status": "error"' in journal
+
+
+def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_warehouse(published, tmp_path):
+    warehouse = fresh_copy(published, tmp_path)
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys\n"
+         f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
+         "q = 'SELECT max(status_date)::VARCHAR FROM marts.indicator_values'\n"
+         "print(con.execute(q).fetchall()[0][0], flush=True)\n"
+         "sys.stdin.readline()\n"
+         "print(con.execute(q).fetchall()[0][0], flush=True)\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "2022-03-31"
+        assert build(SMALL, warehouse, "2022-04-30") == 0  # the reader still has the file open
+        out, _ = reader.communicate("\n", timeout=60)
+    finally:
+        reader.kill()
+    assert out.strip() == "2022-03-31"  # the reader kept its consistent, old warehouse
+    assert status_dates(warehouse) == ["2022-03-31", "2022-04-30"]  # new readers see the new one, with history
+
+
+def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_up(published, tmp_path):
+    warehouse = fresh_copy(published, tmp_path)
+    before = digest(warehouse)
+    lis = Path(sys.executable).with_name("lis")
+    process = subprocess.Popen([str(lis), "build", "--extracts", str(SMALL), "--as-of", "2022-05-31",
+                                "--warehouse", str(warehouse)], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(".building-" in p.name for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline and process.poll() is None, "the build never started writing"
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert digest(warehouse) == before
+    assert build(SMALL, warehouse, "2022-05-31") == 0
+    assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
+    assert status_dates(warehouse)[-1] == "2022-05-31"
