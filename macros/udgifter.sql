@@ -1,12 +1,14 @@
 {#- Disponerede udgifter: the daily cost of an active service, as indicators.md defines it. -#}
 
-{#- Cost per day in a year of dage_i_aar days (365 or 366); no takst costs 0. -#}
-{% macro daglig_udgift(takst, takst_enhed, timer_pr_uge, dage_i_aar) -%}
+{#- Cost of dage days of an active service in a year of dage_i_aar days (365 or 366): the daily cost
+    of indicators.md times the days. Multiplied before divided, so whole-krone takster give whole
+    yearly sums (850000 per aar over 365 days is 850000, not 850000.0000000001). No takst costs 0. -#}
+{% macro udgift_for_dage(takst, takst_enhed, timer_pr_uge, dage_i_aar, dage) -%}
 CASE {{ takst_enhed }}
-    WHEN 'dag' THEN {{ takst }}
-    WHEN 'maaned' THEN {{ takst }} * 12 / {{ dage_i_aar }}
-    WHEN 'aar' THEN {{ takst }} / {{ dage_i_aar }}
-    WHEN 'time' THEN {{ takst }} * coalesce({{ timer_pr_uge }}, 0) / 7
+    WHEN 'dag' THEN {{ takst }} * {{ dage }}
+    WHEN 'maaned' THEN {{ takst }} * 12 * {{ dage }} / {{ dage_i_aar }}
+    WHEN 'aar' THEN {{ takst }} * {{ dage }} / {{ dage_i_aar }}
+    WHEN 'time' THEN {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} / 7
     ELSE 0
 END
 {%- endmacro %}

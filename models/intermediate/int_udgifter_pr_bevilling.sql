@@ -17,8 +17,8 @@ SELECT
     b.kendt_fra_status,
     a.aar,
     {{ overlap_dage('b.startdato', 'coalesce(b.slutdato, a.aar_slut)', 'a.periode_start', 'a.aar_slut') }} AS aktive_dage,
-    {{ daglig_udgift('b.takst', 'b.takst_enhed', 'b.timer_pr_uge', 'a.dage_i_aar') }}
-        * {{ overlap_dage('b.startdato', 'coalesce(b.slutdato, a.aar_slut)', 'a.periode_start', 'a.aar_slut') }} AS udgift
+    {{ udgift_for_dage('b.takst', 'b.takst_enhed', 'b.timer_pr_uge', 'a.dage_i_aar',
+                       overlap_dage('b.startdato', 'coalesce(b.slutdato, a.aar_slut)', 'a.periode_start', 'a.aar_slut')) }} AS udgift
 FROM {{ ref('int_bevillinger') }} b
 JOIN aar a ON b.startdato <= a.aar_slut AND coalesce(b.slutdato, a.aar_slut) >= a.periode_start
 WHERE b.kendt_fra_status IS NOT NULL

@@ -15,7 +15,9 @@ udgifter AS (
     GROUP BY ALL
 ),
 personer AS (
-    SELECT u.*, {{ alder('u.foedselsdato', 'u.status_date') }} < 67 AS under_67,
+    -- Thresholds are compared in whole oere: a sum of float terms must not 'exceed' by 1e-10.
+    SELECT u.kommunekode, u.status_date, round(u.udgift, 2) AS udgift,
+           {{ alder('u.foedselsdato', 'u.status_date') }} < 67 AS under_67,
            g.graense_25::DOUBLE AS graense_25, g.graense_50::DOUBLE AS graense_50, g.graense_75::DOUBLE AS graense_75
     FROM udgifter u
     JOIN {{ ref('refusionsgraenser') }} g ON g.aar::INTEGER = year(u.status_date)
