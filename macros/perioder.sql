@@ -16,10 +16,13 @@ greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ ti
 CASE WHEN coalesce({{ naevner }}, 0) = 0 THEN NULL ELSE {{ taeller }} / {{ naevner }} END
 {%- endmacro %}
 
-{#- The first status date on which a row registered on oprettet_dato is known (NULL: never in this build). -#}
+{#- The first status date of this build on which a row registered on oprettet_dato is known (NULL:
+    not by the given status date). Status dates are the month ends from January of the previous year
+    and the given date, so it is the registration's month end, capped by the given date. -#}
 {% macro kendt_fra_status(oprettet_dato) -%}
-(SELECT min(sd.status_date) FROM {{ ref('int_statusdatoer') }} sd
- WHERE {{ oprettet_dato }} IS NULL OR sd.status_date >= {{ oprettet_dato }})
+CASE WHEN {{ oprettet_dato }} > DATE '{{ var("as_of") }}' THEN NULL
+     ELSE greatest(last_day(make_date(year(DATE '{{ var("as_of") }}') - 1, 1, 1)),
+                   least(last_day(coalesce({{ oprettet_dato }}, DATE '0001-01-01')), DATE '{{ var("as_of") }}')) END
 {%- endmacro %}
 
 {#- Every municipality and status date with each (opdeling, opdeling_vaerdi) given: the rows an

@@ -14,6 +14,5 @@ FROM {{ ref('int_modtagerperioder') }} p
 JOIN {{ ref('int_statusdatoer') }} sd
   ON p.kendt_fra <= sd.status_date AND (p.kendt_til IS NULL OR sd.status_date < p.kendt_til)
  AND p.fra <= sd.status_date AND p.til >= sd.periode_start
-JOIN {{ ref('aldersgrupper') }} ag
-  ON {{ alder('p.foedselsdato', 'sd.status_date') }} BETWEEN ag.fra_alder::INTEGER AND ag.til_alder::INTEGER
+JOIN {{ ref('int_aldre') }} ag ON ag.alder = {{ alder('p.foedselsdato', 'sd.status_date') }}
 GROUP BY ALL

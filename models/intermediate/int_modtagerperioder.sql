@@ -23,8 +23,10 @@ versioner AS (
                                         ORDER BY kendt_fra_status) AS kendt_til
     FROM (SELECT DISTINCT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, kendt_fra_status FROM spells)
 ),
+-- DISTINCT makes (fra, til) unique in a partition, so both windows below order its rows the
+-- same way; with ties they could differ and split one period in two.
 version_spells AS (
-    SELECT v.kommunekode, v.gruppe, v.opdeling, v.opdeling_vaerdi, v.cpr, s.foedselsdato,
+    SELECT DISTINCT v.kommunekode, v.gruppe, v.opdeling, v.opdeling_vaerdi, v.cpr, s.foedselsdato,
            v.kendt_fra, v.kendt_til, s.fra, s.til
     FROM versioner v
     JOIN spells s USING (kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr)
