@@ -1,0 +1,324 @@
+"""Quality gates: great-expectations (GE) expectations run against DuckDB tables in place.
+
+GE's SQL execution engine runs on a cursor of the runner's own connection: no table is
+pulled into pandas, and no second connection to the file is needed (DuckDB would refuse it).
+GE 1.24 needs a fix to work on DuckDB at all, see `_fix_ge_for_duckdb`. Importing GE takes
+≈2.4 s, so it happens only in `preload` and `run_expectations`.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    import duckdb
+
+_EXAMPLES = 3  # unexpected values/rows kept per result
+# BASIC still gives unexpected_count and the first few unexpected values; SUMMARY adds value
+# counts and index lists a gate does not use (measured ≈10 % slower on small tables).
+_RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": _EXAMPLES}
+# A CPR number: DDMMYY and a 4-digit serial, with or without a dash, not part of a longer number.
+_CPR = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    model: str  # qualified table, e.g. "staging.stg_ydelser"
+    type: str  # GE snake_case name, e.g. "expect_column_values_to_not_be_null"
+    kwargs: dict  # GE kwargs; an unexpected_rows_query names the table as {batch}
+    severity: str = "error"  # "error" | "warn"
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.severity not in ("error", "warn"):
+            raise ValueError(f"{self.model}: {self.type}: severity must be 'error' or 'warn', not {self.severity!r}")
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    expectation: Expectation
+    success: bool
+    observed_value: object  # JSON-serialisable
+    unexpected_count: int | None
+    examples: list  # a few unexpected values/rows, JSON-serialisable, CPR numbers masked
+    message: str  # one line for humans
+
+
+def preload() -> None:
+    """Import great_expectations (≈2.4 s); called in a background thread at the start of a build so gates don't pay it."""
+    _great_expectations()
+
+
+def run_expectations(
+    con: duckdb.DuckDBPyConnection, expectations: Sequence[Expectation]
+) -> list[ExpectationResult]:
+    """Results for `expectations`, in their order; one GE validation per table.
+
+    Never raises for a failing or broken expectation: that comes back as success=False with a
+    message. GE reads through cursors of `con`, so it sees committed rows only.
+    """
+    if not expectations:
+        return []
+    gx = _great_expectations()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")  # in memory: writes no files
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # else on stderr
+    # After every add_* an ephemeral context "saves" by dumping its whole config as YAML to
+    # memory: ≈8 ms a table for nothing.
+    context._save_project_config = lambda: None
+
+    by_model: dict[str, list[int]] = {}
+    for i, expectation in enumerate(expectations):
+        by_model.setdefault(expectation.model, []).append(i)
+    results: dict[int, ExpectationResult] = {}
+    for model, indices in by_model.items():
+        group = [expectations[i] for i in indices]
+        results.update(zip(indices, _validate_table(gx, context, con, model, group)))
+    return [results[i] for i in range(len(expectations))]
+
+
+def _validate_table(gx, context, con, model: str, group: list[Expectation]) -> list[ExpectationResult]:
+    """Validate one table's expectations as one suite, on a datasource built for it.
+
+    The datasource is bound to this call's `con` and the table's schema (see _cursor), so it
+    is never reused. Its engines are disposed afterwards, which closes GE's cursors now rather
+    than whenever the garbage collector gets to them.
+    """
+    results: list[ExpectationResult | None] = [None] * len(group)
+    ge_expectations = []
+    for i, expectation in enumerate(group):
+        try:
+            # meta carries the position, to pair each GE result with its expectation
+            ge_expectations.append(_to_ge(expectation, meta={"index": i}))
+        except Exception as exc:  # unknown type, bad kwargs
+            results[i] = _error(expectation, exc)
+
+    failure: BaseException | str = "great_expectations returned no result"
+    datasource = None
+    schema, _, table = model.rpartition(".")
+    try:
+        if ge_expectations:
+            datasource = context.data_sources.add_sql(
+                name=model,
+                connection_string="duckdb:///:memory:",  # picks the dialect; the creator connects
+                kwargs={"creator": functools.partial(_cursor, con, schema or "main")},
+            )
+            _reflect_from_information_schema(datasource.get_execution_engine().engine.dialect)
+            # The table name alone: the cursor's search_path supplies the schema (see _cursor).
+            asset = datasource.add_table_asset(name=table, table_name=table)
+            batch = asset.add_batch_definition_whole_table("whole table").get_batch()
+            suite = gx.ExpectationSuite(name=model, expectations=ge_expectations)
+            for ge_result in batch.validate(suite, result_format=_RESULT_FORMAT).results:
+                i = ge_result.expectation_config.meta["index"]
+                results[i] = _result(group[i], ge_result, batch)
+    except Exception as exc:  # missing table or schema: every expectation of the table fails
+        failure = exc
+    finally:
+        if datasource is not None:
+            datasource.get_execution_engine().close()
+            datasource.get_engine().dispose()
+    return [result or _error(expectation, failure) for result, expectation in zip(results, group)]
+
+
+def _cursor(con: duckdb.DuckDBPyConnection, schema: str):
+    """A DB-API connection for GE: a new cursor of the runner's connection.
+
+    Its search_path names the table's schema, since GE's SQL names the table alone (a table
+    asset's schema_name is deprecated in GE 1.24). The setting is the cursor's own.
+    """
+    cursor = con.cursor()
+    try:
+        cursor.execute("SET search_path = ?", [schema])
+    except Exception:  # no such schema; don't leave the cursor open
+        cursor.close()
+        raise
+    return _autocommit_connection_class()(cursor)
+
+
+def _reflect_from_information_schema(dialect) -> None:
+    """Answer GE's reflection of a table from information_schema, on this dialect instance.
+
+    duckdb-engine 0.17 inherits SQLAlchemy 2.1's PostgreSQL reflection, whose pg_catalog
+    queries DuckDB rejects (no pg_collation, no REGCLASS) after ≈35 ms per table, a third of
+    a small table's gate; GE then lists the columns with `SELECT * ... LIMIT 1`. GE needs the
+    column names only; the types stay unknown (NullType) as they did after that fallback.
+    """
+    from sqlalchemy.types import NULLTYPE
+
+    def get_columns(connection, table_name, schema=None, **kw):
+        names = connection.exec_driver_sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database()"
+            " AND table_schema = coalesce($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position",
+            (schema, str(table_name)),
+        ).scalars()
+        return [{"name": name, "type": NULLTYPE, "nullable": True, "default": None} for name in names]
+
+    dialect.get_columns = get_columns
+    dialect.get_pk_constraint = lambda *args, **kw: {"constrained_columns": [], "name": None}
+
+
+@functools.cache
+def _autocommit_connection_class():
+    """duckdb-engine's connection wrapper, minus the BEGIN it issues for each SQLAlchemy transaction.
+
+    On GE's one persisted connection that BEGIN would make a whole validation one DuckDB
+    transaction, and the first SQL error in it (one broken expectation) would abort it and
+    fail every later query of the table's other expectations. Without it each query commits
+    on its own; GE only reads.
+    """
+    import duckdb_engine
+
+    class AutocommitConnection(duckdb_engine.ConnectionWrapper):
+        def begin(self) -> None:
+            pass
+
+    return AutocommitConnection
+
+
+def _to_ge(expectation: Expectation, meta: dict):
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    return get_expectation_impl(expectation.type)(**expectation.kwargs, meta=meta)
+
+
+def _result(expectation: Expectation, ge_result, batch) -> ExpectationResult:
+    if error := _exception_message(ge_result.exception_info):
+        return _error(expectation, error)
+    result = _mask(ge_result.to_json_dict().get("result") or {})
+    observed = result.get("observed_value")
+    unexpected = result.get("unexpected_count")
+    examples = _distinct(result.get("partial_unexpected_list", []))
+    if expectation.type == "unexpected_rows_expectation":
+        unexpected = observed  # GE reports the number of rows the query returned as observed
+        if not ge_result.success:
+            examples = _unexpected_rows(batch, ge_result.expectation_config)
+
+    label = _label(expectation)
+    if ge_result.success:
+        message = f"{label} passed"
+    elif unexpected is not None:
+        shown = ", ".join(map(repr, examples))
+        message = f"{label} failed: {unexpected} unexpected" + (f" (e.g. {shown})" if shown else "")
+    else:
+        message = f"{label} failed: observed {observed!r}"
+    return ExpectationResult(expectation, ge_result.success, observed, unexpected, examples, message)
+
+
+def _unexpected_rows(batch, config) -> list:
+    """The first rows an unexpected_rows_query returned. GE lists them only in COMPLETE format,
+    which for the table's other expectations would list every unexpected value, so this one
+    is asked again on its own."""
+    complete = batch.validate(config.to_domain_obj(), result_format="COMPLETE").to_json_dict()
+    rows = (complete.get("result") or {}).get("details", {}).get("unexpected_rows", [])
+    return _mask(rows[:_EXAMPLES])
+
+
+def _error(expectation: Expectation, exc: BaseException | str) -> ExpectationResult:
+    text = str(exc).split("\n[SQL:")[0]  # SQLAlchemy appends the statement and a help link
+    text = " ".join(text.split()) or type(exc).__name__
+    if len(text) > 300:
+        text = text[:299] + "…"
+    return ExpectationResult(expectation, False, None, None, [], f"{_label(expectation)} errored: {_mask(text)}")
+
+
+def _exception_message(info: dict | None) -> str | None:
+    """The message of the first exception GE caught; `info` is flat or keyed by metric."""
+    if not info:
+        return None
+    if "raised_exception" in info:
+        return info["exception_message"] if info["raised_exception"] else None
+    return next(filter(None, map(_exception_message, info.values())), None)
+
+
+def _label(expectation: Expectation) -> str:
+    kwargs = expectation.kwargs
+    columns = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"), *kwargs.get("column_list", [])]
+    subject = ", ".join(c for c in columns if c) or expectation.description
+    return f"{expectation.model}: {expectation.type}({subject})"
+
+
+def _distinct(values: list) -> list:
+    # not a set: values may be lists or dicts (column pairs, compound keys)
+    out: list = []
+    for value in values:
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _mask(value: Any) -> Any:
+    """`value` with every CPR number in its strings masked: 0101801234 -> 010180-XXXX."""
+    if isinstance(value, str):
+        return _CPR.sub(r"\1-XXXX", value)
+    if isinstance(value, dict):
+        return {k: _mask(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    return value
+
+
+_ge_lock = threading.Lock()
+
+
+def _great_expectations():
+    """Import, quieten and fix GE, whichever thread (preload's or the build's) comes first."""
+    with _ge_lock:
+        import great_expectations as gx
+
+        # GE logs SQL failures with tracebacks, which the results already carry, and chatter
+        # such as each context's set-up; some of its modules set their own level, so the
+        # whole tree is cut off rather than raised to a level.
+        ge_logger = logging.getLogger("great_expectations")
+        if not ge_logger.handlers:
+            ge_logger.addHandler(logging.NullHandler())  # else Python's last-resort handler prints
+        ge_logger.propagate = False
+        _fix_ge_for_duckdb()
+    return gx
+
+
+class _Dialect(enum.StrEnum):
+    """Stands in for the GXSqlDialect member duckdb lacks: equal to its name, with a .value."""
+
+    DUCKDB = "duckdb"
+
+
+def _fix_ge_for_duckdb() -> None:
+    """Make GE 1.24's SQL execution engine work with duckdb-engine; idempotent.
+
+    It touches GE internals, hence GE's pin to 1.24.x and the guard test in tests/test_gates.py.
+
+    1. GE fetches query results after its `with engine.connect()` block has closed; in
+       duckdb-engine the cursor is the connection, so the rollback on close discards them and
+       every expectation fails with "list index out of range" (GE issues #10738, #11579). GE
+       keeps one persisted connection for the dialects in _PERSISTED_CONNECTION_DIALECTS
+       (SQLite and others): add duckdb.
+    2. GE builds regex SQL from the engine's dialect_module, which it leaves None for dialects
+       it does not know ("Regex is not supported for dialect duckdb"). duckdb-engine's dialect
+       is PostgreSQL's and DuckDB understands PostgreSQL's `~`, so use SQLAlchemy's postgresql.
+    """
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as sae
+    from sqlalchemy.dialects import postgresql
+
+    if _Dialect.DUCKDB not in sae._PERSISTED_CONNECTION_DIALECTS:
+        sae._PERSISTED_CONNECTION_DIALECTS += (_Dialect.DUCKDB,)
+
+    engine_class = sae.SqlAlchemyExecutionEngine
+    if getattr(engine_class.__init__, "fixed_for_duckdb", False):
+        return
+    original_init = engine_class.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if self.dialect_name == _Dialect.DUCKDB and self.dialect_module is None:
+            self.dialect_module = postgresql
+
+    __init__.fixed_for_duckdb = True
+    engine_class.__init__ = __init__
