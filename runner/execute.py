@@ -39,7 +39,7 @@ def run_model(con: duckdb.DuckDBPyConnection, node: Node) -> ModelResult:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {node.schema}")
     try:
         con.execute(f"CREATE OR REPLACE {kind} {node.relation} AS\n{node.compiled_sql}")
-        rows = None if kind == "VIEW" else con.execute(f"SELECT count(*) FROM {node.relation}").fetchone()[0]
+        rows = None if kind == "VIEW" else con.execute(f"SELECT count(*) FROM {node.relation}").fetchall()[0][0]
     except duckdb.Error as error:
         raise ExecutionError(f"{node.path.name}: {str(error).splitlines()[0]}") from error
     return ModelResult(node, rows, time.perf_counter() - started)

@@ -1,0 +1,63 @@
+{#- The pieces of the rules that send a raw row to the quarantine (audit.quarantine). A staging
+    model's `parsed_<extract>` names each parsed value <column>_p beside the raw text <column>,
+    then gives each row the first reason code of the contract's table that applies to it; the
+    duplicate rules come last in that table, so they are the CASE's ELSE. -#}
+
+{% macro any_missing(columns) -%}
+({% for column in columns %}{{ column }} IS NULL{{ " OR " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- True when a column has text that its parser could not read (<column>_p is NULL). -#}
+{% macro any_unparsed(columns) -%}
+({% for column in columns -%}
+    ({{ column }} IS NOT NULL AND {{ column }}_p IS NULL){{ " OR " if not loop.last }}
+{%- endfor %})
+{%- endmacro %}
+
+{#- True when any of the parsed numbers is negative (the contract's amounts and hours are >= 0). -#}
+{% macro any_negative(columns) -%}
+({% for column in columns %}{{ column }}_p < 0{{ " OR " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- True when the parsed paragraph is not in the catalogue (seed paragraffer) for this extract. -#}
+{% macro paragraf_unknown(column, catalogue, extract) -%}
+({{ column }} IS NULL OR {{ column }} NOT IN (
+    SELECT CAST(paragraf AS VARCHAR) FROM {{ catalogue }} WHERE udtraek = '{{ extract }}'))
+{%- endmacro %}
+
+{#- The rows of `relation` that break a duplicate rule, with its code as `duplicate`; compared on
+    the raw text of all the extract's columns. duplicate_conflict: the id also appears on a row
+    that differs, i.e. the id's rows outnumber this row's exact copies; every such row goes.
+    duplicate_exact: a later exact copy (by file name, then line); the first copy stays. Without
+    an id only exact copies count. Only rows whose key occurs twice are windowed: sorting every
+    row by every column cost more than all the parsing. -#}
+{% macro duplicate_rows(relation, columns, id=none) -%}
+{%- set key = id or "hash(" ~ (columns | join(", ")) ~ ")" -%}
+{%- set copies = "PARTITION BY " ~ (columns | join(", ")) -%}
+select
+    _file,
+    _line,
+    case
+        {% if id %}when count(*) over (partition by {{ id }}) > count(*) over ({{ copies }}) then 'duplicate_conflict'
+        {% endif %}when row_number() over ({{ copies }} order by _file, _line) > 1 then 'duplicate_exact'
+    end as duplicate
+from {{ relation }}
+where {{ key }} in (select {{ key }} from {{ relation }} group by all having count(*) > 1)
+{%- endmacro %}
+
+{#- A raw CPR text with its serial part masked: '010180-1234' and '0101801234' give '010180-XXXX';
+    text that is not a CPR number keeps its first six characters, and its digits after them become X. -#}
+{% macro mask_cpr(column) -%}
+CASE WHEN length({{ column }}) > 6
+     THEN left({{ column }}, 6) || '-' || regexp_replace(ltrim(substr({{ column }}, 7), '-'), '\d', 'X', 'g')
+     ELSE {{ column }} END
+{%- endmacro %}
+
+{#- The raw row as text, 'column=value' joined by ';', for the quarantine, which sits outside the
+    restricted layers: the cpr column is masked, and so is anything shaped like a CPR number in
+    the other columns (a shifted column can carry one). -#}
+{% macro raw_row(columns) -%}
+regexp_replace(concat_ws(';'
+{%- for column in columns %}, '{{ column }}=' || coalesce({{ mask_cpr(column) if column == "cpr" else column }}, '')
+{%- endfor %}), '\b(\d{6})-?\d{4}\b', '\1-XXXX', 'g')
+{%- endmacro %}

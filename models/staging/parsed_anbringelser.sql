@@ -1,0 +1,56 @@
+-- One row is: one row of the anbringelser extract files (raw.anbringelser), parsed into types,
+-- with the first rule of the input contract it breaks as `reason` (NULL: it is staged).
+{% set columns = ['anbringelse_id', 'cpr', 'anbringelsestype', 'startdato', 'slutdato', 'betalingskommune',
+                  'leverandoer_id', 'takst', 'takst_enhed', 'oprettet_dato'] %}
+with typed as (
+    select
+        *,
+        {{ cpr_birth_date('cpr') }} as foedselsdato,
+        {{ parse_date('startdato') }} as startdato_p,
+        {{ parse_date('slutdato') }} as slutdato_p,
+        {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
+        {{ parse_decimal('takst') }} as takst_p,
+        {{ parse_takst_enhed('takst_enhed') }} as takst_enhed_p
+    from {{ source('extracts', 'anbringelser') }}
+),
+
+duplicates as (
+    {{ duplicate_rows(source('extracts', 'anbringelser'), columns, id='anbringelse_id') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when {{ any_missing(['anbringelse_id', 'cpr', 'anbringelsestype', 'startdato', 'betalingskommune']) }}
+                then 'missing_required'
+            when foedselsdato is null then 'cpr_invalid'
+            when {{ any_unparsed(['startdato', 'slutdato', 'oprettet_dato']) }} then 'date_invalid'
+            when slutdato_p < startdato_p then 'period_invalid'
+            when {{ any_unparsed(['takst']) }} or {{ any_negative(['takst']) }} then 'number_invalid'
+            when takst is not null and takst_enhed_p is null then 'unit_invalid'
+            else duplicates.duplicate
+        end as reason
+    from typed
+    left join duplicates using (_file, _line)
+)
+
+select
+    anbringelse_id,
+    replace(cpr, '-', '') as cpr,
+    -- the key is computed once, here, and only for the rows that are staged
+    case when reason is null then {{ person_key("replace(cpr, '-', '')") }} end as person_key,
+    foedselsdato,
+    lower(anbringelsestype) as anbringelsestype,
+    startdato_p as startdato,
+    slutdato_p as slutdato,
+    betalingskommune as kommunekode,
+    leverandoer_id,
+    coalesce(takst_p, 0) as takst,
+    case when takst_p is not null then takst_enhed_p end as takst_enhed,
+    oprettet_dato_p as oprettet_dato,
+    _file,
+    _line,
+    reason,
+    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+from checked

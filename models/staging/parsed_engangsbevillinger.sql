@@ -1,0 +1,53 @@
+-- One row is: one row of the engangsbevillinger extract files (raw.engangsbevillinger), parsed into
+-- types, with the first rule of the input contract it breaks as `reason` (NULL: it is staged).
+{% set columns = ['bevilling_id', 'cpr', 'paragraf', 'bevillingsdato', 'beloeb', 'betalingskommune',
+                  'sagsbehandler_id', 'kategori', 'oprettet_dato'] %}
+with typed as (
+    select
+        *,
+        {{ cpr_birth_date('cpr') }} as foedselsdato,
+        {{ parse_paragraf('paragraf') }} as paragraf_p,
+        {{ parse_date('bevillingsdato') }} as bevillingsdato_p,
+        {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
+        {{ parse_decimal('beloeb') }} as beloeb_p
+    from {{ source('extracts', 'engangsbevillinger') }}
+),
+
+duplicates as (
+    {{ duplicate_rows(source('extracts', 'engangsbevillinger'), columns, id='bevilling_id') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when {{ any_missing(['bevilling_id', 'cpr', 'paragraf', 'bevillingsdato', 'beloeb', 'betalingskommune']) }}
+                then 'missing_required'
+            when foedselsdato is null then 'cpr_invalid'
+            when {{ any_unparsed(['bevillingsdato', 'oprettet_dato']) }} then 'date_invalid'
+            when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'engangsbevillinger') }} then 'paragraf_unknown'
+            when {{ any_unparsed(['beloeb']) }} or {{ any_negative(['beloeb']) }} then 'number_invalid'
+            else duplicates.duplicate
+        end as reason
+    from typed
+    left join duplicates using (_file, _line)
+)
+
+select
+    bevilling_id,
+    replace(cpr, '-', '') as cpr,
+    -- the key is computed once, here, and only for the rows that are staged
+    case when reason is null then {{ person_key("replace(cpr, '-', '')") }} end as person_key,
+    foedselsdato,
+    paragraf_p as paragraf,
+    bevillingsdato_p as bevillingsdato,
+    beloeb_p as beloeb,
+    betalingskommune as kommunekode,
+    sagsbehandler_id,
+    kategori,
+    oprettet_dato_p as oprettet_dato,
+    _file,
+    _line,
+    reason,
+    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+from checked

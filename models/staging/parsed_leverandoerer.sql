@@ -1,0 +1,30 @@
+-- One row is: one row of the leverandoerer extract files (raw.leverandoerer), with the first rule
+-- of the input contract it breaks as `reason` (NULL: it is staged).
+{% set columns = ['leverandoer_id', 'navn', 'leverandoertype'] %}
+with duplicates as (
+    {{ duplicate_rows(source('extracts', 'leverandoerer'), columns, id='leverandoer_id') }}
+),
+
+checked as (
+    select
+        l.*,
+        -- A type outside the catalogue does not drop the provider: its services count as 'ukendt'.
+        coalesce(types.leverandoertype, 'ukendt') as leverandoertype_p,
+        case
+            when {{ any_missing(['leverandoer_id']) }} then 'missing_required'
+            else duplicates.duplicate
+        end as reason
+    from {{ source('extracts', 'leverandoerer') }} as l
+    left join duplicates using (_file, _line)
+    left join {{ ref('leverandoertyper') }} as types on types.leverandoertype = lower(l.leverandoertype)
+)
+
+select
+    leverandoer_id,
+    navn,
+    leverandoertype_p as leverandoertype,
+    _file,
+    _line,
+    reason,
+    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+from checked

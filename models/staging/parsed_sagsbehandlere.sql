@@ -1,0 +1,27 @@
+-- One row is: one row of the sagsbehandlere extract files (raw.sagsbehandlere), with the first rule
+-- of the input contract it breaks as `reason` (NULL: it is staged).
+{% set columns = ['sagsbehandler_id', 'navn', 'team'] %}
+with duplicates as (
+    {{ duplicate_rows(source('extracts', 'sagsbehandlere'), columns, id='sagsbehandler_id') }}
+),
+
+checked as (
+    select
+        s.*,
+        case
+            when {{ any_missing(['sagsbehandler_id']) }} then 'missing_required'
+            else duplicates.duplicate
+        end as reason
+    from {{ source('extracts', 'sagsbehandlere') }} as s
+    left join duplicates using (_file, _line)
+)
+
+select
+    sagsbehandler_id,
+    navn,
+    team,
+    _file,
+    _line,
+    reason,
+    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+from checked

@@ -1,0 +1,67 @@
+-- One row is: one row of the ydelser extract files (raw.ydelser), parsed into types, with the
+-- first rule of the input contract it breaks as `reason` (NULL: it breaks none and is staged).
+{% set columns = ['bevilling_id', 'cpr', 'paragraf', 'startdato', 'slutdato', 'betalingskommune',
+                  'leverandoer_id', 'sagsbehandler_id', 'timer_pr_uge', 'takst', 'takst_enhed',
+                  'botilbudslignende', 'maalgruppe', 'oprettet_dato'] %}
+with typed as (
+    select
+        *,
+        {{ cpr_birth_date('cpr') }} as foedselsdato,
+        {{ parse_paragraf('paragraf') }} as paragraf_p,
+        {{ parse_date('startdato') }} as startdato_p,
+        {{ parse_date('slutdato') }} as slutdato_p,
+        {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
+        {{ parse_decimal('timer_pr_uge') }} as timer_pr_uge_p,
+        {{ parse_decimal('takst') }} as takst_p,
+        {{ parse_takst_enhed('takst_enhed') }} as takst_enhed_p,
+        {{ parse_bool('botilbudslignende') }} as botilbudslignende_p
+    from {{ source('extracts', 'ydelser') }}
+),
+
+duplicates as (
+    {{ duplicate_rows(source('extracts', 'ydelser'), columns, id='bevilling_id') }}
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when {{ any_missing(['bevilling_id', 'cpr', 'paragraf', 'startdato', 'betalingskommune']) }}
+                then 'missing_required'
+            when foedselsdato is null then 'cpr_invalid'
+            when {{ any_unparsed(['startdato', 'slutdato', 'oprettet_dato']) }} then 'date_invalid'
+            when slutdato_p < startdato_p then 'period_invalid'
+            when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'ydelser') }} then 'paragraf_unknown'
+            when {{ any_unparsed(['timer_pr_uge', 'takst']) }} or {{ any_negative(['timer_pr_uge', 'takst']) }}
+                then 'number_invalid'
+            when takst is not null and takst_enhed_p is null then 'unit_invalid'
+            when {{ any_unparsed(['botilbudslignende']) }} then 'boolean_invalid'
+            else duplicates.duplicate
+        end as reason
+    from typed
+    left join duplicates using (_file, _line)
+)
+
+select
+    bevilling_id,
+    replace(cpr, '-', '') as cpr,
+    -- the key is computed once, here, and only for the rows that are staged
+    case when reason is null then {{ person_key("replace(cpr, '-', '')") }} end as person_key,
+    foedselsdato,
+    paragraf_p as paragraf,
+    startdato_p as startdato,
+    slutdato_p as slutdato,
+    betalingskommune as kommunekode,
+    leverandoer_id,
+    sagsbehandler_id,
+    timer_pr_uge_p as timer_pr_uge,
+    coalesce(takst_p, 0) as takst,
+    case when takst_p is not null then takst_enhed_p end as takst_enhed,
+    botilbudslignende_p as botilbudslignende,
+    maalgruppe,
+    oprettet_dato_p as oprettet_dato,
+    _file,
+    _line,
+    reason,
+    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+from checked

@@ -1,0 +1,4 @@
+-- One row is: one provider (tilbud/leverandør) that breaks no rule of the input contract.
+select leverandoer_id, navn, leverandoertype
+from {{ ref('parsed_leverandoerer') }}
+where reason is null
