@@ -1,8 +1,9 @@
 {#- Daily exposure: services expanded into one row per person, group and day. -#}
 
-{#- A deterministic sample of persons: a share of them, chosen by a hash of the CPR number. -#}
-{% macro i_stikproeve(cpr, andel) -%}
-(hash({{ cpr }}) % 10000) < {{ andel }} * 10000
+{#- A deterministic sample of about `personer` persons (all of them in a small extract), chosen by
+    a hash of the CPR number, so that the check costs the same at any scale. -#}
+{% macro i_stikproeve(cpr, personer) -%}
+hash({{ cpr }}) % (SELECT greatest(1, count(DISTINCT cpr) // {{ personer }}) FROM {{ ref('int_bevillinger') }}) = 0
 {%- endmacro %}
 
 {#- (kommunekode, gruppe, cpr, person_key, dag) for every day of the reporting window up to the build's

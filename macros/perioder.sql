@@ -5,10 +5,38 @@
 greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ til }}, {{ periode_til }})) + 1)
 {%- endmacro %}
 
-{#- Age in whole years on a day; someone born 29 February turns a year older on 1 March in other years. -#}
+{#- Age in whole years on a day: the difference of the dates as YYYYMMDD numbers, in whole 10000s
+    (integer arithmetic; someone born 29 February turns a year older on 1 March in other years). -#}
 {% macro alder(foedselsdato, dato) -%}
-(date_diff('year', {{ foedselsdato }}, {{ dato }})
- - (strftime({{ dato }}, '%m%d') < strftime({{ foedselsdato }}, '%m%d'))::INTEGER)
+((year({{ dato }}) * 10000 + month({{ dato }}) * 100 + day({{ dato }}))
+ - (year({{ foedselsdato }}) * 10000 + month({{ foedselsdato }}) * 100 + day({{ foedselsdato }}))) // 10000
+{%- endmacro %}
+
+{#- The first status date from which a row counts in person and day counts. A row registered on or
+    before its start date can be treated as known from the first status date: whenever it is not yet
+    known at s, it starts after s and adds nothing to counts up to s. Only rows registered after they
+    started (registered late) make counts depend on when they became known. -#}
+{% macro kendt_fra_taelling(oprettet_dato, startdato) -%}
+CASE WHEN {{ oprettet_dato }} > {{ startdato }} THEN {{ kendt_fra_status(oprettet_dato) }}
+     ELSE last_day(make_date(year(DATE '{{ var("as_of") }}') - 1, 1, 1)) END
+{%- endmacro %}
+
+{#- Merge the spells (fra, til) of each partition into unbroken periods: one row per period with
+    the partition's columns, min(fra) and max(til). (fra, til) must be unique in a partition, so
+    that both windows order its rows the same way. -#}
+{% macro sammenhaengende_perioder(spells, noegle) -%}
+SELECT {{ noegle | join(', ') }}, min(fra) AS fra, max(til) AS til
+FROM (
+    SELECT *, sum(ny_periode) OVER (PARTITION BY {{ noegle | join(', ') }} ORDER BY fra, til ROWS UNBOUNDED PRECEDING) AS periode_nr
+    FROM (
+        SELECT *,
+               CASE WHEN fra <= max(til) OVER (PARTITION BY {{ noegle | join(', ') }} ORDER BY fra, til
+                                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
+                    THEN 0 ELSE 1 END AS ny_periode
+        FROM {{ spells }}
+    )
+)
+GROUP BY {{ noegle | join(', ') }}, periode_nr
 {%- endmacro %}
 
 {#- numerator / denominator, NULL where the denominator is 0 or missing (never an error or infinity). -#}

@@ -20,9 +20,9 @@ saet AS (
     SELECT *, 'sagsbehandler', sagsbehandler_id FROM ydelse_grupper WHERE gruppe = 'alle' AND sagsbehandler_id IS NOT NULL
 )
 SELECT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, startdato, slutdato,
-       kendt_fra_status, timer_pr_uge
+       kendt_fra_taelling, timer_pr_uge
 FROM saet
 UNION ALL
 SELECT a.kommunekode, 'anbringelse', o.opdeling, CASE o.opdeling WHEN 'total' THEN 'total' ELSE a.anbringelsestype END,
-       a.cpr, a.foedselsdato, a.startdato, a.slutdato, {{ kendt_fra_status('a.oprettet_dato') }}, NULL
+       a.cpr, a.foedselsdato, a.startdato, a.slutdato, {{ kendt_fra_taelling('a.oprettet_dato', 'a.startdato') }}, NULL
 FROM {{ ref('stg_anbringelser') }} a, (VALUES ('total'), ('anbringelsestype')) AS o(opdeling)

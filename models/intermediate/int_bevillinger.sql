@@ -1,5 +1,6 @@
 -- One row is: a granted service (ydelser) with what counting needs: its provider's type,
--- its budget area, and the first status date on which it is known (oprettet_dato).
+-- its budget area, and the first status date on which it is known (oprettet_dato), for expenses
+-- and for counting persons and days.
 SELECT
     y.bevilling_id,
     y.cpr,
@@ -11,6 +12,7 @@ SELECT
     y.slutdato,
     y.oprettet_dato,
     {{ kendt_fra_status('y.oprettet_dato') }} AS kendt_fra_status,
+    {{ kendt_fra_taelling('y.oprettet_dato', 'y.startdato') }} AS kendt_fra_taelling,
     y.leverandoer_id,
     coalesce(l.leverandoertype, 'ukendt') AS leverandoertype,
     coalesce(lt.ejerskab, 'ukendt') AS ejerskab,
