@@ -18,7 +18,7 @@ def write_project(root: Path, models: dict[str, str], yml: dict | None = None,
     for layer, entries in (yml or {}).items():
         (root / "models" / layer / f"_{layer}.yml").write_text(yaml.safe_dump({"models": entries}))
     (root / "models" / "sources.yml").write_text(yaml.safe_dump(
-        {"sources": [{"name": "extracts", "schema": "raw", "tables": [{"name": "ydelser", "columns": []}]}]}))
+        {"sources": [{"name": "extracts", "schema": "raw", "tables": [{"name": "ydelser", "required": True, "columns": [{"name": "x"}]}]}]}))
     (root / "macros").mkdir(exist_ok=True)
     (root / "macros" / "m.sql").write_text(macros)
     (root / "seeds").mkdir(exist_ok=True)
