@@ -4,6 +4,7 @@
 -- Services registered late (after they started) make a new version of a person's periods from
 -- the status date they became known; each status date reads the version it knew. Every count
 -- of persons and days comes from here.
+-- saet_id numbers the counting sets, so that counts can group by one integer instead of four texts.
 WITH vindue AS (
     SELECT min(periode_start) AS fra, max(status_date) AS til, min(status_date) AS foerste
     FROM {{ ref('int_statusdatoer') }}
@@ -41,8 +42,11 @@ versionerede AS (
     JOIN spells s USING (kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr)
     WHERE s.kendt_fra <= v.kendt_fra
 )
-SELECT p.*, v.foerste AS kendt_fra, NULL::DATE AS kendt_til
-FROM ({{ sammenhaengende_perioder('enkle', ['kommunekode', 'gruppe', 'opdeling', 'opdeling_vaerdi', 'cpr', 'foedselsdato']) }}) p, vindue v
-UNION ALL
-SELECT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, fra, til, kendt_fra, kendt_til
-FROM ({{ sammenhaengende_perioder('versionerede', ['kommunekode', 'gruppe', 'opdeling', 'opdeling_vaerdi', 'cpr', 'foedselsdato', 'kendt_fra', 'kendt_til']) }})
+SELECT *, dense_rank() OVER (ORDER BY kommunekode, gruppe, opdeling, opdeling_vaerdi) AS saet_id
+FROM (
+    SELECT p.*, v.foerste AS kendt_fra, NULL::DATE AS kendt_til
+    FROM ({{ sammenhaengende_perioder('enkle', ['kommunekode', 'gruppe', 'opdeling', 'opdeling_vaerdi', 'cpr', 'foedselsdato']) }}) p, vindue v
+    UNION ALL
+    SELECT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, fra, til, kendt_fra, kendt_til
+    FROM ({{ sammenhaengende_perioder('versionerede', ['kommunekode', 'gruppe', 'opdeling', 'opdeling_vaerdi', 'cpr', 'foedselsdato', 'kendt_fra', 'kendt_til']) }})
+)

@@ -4,12 +4,11 @@
 WITH optalt AS (
     SELECT kommunekode, status_date,
            CASE gruppe WHEN 'alle' THEN 'aldersgruppe' ELSE 'aldersgruppe:' || gruppe END AS opdeling,
-           aldersgruppe AS opdeling_vaerdi, personer_paa_dagen AS antal
-    FROM {{ ref('int_modtagere_pr_statusdato') }}
-    WHERE opdeling = 'total' AND gruppe IN ('alle', 'botilbud', 'dagtilbud', 'hjaelperordning')
+           aldersgruppe AS opdeling_vaerdi, personer AS antal
+    FROM {{ ref('int_modtagere_efter_alder') }}
     UNION ALL
-    SELECT kommunekode, status_date, 'total', 'total', personer_paa_dagen
-    FROM {{ ref('int_modtagere_pr_statusdato') }}
+    SELECT kommunekode, status_date, 'total', 'total', punkttaelling
+    FROM {{ ref('int_helaarsmodtagere') }}
     WHERE opdeling = 'total' AND gruppe = 'alle'
 ),
 skelet AS (
