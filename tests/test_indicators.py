@@ -552,8 +552,9 @@ def test_no_budget_gives_null_not_error(cases):
 def test_caseworker_without_active_case(cases):
     # 208. S1: P15 (§108) and P16 (§104 + §103) active on s; S2: P17 ended 31 Dec 2021; S3: nothing;
     # P18 (§108) has no caseworker.
-    # 08: pairs (S1, P15), (S1, P16) = 2 over 1 caseworker → 2.
-    expect(cases, "208", S, "08", "total", "total", 2.0, 1.0, 2.0)
+    # 08: pairs (S1, P15), (S1, P16), and P18's service without a caseworker, which counts in the
+    # total ("in every total but in no caseworker's row") = 3, over 1 caseworker → 3.
+    expect(cases, "208", S, "08", "total", "total", 3.0, 1.0, 3.0)
     counted(cases, "208", S, "08", "sagsbehandler", "S1", 2)
     zero_or_absent(cases, "208", S, "08", "sagsbehandler", "S2")
     zero_or_absent(cases, "208", S, "08", "sagsbehandler", "S3")

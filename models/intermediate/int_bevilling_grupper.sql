@@ -17,7 +17,9 @@ saet AS (
     UNION ALL
     SELECT *, 'leverandoertype', ejerskab FROM ydelse_grupper WHERE gruppe = 'botilbud'
     UNION ALL
-    SELECT *, 'sagsbehandler', sagsbehandler_id FROM ydelse_grupper WHERE gruppe = 'alle' AND sagsbehandler_id IS NOT NULL
+    -- '' (never a real id: staging reads empty as NULL) holds services with no caseworker, which
+    -- count in indicator 08's total but in no caseworker's row.
+    SELECT *, 'sagsbehandler', coalesce(sagsbehandler_id, '') FROM ydelse_grupper WHERE gruppe = 'alle'
 )
 SELECT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, startdato, slutdato,
        kendt_fra_taelling, timer_pr_uge
