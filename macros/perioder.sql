@@ -39,6 +39,11 @@ FROM (
 GROUP BY {{ noegle | join(', ') }}, periode_nr
 {%- endmacro %}
 
+{#- The version of a period (int_modtagerperioder) that was the known truth on a status date. -#}
+{% macro kendt_version(periode, status_date) -%}
+{{ periode }}.kendt_fra <= {{ status_date }} AND ({{ periode }}.kendt_til IS NULL OR {{ status_date }} < {{ periode }}.kendt_til)
+{%- endmacro %}
+
 {#- numerator / denominator, NULL where the denominator is 0 or missing (never an error or infinity). -#}
 {% macro kvotient(taeller, naevner) -%}
 CASE WHEN coalesce({{ naevner }}, 0) = 0 THEN NULL ELSE {{ taeller }} / {{ naevner }} END

@@ -15,7 +15,7 @@ perioder AS (
            sum({{ overlap_dage('p.fra', 'p.til', 'givet.periode_start', 'givet.status_date') }}) AS persondage
     FROM {{ ref('int_modtagerperioder') }} p, givet
     WHERE p.opdeling = 'total'
-      AND p.kendt_fra <= givet.status_date AND (p.kendt_til IS NULL OR givet.status_date < p.kendt_til)
+      AND {{ kendt_version('p', 'givet.status_date') }}
       AND {{ i_stikproeve('p.cpr', var('eksponering_kontrol_personer')) }}
     GROUP BY ALL
 )

@@ -13,6 +13,6 @@ SELECT
     count(*) FILTER (WHERE sd.status_date BETWEEN p.fra AND p.til) AS punkttaelling
 FROM {{ ref('int_modtagerperioder') }} p
 JOIN {{ ref('int_statusdatoer') }} sd
-  ON p.kendt_fra <= sd.status_date AND (p.kendt_til IS NULL OR sd.status_date < p.kendt_til)
+  ON {{ kendt_version('p', 'sd.status_date') }}
  AND p.fra <= sd.status_date AND p.til >= sd.periode_start
 GROUP BY p.saet_id, sd.status_date

@@ -9,7 +9,7 @@ SELECT
     count(*) AS personer
 FROM {{ ref('int_modtagerperioder') }} p
 JOIN {{ ref('int_statusdatoer') }} sd
-  ON p.kendt_fra <= sd.status_date AND (p.kendt_til IS NULL OR sd.status_date < p.kendt_til)
+  ON {{ kendt_version('p', 'sd.status_date') }}
  AND sd.status_date BETWEEN p.fra AND p.til
 JOIN {{ ref('int_aldre') }} a ON a.alder = {{ alder('p.foedselsdato', 'sd.status_date') }}
 WHERE p.opdeling = 'total' AND p.gruppe IN ('alle', 'botilbud', 'dagtilbud', 'hjaelperordning')

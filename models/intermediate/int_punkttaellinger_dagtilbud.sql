@@ -9,7 +9,7 @@ SELECT
     count(*) AS personer
 FROM {{ ref('int_modtagerperioder') }} p
 JOIN {{ ref('int_statuspunkter') }} sp
-  ON p.kendt_fra <= sp.status_date AND (p.kendt_til IS NULL OR sp.status_date < p.kendt_til)
+  ON {{ kendt_version('p', 'sp.status_date') }}
  AND sp.punkt_dato BETWEEN p.fra AND p.til
 WHERE p.gruppe = 'dagtilbud'
 GROUP BY ALL

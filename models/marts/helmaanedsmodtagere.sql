@@ -12,7 +12,7 @@ maaneder AS (
 perioder AS (
     SELECT p.* FROM {{ ref('int_modtagerperioder') }} p, givet
     WHERE p.opdeling = 'total' AND p.gruppe <> 'alle'
-      AND p.kendt_fra <= givet.status_date AND (p.kendt_til IS NULL OR givet.status_date < p.kendt_til)
+      AND {{ kendt_version('p', 'givet.status_date') }}
 )
 SELECT
     p.kommunekode,

@@ -6,7 +6,7 @@ paa_dagen AS (
     SELECT p.kommunekode, sd.status_date, p.cpr
     FROM {{ ref('int_modtagerperioder') }} p
     JOIN {{ ref('int_statusdatoer') }} sd
-      ON p.kendt_fra <= sd.status_date AND (p.kendt_til IS NULL OR sd.status_date < p.kendt_til)
+      ON {{ kendt_version('p', 'sd.status_date') }}
      AND sd.status_date BETWEEN p.fra AND p.til
     WHERE p.gruppe = 'merudgift' AND p.opdeling = 'total'
 ),
