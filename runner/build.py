@@ -12,11 +12,10 @@ import duckdb
 
 from . import dag, execute, fingerprint, gates, publish, record
 from .compile import Compiler
-from .errors import ExecutionError, GateFailed, LisError
-from .errors import InputError
+from .errors import ExecutionError, GateFailed, InputError, LisError
 from .extracts import load_extracts
 from .progress import Progress
-from .project import Project
+from .project import Node, Project
 
 log = logging.getLogger("lis")
 
@@ -24,7 +23,6 @@ log = logging.getLogger("lis")
 @dataclass(frozen=True)
 class BuildOutcome:
     status: str  # "published" or "up_to_date"
-    warehouse: Path
     record: record.RunRecord
 
 
@@ -37,7 +35,7 @@ def run_vars(project: Project, as_of: date) -> dict:
 
 
 def expectations_of(compiler: Compiler, nodes) -> list[gates.Expectation]:
-    """The layer's declared expectations, with refs in their queries rendered."""
+    """The nodes' declared expectations, with refs in their queries rendered."""
     found = []
     for node in nodes:
         for spec in node.expectations:
@@ -50,17 +48,33 @@ def expectations_of(compiler: Compiler, nodes) -> list[gates.Expectation]:
 
 def build(project: Project, extracts_dir: Path, as_of: date, warehouse: Path,
           full_refresh: bool = False, progress: Progress | None = None) -> BuildOutcome:
-    progress = progress or Progress(enabled=False)
+    """Build and publish; every run, whatever its end, is journalled and described in target/run_results.json."""
     variables = run_vars(project, as_of)
     rec = record.RunRecord(status_date=as_of.isoformat(), extracts_dir=str(extracts_dir),
                            git_revision=record.git_revision(project.root))
+    try:
+        status = _build(project, extracts_dir, variables, warehouse, full_refresh, progress or Progress(enabled=False), rec)
+    except BaseException as error:
+        failure = error if isinstance(error, LisError) else ExecutionError(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        rec.finish("error", str(failure))
+        if failure is error or not isinstance(error, Exception):
+            raise  # KeyboardInterrupt and SystemExit go through as they are
+        raise failure from error
+    finally:
+        publish.append_journal(warehouse, rec.as_dict())
+        record.write_run_results(project.root / "target", rec, {"as_of": as_of.isoformat(),
+                                 "extracts": str(extracts_dir), "warehouse": str(warehouse)})
+    return BuildOutcome(status, rec)
+
+
+def _build(project: Project, extracts_dir: Path, variables: dict, warehouse: Path, full_refresh: bool,
+           progress: Progress, rec: record.RunRecord) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
     rec.fingerprints = fingerprint.compute(project, extracts_dir, variables)
     if not full_refresh and publish.published_fingerprints(warehouse) == rec.fingerprints:
         rec.finish("up_to_date", "extracts, seeds, models, code and status date are those of the publication")
-        publish.append_journal(warehouse, rec.as_dict())
-        return BuildOutcome("up_to_date", warehouse, rec)
+        return "up_to_date"
 
     # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and staging.
     threading.Thread(target=gates.preload, daemon=True).start()
@@ -73,42 +87,33 @@ def build(project: Project, extracts_dir: Path, as_of: date, warehouse: Path,
     try:
         execute.load_seeds(con, project.seeds)
         with progress.step("load", "extracts") as step:
-            loaded = load_extracts(con, extracts_dir, project.source_tables(), project.extract_overrides)
-            step.done(sum(loaded.values()))
+            step.done(sum(load_extracts(con, extracts_dir, project.source_tables(), project.extract_overrides).values()))
         for group in layers:
-            for node in group:
-                with progress.step(node.layer, node.name) as step:
-                    started = record.now()
-                    result = execute.run_model(con, node)
-                    step.done(result.rows)
-                rec.add_model(node.name, node.layer, node.materialized, result.rows, result.seconds, started)
+            _run_layer(con, group, rec, progress)
             _gate(con, compiler, group, rec, progress)
-        record.write_audit(con, publish.read_journal(warehouse), _finished(rec))
+        rec.finish("success", "published")
+        record.write_audit(con, publish.read_journal(warehouse), rec)
         con.execute("CHECKPOINT")
         con.close()
         publish.swap_in(building, warehouse)
-    except BaseException as error:
+    except BaseException:
         con.close()
         publish.discard(building)
-        failure = error if isinstance(error, LisError) else ExecutionError(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-        rec.finish("error", str(failure))
-        publish.append_journal(warehouse, rec.as_dict())
-        if not isinstance(error, Exception):
-            raise  # KeyboardInterrupt, SystemExit: the published file is untouched, let it through
-        failure.record = rec
-        if failure is error:
-            raise
-        raise failure from error
-    publish.append_journal(warehouse, rec.as_dict())
-    return BuildOutcome("published", warehouse, rec)
+        raise
+    return "published"
 
 
-def _finished(rec: record.RunRecord) -> record.RunRecord:
-    rec.finish("success", "published")
-    return rec
+def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:
+    for node in group:
+        with progress.step(node.layer, node.name) as step:
+            started = record.now()
+            result = execute.run_model(con, node)
+            step.done(result.rows)
+        rec.add_model(node.name, node.layer, node.materialized, result.rows, result.seconds, started)
 
 
-def _gate(con, compiler: Compiler, group, rec: record.RunRecord, progress: Progress) -> None:
+def _gate(con, compiler: Compiler, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:
+    """Run the layer's expectations; an error-level failure stops the build before the next layer."""
     expectations = expectations_of(compiler, group)
     if not expectations:
         return

@@ -102,7 +102,6 @@ def _project(args):
 
 
 def _build(args, extracts_dir: Path) -> int:
-    from . import record
     from .build import build
     from .progress import Progress
 
@@ -111,25 +110,13 @@ def _build(args, extracts_dir: Path) -> int:
     as_of = args.as_of or _yesterday()
     started = time.perf_counter()
     log.info("building status date %s from %s into %s", as_of, extracts_dir, warehouse)
-    progress = Progress()
-    outcome_record = None
-    try:
-        outcome = build(project, extracts_dir.resolve(), as_of, warehouse, args.full_refresh, progress)
-        outcome_record = outcome.record
-    except LisError as error:
-        outcome_record = getattr(error, "record", None)
-        raise
-    finally:
-        if outcome_record is not None:
-            record.write_run_results(project.root / "target", outcome_record, {"as_of": as_of.isoformat(),
-                                     "extracts": str(extracts_dir), "warehouse": str(warehouse)})
-    seconds = time.perf_counter() - started
+    outcome = build(project, extracts_dir.resolve(), as_of, warehouse, args.full_refresh, Progress())
     if outcome.status == "up_to_date":
         log.info("up to date: %s was built from these extracts, models and status date (use --full-refresh to rebuild)", warehouse)
     else:
         warnings = sum(1 for e in outcome.record.expectations if not e["success"])
-        log.info("published %s in %.1fs (%d models, %d expectations, %d warnings)", warehouse, seconds,
-                 len(outcome.record.models), len(outcome.record.expectations), warnings)
+        log.info("published %s in %.1fs (%d models, %d expectations, %d warnings)", warehouse,
+                 time.perf_counter() - started, len(outcome.record.models), len(outcome.record.expectations), warnings)
     return 0
 
 

@@ -111,6 +111,7 @@ def write_run_results(target: Path, record: RunRecord, args: dict) -> Path:
         "status": "pass" if e["success"] else ("fail" if e["severity"] == "error" else "warn"),
         "timing": [], "execution_time": None, "failures": e["unexpected_count"], "message": e["message"],
         "severity": e["severity"], "kwargs": json.loads(e["kwargs"]),
+        "observed_value": json.loads(e["observed_value"]), "examples": json.loads(e["examples"]),
     } for e in record.expectations]
     started = datetime.fromisoformat(record.started_at)
     ended = datetime.fromisoformat(record.ended_at or now())
