@@ -102,3 +102,24 @@ def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_
     assert build(SMALL, warehouse, "2022-05-31") == 0
     assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
     assert status_dates(warehouse)[-1] == "2022-05-31"
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("ydelser.csv", "bevilling_id;cpr;paragraf;betalingskommune\nG1;0101801234;107;751\n",
+     "ydelser.csv: the required column 'startdato' of extract 'ydelser' is missing"),
+    ("budget.csv", "aar;omraade;beloeb\n2022;botilbud;1\n", "budget.csv: the required column 'betalingskommune'"),
+    ("sagsbehandlere.csv", "sagsbehandler_id;navn\nS1;a;b\n", "sagsbehandlere.csv: cannot be read"),
+    ("leverandoerer.csv", None, "leverandoerer*.csv|.parquet|.xlsx: the required extract 'leverandoerer'"),
+])
+def test_an_unusable_file_names_file_and_column_and_publishes_nothing(published, tmp_path, capsys, name, text, message):
+    warehouse = fresh_copy(published, tmp_path)
+    before = digest(warehouse)
+    extracts = tmp_path / "extracts"
+    shutil.copytree(SMALL, extracts)
+    if text is None:
+        (extracts / name).unlink()
+    else:
+        (extracts / name).write_text(text, encoding="utf-8")
+    assert build(extracts, warehouse) == 4
+    assert message in capsys.readouterr().err.strip().splitlines()[-1]
+    assert digest(warehouse) == before
