@@ -40,6 +40,21 @@ def run_model(con: duckdb.DuckDBPyConnection, node: Node) -> ModelResult:
     try:
         con.execute(f"CREATE OR REPLACE {kind} {node.relation} AS\n{node.compiled_sql}")
         rows = None if kind == "VIEW" else con.execute(f"SELECT count(*) FROM {node.relation}").fetchall()[0][0]
+        _document(con, node, kind)
     except duckdb.Error as error:
         raise ExecutionError(f"{node.path.name}: {str(error).splitlines()[0]}") from error
     return ModelResult(node, rows, time.perf_counter() - started)
+
+
+def _document(con: duckdb.DuckDBPyConnection, node: Node, kind: str) -> None:
+    """The YAML's descriptions as DuckDB comments, so an analyst finds them in the warehouse itself
+    (duckdb_tables(), duckdb_views(), duckdb_columns())."""
+    if node.description:
+        con.execute(f"COMMENT ON {kind} {node.relation} IS {_literal(node.description)}")
+    for column in node.columns:
+        if column.get("description"):
+            con.execute(f"COMMENT ON COLUMN {node.relation}.{column['name']} IS {_literal(column['description'])}")
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).strip().replace("'", "''") + "'"

@@ -45,5 +45,6 @@ perioder AS (
     SELECT saet_id, cpr, foedselsdato, fra, til, kendt_fra, kendt_til
     FROM ({{ sammenhaengende_perioder('versionerede', ['saet_id', 'cpr', 'foedselsdato', 'kendt_fra', 'kendt_til']) }})
 )
-SELECT t.kommunekode, t.gruppe, t.opdeling, t.opdeling_vaerdi, p.*
+SELECT t.kommunekode, t.gruppe, t.opdeling, t.opdeling_vaerdi, p.cpr, p.foedselsdato,
+       p.kendt_fra, p.kendt_til, p.fra, p.til, p.saet_id
 FROM perioder p JOIN {{ ref('int_taellesaet') }} t USING (saet_id)
