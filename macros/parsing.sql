@@ -63,3 +63,11 @@ CASE WHEN regexp_full_match({{ column }}, '\d{6}-?\d{4}') THEN CAST(try_strptime
 {% macro person_key(cpr_digits) -%}
 left(sha256('{{ var("pseudonym_key") | replace("'", "''") }}' || {{ cpr_digits }}), 16)
 {%- endmacro %}
+
+{#- A provider or caseworker id as staged: an id written as a CPR number (some systems key
+    caseworkers by theirs) becomes a keyed pseudonym, the same wherever the id appears, so that
+    references still match and no CPR number reaches marts or audit through an id. -#}
+{% macro uden_cpr(column) -%}
+CASE WHEN regexp_full_match({{ column }}, '\d{6}-?\d{4}')
+     THEN 'pseudonym-' || {{ person_key("replace(" ~ column ~ ", '-', '')") }} ELSE {{ column }} END
+{%- endmacro %}

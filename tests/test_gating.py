@@ -103,3 +103,24 @@ def test_lis_test_checks_the_published_warehouse_read_only(tmp_path, capsys):
         con.execute("INSERT INTO marts.indicator_values SELECT * FROM marts.indicator_values LIMIT 1")
     assert main(["test", "--warehouse", str(warehouse)]) == 6
     assert "marts.indicator_values: expect_compound_columns_to_be_unique" in capsys.readouterr().err
+
+
+def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_or_audit(tmp_path):
+    extracts = tmp_path / "extracts"
+    shutil.copytree(SMALL, extracts)
+    text = (extracts / "ydelser.csv").read_text(encoding="utf-8")
+    (extracts / "ydelser.csv").write_text(text.replace(";751;L1;S1;;2500;dag;", ";751;L1;020280-1234;;2500;dag;"),
+                                          encoding="utf-8")
+    warehouse = tmp_path / "lis.duckdb"
+    assert main(["build", "--extracts", str(extracts), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = con.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+                              "WHERE schema_name IN ('marts', 'audit') AND data_type = 'VARCHAR'").fetchall()
+        leaks = [(s, t, c) for s, t, c in columns
+                 if con.execute(f'SELECT count(*) FROM {s}.{t} WHERE "{c}" LIKE \'%0202801234%\' '
+                                f'OR "{c}" LIKE \'%020280-1234%\'').fetchall()[0][0]]
+        caseworkers = {v for (v,) in con.execute("SELECT DISTINCT breakdown_value FROM marts.indicator_values "
+                                                 "WHERE indicator = '08' AND breakdown = 'sagsbehandler'").fetchall()}
+    assert leaks == []
+    # G01 is 0101801234's only §107 grant with that caseworker: a caseworker of its own, under a pseudonym
+    assert len([c for c in caseworkers if c.startswith("pseudonym-")]) == 1

@@ -45,7 +45,7 @@ select
     startdato_p as startdato,
     slutdato_p as slutdato,
     betalingskommune as kommunekode,
-    leverandoer_id,
+    {{ uden_cpr('leverandoer_id') }} as leverandoer_id,
     coalesce(takst_p, 0) as takst,
     case when takst_p is not null then takst_enhed_p end as takst_enhed,
     oprettet_dato_p as oprettet_dato,

@@ -43,7 +43,7 @@ select
     bevillingsdato_p as bevillingsdato,
     beloeb_p as beloeb,
     betalingskommune as kommunekode,
-    sagsbehandler_id,
+    {{ uden_cpr('sagsbehandler_id') }} as sagsbehandler_id,
     kategori,
     oprettet_dato_p as oprettet_dato,
     _file,

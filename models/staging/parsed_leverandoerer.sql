@@ -20,7 +20,7 @@ checked as (
 )
 
 select
-    leverandoer_id,
+    {{ uden_cpr('leverandoer_id') }} as leverandoer_id,
     navn,
     leverandoertype_p as leverandoertype,
     _file,

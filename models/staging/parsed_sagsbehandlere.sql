@@ -17,7 +17,7 @@ checked as (
 )
 
 select
-    sagsbehandler_id,
+    {{ uden_cpr('sagsbehandler_id') }} as sagsbehandler_id,
     navn,
     team,
     _file,
