@@ -53,18 +53,34 @@ def build(project: Project, extracts_dir: Path, as_of: date, warehouse: Path,
     rec = record.RunRecord(status_date=as_of.isoformat(), extracts_dir=str(extracts_dir),
                            git_revision=record.git_revision(project.root))
     try:
-        status = _build(project, extracts_dir, variables, warehouse, full_refresh, progress or Progress(enabled=False), rec)
-    except BaseException as error:
-        failure = error if isinstance(error, LisError) else ExecutionError(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
-        rec.finish("error", str(failure))
-        if failure is error or not isinstance(error, Exception):
-            raise  # KeyboardInterrupt and SystemExit go through as they are
-        raise failure from error
-    finally:
-        publish.append_journal(warehouse, rec.as_dict())
-        record.write_run_results(project.root / "target", rec, {"as_of": as_of.isoformat(),
-                                 "extracts": str(extracts_dir), "warehouse": str(warehouse)})
+        with publish.exclusive(warehouse):
+            try:
+                status = _build(project, extracts_dir, variables, warehouse, full_refresh,
+                                progress or Progress(enabled=False), rec)
+            except BaseException as error:
+                rec.finish("error", str(error) if isinstance(error, LisError) else f"{type(error).__name__}: {error}")
+                raise
+            finally:
+                _keep_record(project, warehouse, rec, {"as_of": as_of.isoformat(), "extracts": str(extracts_dir),
+                                                       "warehouse": str(warehouse)})
+    except Exception as error:
+        if isinstance(error, LisError):
+            raise
+        first_line = (str(error).splitlines() or [""])[0]
+        kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
+        raise kind(f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}") from error
     return BuildOutcome(status, rec)
+
+
+def _keep_record(project: Project, warehouse: Path, rec: record.RunRecord, args: dict) -> None:
+    """Journal the run and write run_results.json. Neither may turn a published build into a failure,
+    nor hide why a build failed, so a failure here is logged, not raised."""
+    for write in (lambda: publish.append_journal(warehouse, rec.as_dict()),
+                  lambda: record.write_run_results(project.root / "target", rec, args)):
+        try:
+            write()
+        except OSError as error:
+            log.warning("could not keep the run record: %s", error)
 
 
 def _build(project: Project, extracts_dir: Path, variables: dict, warehouse: Path, full_refresh: bool,

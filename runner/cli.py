@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import logging
 import sys
 import time
@@ -82,17 +83,33 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.propagate = False
 
 
+class Terminated(BaseException):
+    """SIGTERM (a scheduler's timeout): unwind like Ctrl-C, so the build cleans up and is journalled."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.verbose, args.log_file)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return _COMMANDS[args.command](args)
     except LisError as error:
         print(f"lis: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("lis: interrupted; nothing was published", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as stop:
+        print(f"lis: {'terminated' if isinstance(stop, Terminated) else 'interrupted'}; nothing more was published",
+              file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    except Exception as error:  # a bug: still one line for the scheduler, the traceback in the log
+        log.debug("internal error", exc_info=True)
+        print(f"lis: internal error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _project(args):

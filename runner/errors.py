@@ -35,3 +35,9 @@ class GateFailed(LisError):
     """An error-level expectation failed; nothing downstream was built."""
 
     exit_code = 6
+
+
+class BuildRunning(LisError):
+    """Another build of the same warehouse holds its lock."""
+
+    exit_code = 7

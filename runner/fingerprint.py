@@ -5,6 +5,7 @@ Contents are hashed, never mtimes, so a copied or touched file is still recognis
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 from pathlib import Path
 
 from .project import PROJECT_FILE, Project
@@ -36,7 +37,11 @@ def compute(project: Project, extracts_dir: Path, run_vars: dict) -> dict[str, s
     models = [*root.joinpath("models").rglob("*.sql"), *root.joinpath("models").rglob("*.yml"),
               *project.macro_paths, root / PROJECT_FILE]
     code = list(Path(__file__).parent.glob("*.py"))
-    variables = hashlib.blake2b(repr(sorted(run_vars.items())).encode(), digest_size=16).hexdigest()
+    # The pseudonym key stays out: a stored hash of it could be brute-forced offline. Person keys
+    # live only in staging and intermediate, so a new key needs --full-refresh to show there.
+    public = sorted((k, v) for k, v in run_vars.items() if k != "pseudonym_key")
+    public += [(package, metadata.version(package)) for package in ("duckdb", "great-expectations", "sqlglot")]
+    variables = hashlib.blake2b(repr(public).encode(), digest_size=16).hexdigest()
     return {
         "extracts": _hash_files(extract_files(extracts_dir, project), extracts_dir),
         "seeds": _hash_files(list(project.seeds.values()), root),

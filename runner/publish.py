@@ -5,13 +5,32 @@ a build that fails or is killed never touches the published path.
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from .errors import BuildRunning
+
+log = logging.getLogger("lis")
+
 BUILDING_MARK = ".building-"
+
+
+@contextmanager
+def exclusive(warehouse: Path):
+    """One build of a warehouse at a time: a second one would remove the first one's building file."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(warehouse.with_name(warehouse.name + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildRunning(f"{warehouse}: another build of this warehouse is running") from None
+        yield
 
 
 def building_path(warehouse: Path, run_id: str) -> Path:
@@ -63,14 +82,27 @@ def journal_path(warehouse: Path) -> Path:
 
 
 def append_journal(warehouse: Path, record: dict) -> None:
-    """Every run, published or not, appends one line; the published file's audit holds a copy."""
+    """Every run, published or not, appends one line; the published file's audit holds a copy.
+    A line torn by a crash is ended first, so it stays one bad line rather than spoiling this one."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with journal_path(warehouse).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+    with journal_path(warehouse).open("a+b") as handle:
+        handle.seek(0, os.SEEK_END)
+        torn = handle.tell() > 0 and (handle.seek(-1, os.SEEK_END) or handle.read(1) != b"\n")
+        line = json.dumps(record, default=str, ensure_ascii=False) + "\n"
+        handle.write((b"\n" if torn else b"") + line.encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def read_journal(warehouse: Path) -> list[dict]:
     path = journal_path(warehouse)
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        try:
+            if line.strip():
+                records.append(json.loads(line))
+        except json.JSONDecodeError:
+            log.warning("%s, line %d: not a run record (torn by a crash?); left out of audit.runs", path.name, number)
+    return records

@@ -123,3 +123,26 @@ def test_an_unusable_file_names_file_and_column_and_publishes_nothing(published,
     assert build(extracts, warehouse) == 4
     assert message in capsys.readouterr().err.strip().splitlines()[-1]
     assert digest(warehouse) == before
+
+
+def test_a_second_build_of_the_same_warehouse_exits_at_once(published, tmp_path, capsys):
+    import fcntl
+
+    warehouse = fresh_copy(published, tmp_path)
+    before = digest(warehouse)
+    with open(tmp_path / "lis.duckdb.lock", "w") as held:  # a first build holds the lock
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert build(SMALL, warehouse, "2022-04-30") == 7
+    assert "another build of this warehouse is running" in capsys.readouterr().err
+    assert digest(warehouse) == before
+
+
+def test_a_journal_line_torn_by_a_crash_is_skipped_not_fatal(published, tmp_path, capsys):
+    warehouse = fresh_copy(published, tmp_path)
+    with (tmp_path / "lis.duckdb.runs.jsonl").open("a", encoding="utf-8") as journal:
+        journal.write('{"run_id": "torn", "stat')  # no newline: the disk filled up mid-write
+    assert build(SMALL, warehouse, "2022-04-30") == 0
+    assert "line 2: not a run record" in capsys.readouterr().err
+    assert status_dates(warehouse) == ["2022-03-31", "2022-04-30"]
+    lines = (tmp_path / "lis.duckdb.runs.jsonl").read_text().splitlines()
+    assert lines[1] == '{"run_id": "torn", "stat' and '"status": "success"' in lines[2]
