@@ -86,8 +86,10 @@ def append_journal(warehouse: Path, record: dict) -> None:
     A line torn by a crash is ended first, so it stays one bad line rather than spoiling this one."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with journal_path(warehouse).open("a+b") as handle:
-        handle.seek(0, os.SEEK_END)
-        torn = handle.tell() > 0 and (handle.seek(-1, os.SEEK_END) or handle.read(1) != b"\n")
+        torn = False
+        if handle.seek(0, os.SEEK_END) > 0:
+            handle.seek(-1, os.SEEK_END)
+            torn = handle.read(1) != b"\n"
         line = json.dumps(record, default=str, ensure_ascii=False) + "\n"
         handle.write((b"\n" if torn else b"") + line.encode("utf-8"))
         handle.flush()
