@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--dirty", action="store_true", help="include rows that break the contract's rules")
     _common_build_args(demo)
 
+    export = commands.add_parser("export", help="export the published marts as parquet, csv or xlsx",
+                                 description="Write every table of schema marts of the published warehouse to a "
+                                 "folder: parquet, csv for Danish Excel (';', decimal comma, UTF-8 with BOM) or xlsx.")
+    export.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="default parquet")
+    export.add_argument("--out", type=Path, default=Path("exports"), help="folder to write to (default exports)")
+    export.add_argument("--warehouse", type=Path, help="the published file (default warehouse/lis.duckdb in the project)")
+
     commands.add_parser("ls", help="list the models in run order", description="List the models in run order.")
 
     compile_ = commands.add_parser("compile", help="print a model's compiled SQL", description="Print a model's compiled SQL.")
@@ -190,7 +197,17 @@ def cmd_test(args) -> int:
     return check_published(project, (args.warehouse or project.warehouse).resolve())
 
 
-_COMMANDS = {"build": cmd_build, "demo": cmd_demo, "ls": cmd_ls, "compile": cmd_compile, "test": cmd_test}
+def cmd_export(args) -> int:
+    from .export import export_marts
+
+    warehouse = (args.warehouse or _project(args).warehouse).resolve()
+    files = export_marts(warehouse, args.out, args.format)
+    log.info("exported %d tables of %s to %s", len(files), warehouse, args.out)
+    return 0
+
+
+_COMMANDS = {"build": cmd_build, "demo": cmd_demo, "ls": cmd_ls, "compile": cmd_compile, "test": cmd_test,
+             "export": cmd_export}
 
 
 def entry() -> None:
