@@ -2,8 +2,9 @@
 -- breakdown: persons under 67 on s whose disposed expenses for the year (ydelser and one-off grants)
 -- exceed the year's first refusion threshold (SEL § 176), by refusion rate; and every person with
 -- expenses > 0 by expense interval. Years without thresholds in the seed give no rows.
+{%- set med_graenser = "aar IN (SELECT aar::INTEGER FROM " ~ ref('refusionsgraenser') ~ ")" %}
 WITH ydelser AS (
-    {{ disponeret_pr_statusdato(['cpr', 'foedselsdato']) }}
+    {{ disponeret_pr_statusdato(['cpr', 'foedselsdato'], med_graenser) }}
 ),
 udgifter AS (
     SELECT kommunekode, status_date, cpr, any_value(foedselsdato) AS foedselsdato, sum(udgift) AS udgift
@@ -11,6 +12,7 @@ udgifter AS (
         SELECT kommunekode, status_date, cpr, foedselsdato, udgift FROM ydelser
         UNION ALL
         SELECT kommunekode, status_date, cpr, foedselsdato, udgift FROM {{ ref('int_engangsudgifter') }}
+        WHERE year(status_date) IN (SELECT aar::INTEGER FROM {{ ref('refusionsgraenser') }})
     )
     GROUP BY ALL
 ),
