@@ -61,3 +61,20 @@ regexp_replace(concat_ws(';'
 {%- for column in columns %}, '{{ column }}=' || coalesce({{ mask_cpr(column) if column == "cpr" else column }}, '')
 {%- endfor %}), '\b(\d{6})-?\d{4}\b', '\1-XXXX', 'g')
 {%- endmacro %}
+
+
+{#- A person's columns of a parsed row: the CPR digits, the pseudonymous key (computed once, here,
+    and only for the rows that are staged) and the birth date (parsed earlier as foedselsdato). -#}
+{% macro person_columns(cpr) -%}
+replace({{ cpr }}, '-', '') as cpr,
+    case when reason is null then {{ person_key("replace(" ~ cpr ~ ", '-', '')") }} end as person_key,
+    foedselsdato
+{%- endmacro %}
+
+{#- Where a parsed row came from, its reason code, and for a quarantined row the row itself. -#}
+{% macro quarantine_columns(columns) -%}
+_file,
+    _line,
+    reason,
+    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+{%- endmacro %}

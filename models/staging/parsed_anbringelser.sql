@@ -37,10 +37,7 @@ checked as (
 
 select
     anbringelse_id,
-    replace(cpr, '-', '') as cpr,
-    -- the key is computed once, here, and only for the rows that are staged
-    case when reason is null then {{ person_key("replace(cpr, '-', '')") }} end as person_key,
-    foedselsdato,
+    {{ person_columns('cpr') }},
     lower(anbringelsestype) as anbringelsestype,
     startdato_p as startdato,
     slutdato_p as slutdato,
@@ -49,8 +46,5 @@ select
     coalesce(takst_p, 0) as takst,
     case when takst_p is not null then takst_enhed_p end as takst_enhed,
     oprettet_dato_p as oprettet_dato,
-    _file,
-    _line,
-    reason,
-    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+    {{ quarantine_columns(columns) }}
 from checked

@@ -31,8 +31,5 @@ select
     betalingskommune as kommunekode,
     lower(omraade) as omraade,
     beloeb_p as beloeb,
-    _file,
-    _line,
-    reason,
-    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+    {{ quarantine_columns(columns) }}
 from checked

@@ -35,10 +35,7 @@ checked as (
 
 select
     bevilling_id,
-    replace(cpr, '-', '') as cpr,
-    -- the key is computed once, here, and only for the rows that are staged
-    case when reason is null then {{ person_key("replace(cpr, '-', '')") }} end as person_key,
-    foedselsdato,
+    {{ person_columns('cpr') }},
     paragraf_p as paragraf,
     bevillingsdato_p as bevillingsdato,
     beloeb_p as beloeb,
@@ -46,8 +43,5 @@ select
     {{ uden_cpr('sagsbehandler_id') }} as sagsbehandler_id,
     kategori,
     oprettet_dato_p as oprettet_dato,
-    _file,
-    _line,
-    reason,
-    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+    {{ quarantine_columns(columns) }}
 from checked

@@ -23,8 +23,5 @@ select
     {{ uden_cpr('leverandoer_id') }} as leverandoer_id,
     navn,
     leverandoertype_p as leverandoertype,
-    _file,
-    _line,
-    reason,
-    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+    {{ quarantine_columns(columns) }}
 from checked

@@ -20,8 +20,5 @@ select
     {{ uden_cpr('sagsbehandler_id') }} as sagsbehandler_id,
     navn,
     team,
-    _file,
-    _line,
-    reason,
-    case when reason is not null then {{ raw_row(columns) }} end as raw_row
+    {{ quarantine_columns(columns) }}
 from checked
