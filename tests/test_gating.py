@@ -124,3 +124,11 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
     assert leaks == []
     # G01 is 0101801234's only §107 grant with that caseworker: a caseworker of its own, under a pseudonym
     assert len([c for c in caseworkers if c.startswith("pseudonym-")]) == 1
+
+
+def test_the_pseudonym_key_is_stored_nowhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIS_PSEUDONYM_KEY", "hemmelig-noegle-4711")
+    warehouse = tmp_path / "lis.duckdb"
+    assert main(["build", "--extracts", str(SMALL), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    for path in (warehouse, tmp_path / "lis.duckdb.runs.jsonl", load_project().root / "target" / "run_results.json"):
+        assert b"hemmelig-noegle-4711" not in path.read_bytes(), path
