@@ -99,8 +99,9 @@ def _build(project: Project, extracts_dir: Path, variables: dict, warehouse: Pat
     for stale in publish.remove_stale_builds(warehouse):
         log.info("removed %s, left by a build that did not finish", stale.name)
     building = publish.building_path(warehouse, rec.run_id)
-    con = duckdb.connect(str(building))
+    con = None
     try:
+        con = duckdb.connect(str(building))
         execute.load_seeds(con, project.seeds)
         with progress.step("load", "extracts") as step:
             step.done(sum(load_extracts(con, extracts_dir, project.source_tables(), project.extract_overrides).values()))
@@ -113,7 +114,8 @@ def _build(project: Project, extracts_dir: Path, variables: dict, warehouse: Pat
         con.close()
         publish.swap_in(building, warehouse)
     except BaseException:
-        con.close()
+        if con is not None:
+            con.close()
         publish.discard(building)
         raise
     return "published"

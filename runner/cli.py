@@ -90,11 +90,16 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.propagate = False
 
 
-class Terminated(BaseException):
-    """SIGTERM (a scheduler's timeout): unwind like Ctrl-C, so the build cleans up and is journalled."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's timeout): unwind like Ctrl-C, so the build cleans up and is journalled.
+    A KeyboardInterrupt, because libraries (DuckDB among them) let that through or stop on it."""
+
+
+_received: list[int] = []
 
 
 def _terminate(signum, frame):
+    _received.append(signum)
     raise Terminated()
 
 
@@ -102,16 +107,20 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.verbose, args.log_file)
     previous = signal.signal(signal.SIGTERM, _terminate)
+    _received.clear()
     try:
         return _COMMANDS[args.command](args)
-    except LisError as error:
-        print(f"lis: {error}", file=sys.stderr)
-        return error.exit_code
-    except (KeyboardInterrupt, Terminated) as stop:
-        print(f"lis: {'terminated' if isinstance(stop, Terminated) else 'interrupted'}; nothing more was published",
-              file=sys.stderr)
-        return 143 if isinstance(stop, Terminated) else 130
-    except Exception as error:  # a bug: still one line for the scheduler, the traceback in the log
+    except BaseException as error:
+        # Whatever a library made of the signal on its way out, a terminated run says so.
+        if _received or isinstance(error, KeyboardInterrupt):
+            print(f"lis: {'terminated' if _received else 'interrupted'}; nothing more was published", file=sys.stderr)
+            return 143 if _received else 130
+        if isinstance(error, LisError):
+            print(f"lis: {error}", file=sys.stderr)
+            return error.exit_code
+        if not isinstance(error, Exception):
+            raise
+        # a bug: still one line for the scheduler, the traceback in the -v log
         log.debug("internal error", exc_info=True)
         print(f"lis: internal error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}", file=sys.stderr)
         return 1

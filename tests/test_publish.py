@@ -146,3 +146,24 @@ def test_a_journal_line_torn_by_a_crash_is_skipped_not_fatal(published, tmp_path
     assert status_dates(warehouse) == ["2022-03-31", "2022-04-30"]
     lines = (tmp_path / "lis.duckdb.runs.jsonl").read_text().splitlines()
     assert lines[1] == '{"run_id": "torn", "stat' and '"status": "success"' in lines[2]
+
+
+@pytest.mark.parametrize("after", [0.0, 1.5])  # while connecting; while building models or gating
+def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(published, tmp_path, after):
+    warehouse = fresh_copy(published, tmp_path)
+    before = digest(warehouse)
+    lis = Path(sys.executable).with_name("lis")
+    process = subprocess.Popen([str(lis), "build", "--extracts", str(SMALL), "--as-of", "2022-06-30",
+                                "--warehouse", str(warehouse)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(".building-" in p.name for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline and process.poll() is None, "the build never started writing"
+        time.sleep(0.02)
+    time.sleep(after)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143 and err.strip().splitlines()[-1].startswith("lis: terminated"), err[-2000:]
+    assert digest(warehouse) == before
+    assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
+    last = (tmp_path / "lis.duckdb.runs.jsonl").read_text().splitlines()[-1]
+    assert '"status": "error"' in last and '"status_date": "2022-06-30"' in last
