@@ -6,45 +6,45 @@
 WITH ydelser AS (
     {{ disponeret_pr_statusdato(['cpr', 'foedselsdato'], med_graenser) }}
 ),
-udgifter AS (
+engang AS (
     SELECT kommunekode, status_date, cpr, any_value(foedselsdato) AS foedselsdato, sum(udgift) AS udgift
-    FROM (
-        SELECT kommunekode, status_date, cpr, foedselsdato, udgift FROM ydelser
-        UNION ALL
-        SELECT kommunekode, status_date, cpr, foedselsdato, udgift FROM {{ ref('int_engangsudgifter') }}
-        WHERE year(status_date) IN (SELECT aar::INTEGER FROM {{ ref('refusionsgraenser') }})
-    )
+    FROM {{ ref('int_engangsudgifter') }}
+    WHERE year(status_date) IN (SELECT aar::INTEGER FROM {{ ref('refusionsgraenser') }})
     GROUP BY ALL
 ),
 personer AS (
-    -- Thresholds are compared in whole oere: a sum of float terms must not 'exceed' by 1e-10.
-    SELECT u.kommunekode, u.status_date, round(u.udgift, 2) AS udgift,
-           {{ alder('u.foedselsdato', 'u.status_date') }} < 67 AS under_67,
-           g.graense_25::DOUBLE AS graense_25, g.graense_50::DOUBLE AS graense_50, g.graense_75::DOUBLE AS graense_75
-    FROM udgifter u
-    JOIN {{ ref('refusionsgraenser') }} g ON g.aar::INTEGER = year(u.status_date)
-    WHERE u.udgift > 0
+    SELECT kommunekode, status_date, coalesce(y.foedselsdato, e.foedselsdato) AS foedselsdato,
+           coalesce(y.udgift, 0) + coalesce(e.udgift, 0) AS udgift
+    FROM ydelser y FULL JOIN engang e USING (kommunekode, status_date, cpr)
 ),
 klassificeret AS (
-    SELECT kommunekode, status_date,
-           CASE WHEN NOT under_67 OR udgift <= graense_25 THEN NULL
-                WHEN udgift <= graense_50 THEN '25'
-                WHEN graense_75 IS NULL OR udgift <= graense_75 THEN '50'
+    -- Thresholds are compared in whole oere: a sum of float terms must not 'exceed' by 1e-10.
+    SELECT p.kommunekode, p.status_date,
+           CASE WHEN {{ alder('p.foedselsdato', 'p.status_date') }} >= 67 OR round(p.udgift, 2) <= g.graense_25::DOUBLE THEN NULL
+                WHEN round(p.udgift, 2) <= g.graense_50::DOUBLE THEN '25'
+                WHEN g.graense_75 IS NULL OR round(p.udgift, 2) <= g.graense_75::DOUBLE THEN '50'
                 ELSE '75' END AS refusionssats,
-           CASE WHEN udgift < 250000 THEN '0-250000'
-                WHEN udgift < 500000 THEN '250000-500000'
-                WHEN udgift < 1000000 THEN '500000-1000000'
-                WHEN udgift < 2000000 THEN '1000000-2000000'
+           CASE WHEN round(p.udgift, 2) < 250000 THEN '0-250000'
+                WHEN round(p.udgift, 2) < 500000 THEN '250000-500000'
+                WHEN round(p.udgift, 2) < 1000000 THEN '500000-1000000'
+                WHEN round(p.udgift, 2) < 2000000 THEN '1000000-2000000'
                 ELSE '2000000+' END AS udgiftsinterval
-    FROM personer
+    FROM personer p
+    JOIN {{ ref('refusionsgraenser') }} g ON g.aar::INTEGER = year(p.status_date)
+    WHERE p.udgift > 0
+),
+-- One pass over the persons; the breakdowns are sums of this small table.
+klasser AS (
+    SELECT kommunekode, status_date, refusionssats, udgiftsinterval, count(*) AS antal
+    FROM klassificeret GROUP BY ALL
 ),
 optalt AS (
-    SELECT kommunekode, status_date, 'refusionssats' AS opdeling, refusionssats AS opdeling_vaerdi, count(*) AS antal
-    FROM klassificeret WHERE refusionssats IS NOT NULL GROUP BY ALL
+    SELECT kommunekode, status_date, 'refusionssats' AS opdeling, refusionssats AS opdeling_vaerdi, sum(antal) AS antal
+    FROM klasser WHERE refusionssats IS NOT NULL GROUP BY ALL
     UNION ALL
-    SELECT kommunekode, status_date, 'total', 'total', count(*) FROM klassificeret WHERE refusionssats IS NOT NULL GROUP BY ALL
+    SELECT kommunekode, status_date, 'total', 'total', sum(antal) FROM klasser WHERE refusionssats IS NOT NULL GROUP BY ALL
     UNION ALL
-    SELECT kommunekode, status_date, 'udgiftsinterval', udgiftsinterval, count(*) FROM klassificeret GROUP BY ALL
+    SELECT kommunekode, status_date, 'udgiftsinterval', udgiftsinterval, sum(antal) FROM klasser GROUP BY ALL
 )
 SELECT s.kommunekode, s.status_date, s.opdeling, s.opdeling_vaerdi,
        coalesce(o.antal, 0)::DOUBLE AS taeller, NULL::DOUBLE AS naevner, coalesce(o.antal, 0)::DOUBLE AS vaerdi
