@@ -30,7 +30,9 @@ from runner.synth import write_extracts  # noqa: E402
 
 LIS = Path(sys.executable).parent / "lis"
 # The floor runs in a child process like the build does, so both pay for starting Python.
-FLOOR = "import sys, duckdb; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1]); con.close()"
+FLOOR = (
+    "import sys, duckdb; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1]); con.close()"
+)
 TYPES = {"timer_pr_uge": "DOUBLE", "takst": "DOUBLE", "beloeb": "DOUBLE", "aar": "INTEGER"}
 
 
@@ -49,13 +51,25 @@ def main() -> int:
     for scale, (grants, municipalities) in scales.items():
         extracts, warehouse = args.workdir / scale / "extracts", args.workdir / scale / "lis.duckdb"
         started = time.perf_counter()
-        rows = write_extracts(extracts, grants=grants, municipalities=municipalities, as_of=args.as_of)
+        rows = write_extracts(
+            extracts, grants=grants, municipalities=municipalities, as_of=args.as_of
+        )
         written = time.perf_counter() - started
         floor_file = fresh(args.workdir / scale / "floor.duckdb")
         floor = run([sys.executable, "-c", FLOOR, floor_sql(extracts), str(floor_file)])
         floor["loaded_every_row"] = floor["returncode"] == 0 and loaded(floor_file) == rows
-        build = run([str(LIS), "build", "--extracts", str(extracts), "--as-of", args.as_of.isoformat(),
-                     "--warehouse", str(fresh(warehouse))])
+        build = run(
+            [
+                str(LIS),
+                "build",
+                "--extracts",
+                str(extracts),
+                "--as-of",
+                args.as_of.isoformat(),
+                "--warehouse",
+                str(fresh(warehouse)),
+            ]
+        )
         results[scale] = {
             "grants": grants,
             "municipalities": municipalities,
@@ -67,14 +81,27 @@ def main() -> int:
             "build_over_floor": ratio(build, floor),
         }
     municipality = results["municipality"]
-    municipality["rebuild"] = run([str(LIS), "build", "--extracts", str(args.workdir / "municipality" / "extracts"),
-                                   "--as-of", args.as_of.isoformat(),
-                                   "--warehouse", str(args.workdir / "municipality" / "lis.duckdb")])
+    municipality["rebuild"] = run(
+        [
+            str(LIS),
+            "build",
+            "--extracts",
+            str(args.workdir / "municipality" / "extracts"),
+            "--as-of",
+            args.as_of.isoformat(),
+            "--warehouse",
+            str(args.workdir / "municipality" / "lis.duckdb"),
+        ]
+    )
     municipality["rebuild_over_floor"] = ratio(municipality["rebuild"], municipality["floor"])
 
     report = {
         "as_of": args.as_of.isoformat(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+        },
         **results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -90,9 +117,15 @@ def floor_sql(extracts: Path) -> str:
     contract = yaml.safe_load((ROOT / "models" / "sources.yml").read_text())["sources"][0]["tables"]
     statements = []
     for table in contract:
-        columns = {c["name"]: "DATE" if c["name"].endswith("dato") else TYPES.get(c["name"], "VARCHAR")
-                   for c in table["columns"]}
-        select = "* REPLACE (botilbudslignende = 'ja' AS botilbudslignende)" if "botilbudslignende" in columns else "*"
+        columns = {
+            c["name"]: "DATE" if c["name"].endswith("dato") else TYPES.get(c["name"], "VARCHAR")
+            for c in table["columns"]
+        }
+        select = (
+            "* REPLACE (botilbudslignende = 'ja' AS botilbudslignende)"
+            if "botilbudslignende" in columns
+            else "*"
+        )
         path = str(extracts / f"{table['name']}.csv").replace("'", "''")
         statements.append(
             f"CREATE TABLE {table['name']} AS SELECT {select} FROM read_csv("
@@ -137,7 +170,9 @@ def high_water_kb(pid: int) -> int:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:  # already gone
         return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0
+    )
 
 
 def fresh(path: Path) -> Path:
@@ -154,16 +189,24 @@ def ratio(run_: dict, floor: dict) -> float | None:
 
 
 def print_table(results: dict) -> None:
-    print(f"{'step':<22}{'rows':>11}{'MB':>8}{'write s':>9}{'floor s':>9}{'build s':>9}{'build/floor':>13}"
-          f"{'floor RSS':>11}{'build RSS':>11}")
+    print(
+        f"{'step':<22}{'rows':>11}{'MB':>8}{'write s':>9}{'floor s':>9}{'build s':>9}{'build/floor':>13}"
+        f"{'floor RSS':>11}{'build RSS':>11}"
+    )
     for scale, r in results.items():
-        print(f"{scale:<22}{r['rows']['ydelser']:>11,}{r['extract_mb']:>8}{r['write_s']:>9}{r['floor']['seconds']:>9}"
-              f"{r['build']['seconds']:>9}{str(r['build_over_floor']):>13}{r['floor']['peak_rss_mb']:>11}"
-              f"{r['build']['peak_rss_mb']:>11}")
+        print(
+            f"{scale:<22}{r['rows']['ydelser']:>11,}{r['extract_mb']:>8}{r['write_s']:>9}{r['floor']['seconds']:>9}"
+            f"{r['build']['seconds']:>9}{str(r['build_over_floor']):>13}{r['floor']['peak_rss_mb']:>11}"
+            f"{r['build']['peak_rss_mb']:>11}"
+        )
     rebuild = results["municipality"]["rebuild"]
-    print(f"{'municipality rebuild':<22}{'':>11}{'':>8}{'':>9}{'':>9}{rebuild['seconds']:>9}"
-          f"{str(results['municipality']['rebuild_over_floor']):>13}{'':>11}{rebuild['peak_rss_mb']:>11}")
-    for name, r in [(s, results[s]["build"]) for s in results] + [("municipality rebuild", rebuild)]:
+    print(
+        f"{'municipality rebuild':<22}{'':>11}{'':>8}{'':>9}{'':>9}{rebuild['seconds']:>9}"
+        f"{str(results['municipality']['rebuild_over_floor']):>13}{'':>11}{rebuild['peak_rss_mb']:>11}"
+    )
+    for name, r in [(s, results[s]["build"]) for s in results] + [
+        ("municipality rebuild", rebuild)
+    ]:
         if r["returncode"]:
             print(f"{name}: lis build failed ({r['returncode']}): {r['stderr_last_line']}")
 

@@ -1,4 +1,5 @@
 """The build: load the project, compile and plan, build layer by layer behind its gates, publish."""
+
 from __future__ import annotations
 
 import logging
@@ -41,55 +42,102 @@ def expectations_of(compiler: Compiler, nodes) -> list[gates.Expectation]:
         for spec in node.expectations:
             kwargs = dict(spec.kwargs)
             if "unexpected_rows_query" in kwargs:
-                kwargs["unexpected_rows_query"], _ = compiler.render(kwargs["unexpected_rows_query"], f"{node.path.name} expectation")
-            found.append(gates.Expectation(node.relation, spec.type, kwargs, spec.severity, spec.description))
+                kwargs["unexpected_rows_query"], _ = compiler.render(
+                    kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
+                )
+            found.append(
+                gates.Expectation(node.relation, spec.type, kwargs, spec.severity, spec.description)
+            )
     return found
 
 
-def build(project: Project, extracts_dir: Path, as_of: date, warehouse: Path,
-          full_refresh: bool = False, progress: Progress | None = None) -> BuildOutcome:
+def build(
+    project: Project,
+    extracts_dir: Path,
+    as_of: date,
+    warehouse: Path,
+    full_refresh: bool = False,
+    progress: Progress | None = None,
+) -> BuildOutcome:
     """Build and publish; every run, whatever its end, is journalled and described in target/run_results.json."""
     variables = run_vars(project, as_of)
-    rec = record.RunRecord(status_date=as_of.isoformat(), extracts_dir=str(extracts_dir),
-                           git_revision=record.git_revision(project.root))
+    rec = record.RunRecord(
+        status_date=as_of.isoformat(),
+        extracts_dir=str(extracts_dir),
+        git_revision=record.git_revision(project.root),
+    )
     try:
         with publish.exclusive(warehouse):
             try:
-                status = _build(project, extracts_dir, variables, warehouse, full_refresh,
-                                progress or Progress(enabled=False), rec)
+                status = _build(
+                    project,
+                    extracts_dir,
+                    variables,
+                    warehouse,
+                    full_refresh,
+                    progress or Progress(enabled=False),
+                    rec,
+                )
             except BaseException as error:
-                rec.finish("error", str(error) if isinstance(error, LisError) else f"{type(error).__name__}: {error}")
+                rec.finish(
+                    "error",
+                    str(error)
+                    if isinstance(error, LisError)
+                    else f"{type(error).__name__}: {error}",
+                )
                 raise
             finally:
-                _keep_record(project, warehouse, rec, {"as_of": as_of.isoformat(), "extracts": str(extracts_dir),
-                                                       "warehouse": str(warehouse)})
+                _keep_record(
+                    project,
+                    warehouse,
+                    rec,
+                    {
+                        "as_of": as_of.isoformat(),
+                        "extracts": str(extracts_dir),
+                        "warehouse": str(warehouse),
+                    },
+                )
     except Exception as error:
         if isinstance(error, LisError):
             raise
         first_line = (str(error).splitlines() or [""])[0]
         kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
-        raise kind(f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}") from error
+        raise kind(
+            f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}"
+        ) from error
     return BuildOutcome(status, rec)
 
 
 def _keep_record(project: Project, warehouse: Path, rec: record.RunRecord, args: dict) -> None:
     """Journal the run and write run_results.json. Neither may turn a published build into a failure,
     nor hide why a build failed, so a failure here is logged, not raised."""
-    for write in (lambda: publish.append_journal(warehouse, rec.as_dict()),
-                  lambda: record.write_run_results(project.root / "target", rec, args)):
+    for write in (
+        lambda: publish.append_journal(warehouse, rec.as_dict()),
+        lambda: record.write_run_results(project.root / "target", rec, args),
+    ):
         try:
             write()
         except OSError as error:
             log.warning("could not keep the run record: %s", error)
 
 
-def _build(project: Project, extracts_dir: Path, variables: dict, warehouse: Path, full_refresh: bool,
-           progress: Progress, rec: record.RunRecord) -> str:
+def _build(
+    project: Project,
+    extracts_dir: Path,
+    variables: dict,
+    warehouse: Path,
+    full_refresh: bool,
+    progress: Progress,
+    rec: record.RunRecord,
+) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
     rec.fingerprints = fingerprint.compute(project, extracts_dir, variables)
     if not full_refresh and publish.published_fingerprints(warehouse) == rec.fingerprints:
-        rec.finish("up_to_date", "extracts, seeds, models, code and status date are those of the publication")
+        rec.finish(
+            "up_to_date",
+            "extracts, seeds, models, code and status date are those of the publication",
+        )
         return "up_to_date"
 
     # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and staging.
@@ -104,7 +152,13 @@ def _build(project: Project, extracts_dir: Path, variables: dict, warehouse: Pat
         con = duckdb.connect(str(building))
         execute.load_seeds(con, project.seeds)
         with progress.step("load", "extracts") as step:
-            step.done(sum(load_extracts(con, extracts_dir, project.source_tables(), project.extract_overrides).values()))
+            step.done(
+                sum(
+                    load_extracts(
+                        con, extracts_dir, project.source_tables(), project.extract_overrides
+                    ).values()
+                )
+            )
         for group in layers:
             _run_layer(con, group, rec, progress)
             _gate(con, compiler, group, rec, progress)
@@ -127,10 +181,14 @@ def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress
             started = record.now()
             result = execute.run_model(con, node)
             step.done(result.rows)
-        rec.add_model(node.name, node.layer, node.materialized, result.rows, result.seconds, started)
+        rec.add_model(
+            node.name, node.layer, node.materialized, result.rows, result.seconds, started
+        )
 
 
-def _gate(con, compiler: Compiler, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:
+def _gate(
+    con, compiler: Compiler, group: list[Node], rec: record.RunRecord, progress: Progress
+) -> None:
     """Run the layer's expectations; an error-level failure stops the build before the next layer."""
     expectations = expectations_of(compiler, group)
     if not expectations:
@@ -148,5 +206,7 @@ def _gate(con, compiler: Compiler, group: list[Node], rec: record.RunRecord, pro
     if failed:
         for result in failed:
             log.error("%s", result.message)
-        raise GateFailed(f"the {layer} gate failed: {failed[0].message}"
-                         + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""))
+        raise GateFailed(
+            f"the {layer} gate failed: {failed[0].message}"
+            + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else "")
+        )

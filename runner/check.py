@@ -1,4 +1,5 @@
 """`lis test`: every expectation of every model, run read-only against the published warehouse."""
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,10 @@ def check_published(project: Project, warehouse: Path) -> int:
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        as_of, = con.execute("SELECT status_date FROM audit.runs WHERE status = 'success' "
-                             "ORDER BY ended_at DESC LIMIT 1").fetchone()
+        (as_of,) = con.execute(
+            "SELECT status_date FROM audit.runs WHERE status = 'success' "
+            "ORDER BY ended_at DESC LIMIT 1"
+        ).fetchone()
         compiler = Compiler(project, run_vars(project, as_of))
         nodes = [n for n in project.nodes.values()]
         results = gates.run_expectations(con, expectations_of(compiler, nodes))
@@ -33,8 +36,15 @@ def check_published(project: Project, warehouse: Path) -> int:
         log.warning("%s", result.message)
     for result in failed:
         log.error("%s", result.message)
-    log.info("%d expectations on %s (status date %s): %d passed, %d failed, %d warnings",
-             len(results), warehouse, as_of, len(results) - len(failed) - len(warned), len(failed), len(warned))
+    log.info(
+        "%d expectations on %s (status date %s): %d passed, %d failed, %d warnings",
+        len(results),
+        warehouse,
+        as_of,
+        len(results) - len(failed) - len(warned),
+        len(failed),
+        len(warned),
+    )
     if failed:
         raise GateFailed(f"{len(failed)} expectations failed on {warehouse}: {failed[0].message}")
     return 0

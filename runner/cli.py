@@ -1,10 +1,11 @@
 """The `lis` command: arguments, logging, progress and exit codes."""
+
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
-import logging
 import sys
 import time
 from datetime import date, timedelta
@@ -27,58 +28,115 @@ def _yesterday() -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lis", description="Management information for the disability area: "
-                                     "raw extracts to KL's indicators in a published DuckDB warehouse.")
-    parser.add_argument("--project", type=Path, help="the project folder (default: found from the current folder)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every step, also when not on a terminal")
+    parser = argparse.ArgumentParser(
+        prog="lis",
+        description="Management information for the disability area: "
+        "raw extracts to KL's indicators in a published DuckDB warehouse.",
+    )
+    parser.add_argument(
+        "--project", type=Path, help="the project folder (default: found from the current folder)"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log every step, also when not on a terminal"
+    )
     parser.add_argument("--log-file", type=Path, help="also append the log to this file")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build every layer, gate it, and publish the warehouse",
-                                description="Read the extracts, build every layer behind its gates and publish "
-                                "the warehouse atomically. Exit 0 when published (or already up to date).")
+    build = commands.add_parser(
+        "build",
+        help="build every layer, gate it, and publish the warehouse",
+        description="Read the extracts, build every layer behind its gates and publish "
+        "the warehouse atomically. Exit 0 when published (or already up to date).",
+    )
     build.add_argument("--extracts", type=Path, required=True, help="folder with the extract files")
     _common_build_args(build)
 
-    demo = commands.add_parser("demo", help="write synthetic extracts for a fictional municipality and build them",
-                               description="Write synthetic extracts (the contract's Danish dialect) and build them.")
-    demo.add_argument("--out", type=Path, default=Path("demo/extracts"), help="where to write the extracts (default demo/extracts)")
+    demo = commands.add_parser(
+        "demo",
+        help="write synthetic extracts for a fictional municipality and build them",
+        description="Write synthetic extracts (the contract's Danish dialect) and build them.",
+    )
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path("demo/extracts"),
+        help="where to write the extracts (default demo/extracts)",
+    )
     demo.add_argument("--grants", type=int, default=10_000, help="number of grants (default 10000)")
-    demo.add_argument("--municipalities", type=int, default=1, help="number of paying municipalities (default 1)")
+    demo.add_argument(
+        "--municipalities", type=int, default=1, help="number of paying municipalities (default 1)"
+    )
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    demo.add_argument("--dirty", action="store_true", help="include rows that break the contract's rules")
+    demo.add_argument(
+        "--dirty", action="store_true", help="include rows that break the contract's rules"
+    )
     _common_build_args(demo)
 
-    export = commands.add_parser("export", help="export the published marts as parquet, csv or xlsx",
-                                 description="Write every table of schema marts of the published warehouse to a "
-                                 "folder: parquet, csv for Danish Excel (';', decimal comma, UTF-8 with BOM) or xlsx.")
-    export.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="default parquet")
-    export.add_argument("--out", type=Path, default=Path("exports"), help="folder to write to (default exports)")
-    export.add_argument("--warehouse", type=Path, help="the published file (default warehouse/lis.duckdb in the project)")
+    export = commands.add_parser(
+        "export",
+        help="export the published marts as parquet, csv or xlsx",
+        description="Write every table of schema marts of the published warehouse to a "
+        "folder: parquet, csv for Danish Excel (';', decimal comma, UTF-8 with BOM) or xlsx.",
+    )
+    export.add_argument(
+        "--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="default parquet"
+    )
+    export.add_argument(
+        "--out", type=Path, default=Path("exports"), help="folder to write to (default exports)"
+    )
+    export.add_argument(
+        "--warehouse",
+        type=Path,
+        help="the published file (default warehouse/lis.duckdb in the project)",
+    )
 
-    commands.add_parser("ls", help="list the models in run order", description="List the models in run order.")
+    commands.add_parser(
+        "ls", help="list the models in run order", description="List the models in run order."
+    )
 
-    compile_ = commands.add_parser("compile", help="print a model's compiled SQL", description="Print a model's compiled SQL.")
+    compile_ = commands.add_parser(
+        "compile", help="print a model's compiled SQL", description="Print a model's compiled SQL."
+    )
     compile_.add_argument("model")
-    compile_.add_argument("--as-of", type=_date, default=None, help="status date (default: yesterday)")
+    compile_.add_argument(
+        "--as-of", type=_date, default=None, help="status date (default: yesterday)"
+    )
 
-    test = commands.add_parser("test", help="run the gates against the published warehouse without rebuilding",
-                               description="Run every expectation against the published warehouse, read-only.")
-    test.add_argument("--warehouse", type=Path, help="the published file (default warehouse/lis.duckdb in the project)")
+    test = commands.add_parser(
+        "test",
+        help="run the gates against the published warehouse without rebuilding",
+        description="Run every expectation against the published warehouse, read-only.",
+    )
+    test.add_argument(
+        "--warehouse",
+        type=Path,
+        help="the published file (default warehouse/lis.duckdb in the project)",
+    )
     return parser
 
 
 def _common_build_args(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--as-of", type=_date, default=None, help="status date YYYY-MM-DD (default: yesterday)")
-    sub.add_argument("--warehouse", type=Path, help="file to publish (default warehouse/lis.duckdb in the project)")
-    sub.add_argument("--full-refresh", action="store_true", help="rebuild even when nothing changed")
+    sub.add_argument(
+        "--as-of", type=_date, default=None, help="status date YYYY-MM-DD (default: yesterday)"
+    )
+    sub.add_argument(
+        "--warehouse",
+        type=Path,
+        help="file to publish (default warehouse/lis.duckdb in the project)",
+    )
+    sub.add_argument(
+        "--full-refresh", action="store_true", help="rebuild even when nothing changed"
+    )
 
 
 def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     tty = sys.stderr.isatty()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s" if tty else
-                                           "%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(
+        logging.Formatter(
+            "%(levelname)s: %(message)s" if tty else "%(asctime)s %(levelname)s %(message)s"
+        )
+    )
     handlers = [handler]
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as error:
         # Whatever a library made of the signal on its way out, a terminated run says so.
         if _received or isinstance(error, KeyboardInterrupt):
-            print(f"lis: {'terminated' if _received else 'interrupted'}; nothing more was published", file=sys.stderr)
+            print(
+                f"lis: {'terminated' if _received else 'interrupted'}; nothing more was published",
+                file=sys.stderr,
+            )
             return 143 if _received else 130
         if isinstance(error, LisError):
             print(f"lis: {error}", file=sys.stderr)
@@ -122,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         # a bug: still one line for the scheduler, the traceback in the -v log
         log.debug("internal error", exc_info=True)
-        print(f"lis: internal error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}", file=sys.stderr)
+        print(
+            f"lis: internal error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -143,13 +207,24 @@ def _build(args, extracts_dir: Path) -> int:
     as_of = args.as_of or _yesterday()
     started = time.perf_counter()
     log.info("building status date %s from %s into %s", as_of, extracts_dir, warehouse)
-    outcome = build(project, extracts_dir.resolve(), as_of, warehouse, args.full_refresh, Progress())
+    outcome = build(
+        project, extracts_dir.resolve(), as_of, warehouse, args.full_refresh, Progress()
+    )
     if outcome.status == "up_to_date":
-        log.info("up to date: %s was built from these extracts, models and status date (use --full-refresh to rebuild)", warehouse)
+        log.info(
+            "up to date: %s was built from these extracts, models and status date (use --full-refresh to rebuild)",
+            warehouse,
+        )
     else:
         warnings = sum(1 for e in outcome.record.expectations if not e["success"])
-        log.info("published %s in %.1fs (%d models, %d expectations, %d warnings)", warehouse,
-                 time.perf_counter() - started, len(outcome.record.models), len(outcome.record.expectations), warnings)
+        log.info(
+            "published %s in %.1fs (%d models, %d expectations, %d warnings)",
+            warehouse,
+            time.perf_counter() - started,
+            len(outcome.record.models),
+            len(outcome.record.expectations),
+            warnings,
+        )
     return 0
 
 
@@ -161,16 +236,27 @@ def cmd_demo(args) -> int:
     from .synth import write_extracts
 
     as_of = args.as_of or _yesterday()
-    counts = write_extracts(args.out, grants=args.grants, municipalities=args.municipalities, seed=args.seed,
-                            as_of=as_of, dirty=args.dirty)
-    log.info("wrote synthetic extracts to %s (%s)", args.out,
-             ", ".join(f"{k} {v:,}" for k, v in counts.items() if ":" not in k))
+    counts = write_extracts(
+        args.out,
+        grants=args.grants,
+        municipalities=args.municipalities,
+        seed=args.seed,
+        as_of=as_of,
+        dirty=args.dirty,
+    )
+    log.info(
+        "wrote synthetic extracts to %s (%s)",
+        args.out,
+        ", ".join(f"{k} {v:,}" for k, v in counts.items() if ":" not in k),
+    )
     args.as_of = as_of
     code = _build(args, args.out)
     warehouse = (args.warehouse or _project(args).warehouse).resolve()
-    print(f"The warehouse is {warehouse}\nOpen it read-only with:\n"
-          f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
-          f".sql('select * from marts.indicator_values limit 20'))\"")
+    print(
+        f"The warehouse is {warehouse}\nOpen it read-only with:\n"
+        f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
+        f".sql('select * from marts.indicator_values limit 20'))\""
+    )
     return code
 
 
@@ -194,7 +280,10 @@ def cmd_compile(args) -> int:
     project = _project(args)
     if args.model not in project.nodes:
         raise ProjectError(f"no model named {args.model} (see lis ls)")
-    compiler = Compiler(project, {"as_of": (args.as_of or _yesterday()).isoformat(), "pseudonym_key": "<LIS_PSEUDONYM_KEY>"})
+    compiler = Compiler(
+        project,
+        {"as_of": (args.as_of or _yesterday()).isoformat(), "pseudonym_key": "<LIS_PSEUDONYM_KEY>"},
+    )
     print(compiler.compile_node(project.nodes[args.model]).compiled_sql)
     return 0
 
@@ -215,8 +304,14 @@ def cmd_export(args) -> int:
     return 0
 
 
-_COMMANDS = {"build": cmd_build, "demo": cmd_demo, "ls": cmd_ls, "compile": cmd_compile, "test": cmd_test,
-             "export": cmd_export}
+_COMMANDS = {
+    "build": cmd_build,
+    "demo": cmd_demo,
+    "ls": cmd_ls,
+    "compile": cmd_compile,
+    "test": cmd_test,
+    "export": cmd_export,
+}
 
 
 def entry() -> None:

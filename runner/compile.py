@@ -1,4 +1,5 @@
 """Compiling models: Jinja templating (ref, source, var, macros), then a sqlglot check of every table read."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -29,7 +30,9 @@ class Compiler:
         if name in self.vars:
             return self.vars[name]
         if default is _MISSING:
-            raise CompileError(f"{self._where}: var('{name}') is not defined in lis_project.yml or by the run")
+            raise CompileError(
+                f"{self._where}: var('{name}') is not defined in lis_project.yml or by the run"
+            )
         return default
 
     def _load_macros(self) -> None:
@@ -72,7 +75,9 @@ class Compiler:
     def _source(self, source_name: str, table: str) -> str:
         src = self.project.sources.get(source_name)
         if not src or table not in {t["name"] for t in src["tables"]}:
-            raise CompileError(f"{self._where}: source('{source_name}', '{table}') is not declared in models/sources.yml")
+            raise CompileError(
+                f"{self._where}: source('{source_name}', '{table}') is not declared in models/sources.yml"
+            )
         return f"{src['schema']}.{table}"
 
     def compile_node(self, node: Node) -> Node:
@@ -92,7 +97,9 @@ def check_tables(sql: str, where: str, known: set[str]) -> set[str]:
     except sqlglot.errors.ParseError as error:
         first = error.errors[0] if error.errors else {}
         line = first.get("line", "?")
-        raise CompileError(f"{where}: line {line} of the compiled SQL: {first.get('description', error)}") from error
+        raise CompileError(
+            f"{where}: line {line} of the compiled SQL: {first.get('description', error)}"
+        ) from error
     tables: set[str] = set()
     for statement in statements:
         if statement is None:
@@ -106,6 +113,8 @@ def check_tables(sql: str, where: str, known: set[str]) -> set[str]:
             if not table.db and name in ctes:
                 continue
             if qualified not in known:
-                raise CompileError(f"{where}: reads table '{qualified}', which no model, seed or source provides (use ref() or source())")
+                raise CompileError(
+                    f"{where}: reads table '{qualified}', which no model, seed or source provides (use ref() or source())"
+                )
             tables.add(qualified)
     return tables

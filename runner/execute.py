@@ -1,4 +1,5 @@
 """Running models in DuckDB: seeds first, then each model as a table or view, with timings and row counts."""
+
 from __future__ import annotations
 
 import time
@@ -39,7 +40,11 @@ def run_model(con: duckdb.DuckDBPyConnection, node: Node) -> ModelResult:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {node.schema}")
     try:
         con.execute(f"CREATE OR REPLACE {kind} {node.relation} AS\n{node.compiled_sql}")
-        rows = None if kind == "VIEW" else con.execute(f"SELECT count(*) FROM {node.relation}").fetchall()[0][0]
+        rows = (
+            None
+            if kind == "VIEW"
+            else con.execute(f"SELECT count(*) FROM {node.relation}").fetchall()[0][0]
+        )
         _document(con, node, kind)
     except duckdb.Error as error:
         raise ExecutionError(f"{node.path.name}: {str(error).splitlines()[0]}") from error
@@ -53,7 +58,9 @@ def _document(con: duckdb.DuckDBPyConnection, node: Node, kind: str) -> None:
         con.execute(f"COMMENT ON {kind} {node.relation} IS {_literal(node.description)}")
     for column in node.columns:
         if column.get("description"):
-            con.execute(f"COMMENT ON COLUMN {node.relation}.{column['name']} IS {_literal(column['description'])}")
+            con.execute(
+                f"COMMENT ON COLUMN {node.relation}.{column['name']} IS {_literal(column['description'])}"
+            )
 
 
 def _literal(text: str) -> str:

@@ -1,4 +1,5 @@
 """Exporting the published marts for reporting: Parquet, CSV that Danish Excel opens, and XLSX."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,13 @@ def export_marts(warehouse: Path, out_dir: Path, fmt: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-                                            "ORDER BY table_name").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
         for table in tables:
             path = out_dir / f"{table}.{fmt}"
             _WRITERS[fmt](con, f"marts.{table}", path)
@@ -38,11 +44,18 @@ def _csv(con, relation: str, path: Path) -> None:
     columns = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {relation})").fetchall()
     select = ", ".join(
         f"replace(rtrim(rtrim(printf('%.6f', \"{name}\"), '0'), '.'), '.', ',') AS \"{name}\""
-        if data_type in ("DOUBLE", "FLOAT") or data_type.startswith("DECIMAL") else f'"{name}"'
-        for name, data_type in columns)
+        if data_type in ("DOUBLE", "FLOAT") or data_type.startswith("DECIMAL")
+        else f'"{name}"'
+        for name, data_type in columns
+    )
     body = path.with_suffix(".body")
-    con.execute(f"COPY (SELECT {select} FROM {relation}) TO '{_quoted(body)}' (HEADER, DELIMITER ';')")
-    with path.open("w", encoding="utf-8", newline="") as out, body.open(encoding="utf-8", newline="") as text:
+    con.execute(
+        f"COPY (SELECT {select} FROM {relation}) TO '{_quoted(body)}' (HEADER, DELIMITER ';')"
+    )
+    with (
+        path.open("w", encoding="utf-8", newline="") as out,
+        body.open(encoding="utf-8", newline="") as text,
+    ):
         out.write(BOM)
         while chunk := text.read(1 << 20):
             out.write(chunk)
@@ -52,8 +65,12 @@ def _csv(con, relation: str, path: Path) -> None:
 def _xlsx(con, relation: str, path: Path) -> None:
     rows = con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0]
     if rows > XLSX_MAX_ROWS:
-        raise InputError(f"{relation}: {rows:,} rows do not fit in an xlsx sheet; export it as parquet or csv")
-    con.execute(f"SELECT * FROM {relation}").df().to_excel(path, index=False, sheet_name=relation.split(".")[1][:31])
+        raise InputError(
+            f"{relation}: {rows:,} rows do not fit in an xlsx sheet; export it as parquet or csv"
+        )
+    con.execute(f"SELECT * FROM {relation}").df().to_excel(
+        path, index=False, sheet_name=relation.split(".")[1][:31]
+    )
 
 
 def _quoted(path: Path) -> str:

@@ -15,6 +15,7 @@ copy into the file cost more than reading them, and CPR numbers in clear then li
 long as the build. Each file is read in one scan into a table of its own; raw.<extract> is
 the view that puts an extract's files together.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -42,8 +43,18 @@ FIXED_WIDTH = {"betalingskommune": 3, "cpr": 10}
 C1_BYTES = bytes(range(0x80, 0xA0))
 # An override's encoding, by Python's codec name, as this loader reads it.
 ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "iso8859-1": "latin-1"}
-INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-                 "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
+INTEGER_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+}
 XLSX_FRAME = "_xlsx_frame"
 
 
@@ -51,8 +62,12 @@ class ExtractError(InputError):
     """An extract is missing, cannot be read, or lacks a required column. One line, naming the file."""
 
 
-def load_extracts(con: duckdb.DuckDBPyConnection, extracts_dir: Path, sources: list[dict],
-                  overrides: dict | None = None) -> dict[str, int]:
+def load_extracts(
+    con: duckdb.DuckDBPyConnection,
+    extracts_dir: Path,
+    sources: list[dict],
+    overrides: dict | None = None,
+) -> dict[str, int]:
     """Load every extract file into raw.<extract> (schema raw), return rows loaded per extract.
 
     `sources` is the `tables` list of models/sources.yml; `overrides` maps an extract to
@@ -66,8 +81,10 @@ def load_extracts(con: duckdb.DuckDBPyConnection, extracts_dir: Path, sources: l
     for table in sources:
         name = table["name"]
         if not files[name] and table.get("required"):
-            raise ExtractError(f"{extracts_dir / name}*.csv|.parquet|.xlsx: the required extract "
-                               f"'{name}' is missing (no file whose name starts with '{name}')")
+            raise ExtractError(
+                f"{extracts_dir / name}*.csv|.parquet|.xlsx: the required extract "
+                f"'{name}' is missing (no file whose name starts with '{name}')"
+            )
         columns = [column["name"] for column in table["columns"]]
         required = [column["name"] for column in table["columns"] if column.get("required")]
         options = _csv_options(name, overrides.get(name) or {})
@@ -75,11 +92,15 @@ def load_extracts(con: duckdb.DuckDBPyConnection, extracts_dir: Path, sources: l
         for i, path in enumerate(files[name], start=1):
             file_table = f"{SCHEMA}._{name}_{i}"
             _load_file(con, path, file_table, name, columns, required, options)
-            parts.append(f"SELECT {', '.join(columns)}, {_literal(path.name)} AS _file, "
-                         f"{LINE[path.suffix.lower()]} AS _line FROM {file_table}")
+            parts.append(
+                f"SELECT {', '.join(columns)}, {_literal(path.name)} AS _file, "
+                f"{LINE[path.suffix.lower()]} AS _line FROM {file_table}"
+            )
         if not parts:  # an optional extract without files is an empty one
             nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {column}" for column in columns)
-            parts.append(f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _line WHERE false")
+            parts.append(
+                f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _line WHERE false"
+            )
         con.execute(f"CREATE VIEW {SCHEMA}.{name} AS " + "\nUNION ALL\n".join(parts))
         loaded[name] = con.execute(f"SELECT count(*) FROM {SCHEMA}.{name}").fetchall()[0][0]
     return loaded
@@ -103,20 +124,31 @@ def extract_files(extracts_dir: Path, names: list[str]) -> dict[str, list[Path]]
 def _csv_options(extract: str, override: dict) -> dict:
     unknown = set(override) - {"delimiter", "encoding"}
     if unknown:
-        raise ExtractError(f"lis_project.yml: extracts.{extract}: unknown option(s) {', '.join(sorted(unknown))} "
-                           "(known: delimiter, encoding)")
+        raise ExtractError(
+            f"lis_project.yml: extracts.{extract}: unknown option(s) {', '.join(sorted(unknown))} "
+            "(known: delimiter, encoding)"
+        )
     options = dict(override)
     if "encoding" in options:
         try:
             options["encoding"] = ENCODINGS[codecs.lookup(options["encoding"]).name]
         except (LookupError, KeyError):
-            raise ExtractError(f"lis_project.yml: extracts.{extract}: encoding {options['encoding']!r} is not "
-                               "one of utf-8, cp1252, latin-1") from None
+            raise ExtractError(
+                f"lis_project.yml: extracts.{extract}: encoding {options['encoding']!r} is not "
+                "one of utf-8, cp1252, latin-1"
+            ) from None
     return options
 
 
-def _load_file(con, path: Path, table: str, extract: str, columns: list[str], required: list[str],
-               options: dict) -> None:
+def _load_file(
+    con,
+    path: Path,
+    table: str,
+    extract: str,
+    columns: list[str],
+    required: list[str],
+    options: dict,
+) -> None:
     """Read one file into `table` in one scan: the contract's columns as trimmed text (plus _line for xlsx)."""
     suffix = path.suffix.lower()
     try:
@@ -126,17 +158,30 @@ def _load_file(con, path: Path, table: str, extract: str, columns: list[str], re
             elif suffix == ".parquet":
                 source, params = "read_parquet(?)", [str(path)]
                 described = con.execute(f"DESCRIBE SELECT * FROM {source}", params).fetchall()
-                text = _by_header(path, [(name, _typed_as_text(name, data_type)) for name, data_type, *_ in described])
+                text = _by_header(
+                    path,
+                    [(name, _typed_as_text(name, data_type)) for name, data_type, *_ in described],
+                )
             else:
                 header, frame = _xlsx_frame(path)
                 con.register(XLSX_FRAME, frame)
-                source, params, text = XLSX_FRAME, [], _by_header(path, [(n, f"c{i}") for i, n in enumerate(header)])
+                source, params, text = (
+                    XLSX_FRAME,
+                    [],
+                    _by_header(path, [(n, f"c{i}") for i, n in enumerate(header)]),
+                )
             missing = [column for column in required if column not in text]
             if missing:
-                raise ExtractError(f"{path.name}: the required column '{missing[0]}' of extract '{extract}' is "
-                                   f"missing (columns found: {', '.join(text) or 'none'})")
-            values = [f"nullif(trim({text[c]}), '') AS {c}" if c in text else f"CAST(NULL AS VARCHAR) AS {c}"
-                      for c in columns]
+                raise ExtractError(
+                    f"{path.name}: the required column '{missing[0]}' of extract '{extract}' is "
+                    f"missing (columns found: {', '.join(text) or 'none'})"
+                )
+            values = [
+                f"nullif(trim({text[c]}), '') AS {c}"
+                if c in text
+                else f"CAST(NULL AS VARCHAR) AS {c}"
+                for c in columns
+            ]
             if suffix == ".xlsx":
                 values.append("_line")
             con.execute(f"CREATE TABLE {table} AS SELECT {', '.join(values)} FROM {source}", params)
@@ -159,8 +204,13 @@ def _csv_reader(path: Path, options: dict, scratch: Path) -> tuple[str, list, di
         raise ExtractError(f"{path.name}: the file is empty (no header row)")
     delimiter = options.get("delimiter") or (";" if first.count(b";") > first.count(b",") else ",")
     encoding = options.get("encoding") or ("utf-8" if _is_utf8(path) else "cp1252")
-    header = next(csv.reader([first.decode("utf-8-sig" if encoding == "utf-8" else encoding, "replace")],
-                             delimiter=delimiter, quotechar='"'))
+    header = next(
+        csv.reader(
+            [first.decode("utf-8-sig" if encoding == "utf-8" else encoding, "replace")],
+            delimiter=delimiter,
+            quotechar='"',
+        )
+    )
     if encoding == "cp1252":
         if _has_c1_bytes(path):
             path = _transcode_to_utf8(path, scratch)
@@ -168,9 +218,15 @@ def _csv_reader(path: Path, options: dict, scratch: Path) -> tuple[str, list, di
         else:
             encoding = "latin-1"
     positions = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
-    reader = (f"read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"', encoding = ?, "
-              f"auto_detect = false, columns = {positions})")
-    return reader, [str(path), delimiter, encoding], _by_header(path, [(n, f"c{i}") for i, n in enumerate(header)])
+    reader = (
+        f"read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"', encoding = ?, "
+        f"auto_detect = false, columns = {positions})"
+    )
+    return (
+        reader,
+        [str(path), delimiter, encoding],
+        _by_header(path, [(n, f"c{i}") for i, n in enumerate(header)]),
+    )
 
 
 def _by_header(path: Path, columns: list[tuple[str, str]]) -> dict[str, str]:
@@ -199,8 +255,10 @@ def _typed_as_text(name: str, data_type: str) -> str:
         text = f"CAST({column} AS VARCHAR)"
     elif data_type in ("FLOAT", "DOUBLE") or data_type.startswith("DECIMAL"):
         # 2500.0 reads as '2500', not '2500.0', so that an integral id or code keeps its form.
-        text = (f"CASE WHEN {column} = trunc({column}) THEN CAST(CAST({column} AS HUGEINT) AS VARCHAR) "
-                f"ELSE CAST({column} AS VARCHAR) END")
+        text = (
+            f"CASE WHEN {column} = trunc({column}) THEN CAST(CAST({column} AS HUGEINT) AS VARCHAR) "
+            f"ELSE CAST({column} AS VARCHAR) END"
+        )
     else:
         return f"CAST({column} AS VARCHAR)"  # booleans become 'true'/'false', which staging reads
     return f"lpad({text}, {width}, '0')" if width else text
@@ -225,11 +283,17 @@ def _xlsx_frame(path: Path) -> tuple[list[str], pyarrow.Table]:
                     data[i].append(_cell_text(row[i] if i < len(row) else None, width))
         finally:
             workbook.close()
-    except Exception as error:  # openpyxl raises zipfile, KeyError and XML errors alike for a bad file
-        raise ExtractError(f"{path.name}: cannot be read as an xlsx workbook: {_reason(error)}") from error
+    except (
+        Exception
+    ) as error:  # openpyxl raises zipfile, KeyError and XML errors alike for a bad file
+        raise ExtractError(
+            f"{path.name}: cannot be read as an xlsx workbook: {_reason(error)}"
+        ) from error
     arrays = [pyarrow.array(values, pyarrow.string()) for values in data]
-    frame = pyarrow.table([*arrays, pyarrow.array(lines, pyarrow.int64())],
-                          names=[*(f"c{i}" for i in range(len(header))), "_line"])
+    frame = pyarrow.table(
+        [*arrays, pyarrow.array(lines, pyarrow.int64())],
+        names=[*(f"c{i}" for i in range(len(header))), "_line"],
+    )
     return header, frame
 
 
@@ -275,8 +339,10 @@ def _transcode_to_utf8(path: Path, scratch: Path) -> Path:
             while chunk := source.read(1 << 22):
                 sink.write(chunk.decode("cp1252").encode("utf-8"))
     except UnicodeDecodeError as error:
-        raise ExtractError(f"{path.name}: neither UTF-8 nor Windows-1252 (byte 0x{error.object[error.start]:02x} "
-                           "has no character)") from error
+        raise ExtractError(
+            f"{path.name}: neither UTF-8 nor Windows-1252 (byte 0x{error.object[error.start]:02x} "
+            "has no character)"
+        ) from error
     return target
 
 

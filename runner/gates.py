@@ -13,8 +13,9 @@ import functools
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,7 +38,9 @@ class Expectation:
 
     def __post_init__(self) -> None:
         if self.severity not in ("error", "warn"):
-            raise ValueError(f"{self.model}: {self.type}: severity must be 'error' or 'warn', not {self.severity!r}")
+            raise ValueError(
+                f"{self.model}: {self.type}: severity must be 'error' or 'warn', not {self.severity!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,9 @@ def run_expectations(
     return [results[i] for i in range(len(expectations))]
 
 
-def _validate_table(gx, context, con, model: str, group: list[Expectation]) -> list[ExpectationResult]:
+def _validate_table(
+    gx, context, con, model: str, group: list[Expectation]
+) -> list[ExpectationResult]:
     """Validate one table's expectations as one suite, on a datasource built for it.
 
     The datasource is bound to this call's `con` and the table's schema (see _cursor), so it
@@ -158,7 +163,9 @@ def _reflect_from_information_schema(dialect) -> None:
             " AND table_schema = coalesce($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position",
             (schema, str(table_name)),
         ).scalars()
-        return [{"name": name, "type": NULLTYPE, "nullable": True, "default": None} for name in names]
+        return [
+            {"name": name, "type": NULLTYPE, "nullable": True, "default": None} for name in names
+        ]
 
     dialect.get_columns = get_columns
     dialect.get_pk_constraint = lambda *args, **kw: {"constrained_columns": [], "name": None}
@@ -208,7 +215,9 @@ def _result(expectation: Expectation, ge_result, batch) -> ExpectationResult:
         message = f"{label} failed: {unexpected} unexpected" + (f" (e.g. {shown})" if shown else "")
     else:
         message = f"{label} failed: observed {observed!r}"
-    return ExpectationResult(expectation, ge_result.success, observed, unexpected, examples, message)
+    return ExpectationResult(
+        expectation, ge_result.success, observed, unexpected, examples, message
+    )
 
 
 def _unexpected_rows(batch, config) -> list:
@@ -225,7 +234,9 @@ def _error(expectation: Expectation, exc: BaseException | str) -> ExpectationRes
     text = " ".join(text.split()) or type(exc).__name__
     if len(text) > 300:
         text = text[:299] + "…"
-    return ExpectationResult(expectation, False, None, None, [], f"{_label(expectation)} errored: {_mask(text)}")
+    return ExpectationResult(
+        expectation, False, None, None, [], f"{_label(expectation)} errored: {_mask(text)}"
+    )
 
 
 def _exception_message(info: dict | None) -> str | None:
@@ -239,7 +250,12 @@ def _exception_message(info: dict | None) -> str | None:
 
 def _label(expectation: Expectation) -> str:
     kwargs = expectation.kwargs
-    columns = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"), *kwargs.get("column_list", [])]
+    columns = [
+        kwargs.get("column"),
+        kwargs.get("column_A"),
+        kwargs.get("column_B"),
+        *kwargs.get("column_list", []),
+    ]
     subject = ", ".join(c for c in columns if c) or expectation.description
     return f"{expectation.model}: {expectation.type}({subject})"
 

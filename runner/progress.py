@@ -1,4 +1,5 @@
 """Progress while building: a line per step on a terminal, log lines a scheduler can keep otherwise."""
+
 from __future__ import annotations
 
 import logging

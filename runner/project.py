@@ -1,4 +1,5 @@
 """Loading the project: the project file, models with their YAML, macros, seeds and sources."""
+
 from __future__ import annotations
 
 import os
@@ -85,12 +86,16 @@ def _expectations(model: str, path: Path, declared: list) -> tuple:
     specs = []
     for item in declared or []:
         if not isinstance(item, dict) or len(item) != 1:
-            raise ProjectError(f"{path}: model {model}: an expectation must be a one-key mapping, got {item!r}")
-        (kind, kwargs), = item.items()
+            raise ProjectError(
+                f"{path}: model {model}: an expectation must be a one-key mapping, got {item!r}"
+            )
+        ((kind, kwargs),) = item.items()
         kwargs = dict(kwargs or {})
         severity = kwargs.pop("severity", "error")
         if severity not in SEVERITIES:
-            raise ProjectError(f"{path}: model {model}: {kind}: severity must be error or warn, not {severity!r}")
+            raise ProjectError(
+                f"{path}: model {model}: {kind}: severity must be error or warn, not {severity!r}"
+            )
         specs.append(ExpectationSpec(kind, kwargs, severity, kwargs.pop("description", "")))
     return tuple(specs)
 
@@ -119,7 +124,9 @@ def load_project(root: Path | None = None) -> Project:
         for path in sorted((models_dir / layer).glob("*.sql")):
             name = path.stem
             if name in nodes:
-                raise ProjectError(f"{path}: a model named {name} exists already at {nodes[name].path}")
+                raise ProjectError(
+                    f"{path}: a model named {name} exists already at {nodes[name].path}"
+                )
             doc = docs.pop(name, {})
             cfg = doc.get("config") or {}
             nodes[name] = Node(

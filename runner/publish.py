@@ -3,6 +3,7 @@
 A reader holding the old file open keeps reading the old file (its inode lives on until closed);
 a build that fails or is killed never touches the published path.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -101,10 +102,16 @@ def read_journal(warehouse: Path) -> list[dict]:
     if not path.is_file():
         return []
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+    for number, line in enumerate(
+        path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+    ):
         try:
             if line.strip():
                 records.append(json.loads(line))
         except json.JSONDecodeError:
-            log.warning("%s, line %d: not a run record (torn by a crash?); left out of audit.runs", path.name, number)
+            log.warning(
+                "%s, line %d: not a run record (torn by a crash?); left out of audit.runs",
+                path.name,
+                number,
+            )
     return records

@@ -1,4 +1,5 @@
 """The run record: audit tables in the published file, and dbt-style target/run_results.json."""
+
 from __future__ import annotations
 
 import json
@@ -6,20 +7,24 @@ import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def git_revision(root: Path) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -30,7 +35,9 @@ class RunRecord:
     status_date: str
     extracts_dir: str
     git_revision: str | None
-    run_id: str = field(default_factory=lambda: datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6])
+    run_id: str = field(
+        default_factory=lambda: datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6]
+    )
     started_at: str = field(default_factory=now)
     ended_at: str | None = None
     status: str = "running"
@@ -39,21 +46,45 @@ class RunRecord:
     expectations: list = field(default_factory=list)
     fingerprints: dict = field(default_factory=dict)
 
-    def add_model(self, name: str, layer: str, materialized: str, rows: int | None, seconds: float,
-                  started_at: str, status: str = "success") -> None:
-        self.models.append({"model": name, "layer": layer, "materialized": materialized, "rows": rows,
-                            "seconds": round(seconds, 4), "started_at": started_at, "status": status})
+    def add_model(
+        self,
+        name: str,
+        layer: str,
+        materialized: str,
+        rows: int | None,
+        seconds: float,
+        started_at: str,
+        status: str = "success",
+    ) -> None:
+        self.models.append(
+            {
+                "model": name,
+                "layer": layer,
+                "materialized": materialized,
+                "rows": rows,
+                "seconds": round(seconds, 4),
+                "started_at": started_at,
+                "status": status,
+            }
+        )
 
     def add_expectation(self, result) -> None:
         e = result.expectation
-        self.expectations.append({
-            "model": e.model, "expectation": e.type, "kwargs": json.dumps(e.kwargs, default=str, ensure_ascii=False),
-            "severity": e.severity, "success": result.success,
-            "observed_value": json.dumps(result.observed_value, default=str, ensure_ascii=False),
-            "unexpected_count": result.unexpected_count,
-            "examples": json.dumps(result.examples, default=str, ensure_ascii=False),
-            "message": result.message,
-        })
+        self.expectations.append(
+            {
+                "model": e.model,
+                "expectation": e.type,
+                "kwargs": json.dumps(e.kwargs, default=str, ensure_ascii=False),
+                "severity": e.severity,
+                "success": result.success,
+                "observed_value": json.dumps(
+                    result.observed_value, default=str, ensure_ascii=False
+                ),
+                "unexpected_count": result.unexpected_count,
+                "examples": json.dumps(result.examples, default=str, ensure_ascii=False),
+                "message": result.message,
+            }
+        )
 
     def finish(self, status: str, message: str = "") -> None:
         self.status, self.message, self.ended_at = status, message, now()
@@ -83,46 +114,72 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
             for record in [*history, current.as_dict()]:
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
         sql_path = str(path).replace("'", "''")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json('{sql_path}', format = 'newline_delimited', "
-                    "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', status: 'VARCHAR', "
-                    "status_date: 'VARCHAR', extracts_dir: 'VARCHAR', git_revision: 'VARCHAR', message: 'VARCHAR', "
-                    "models: 'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, \"rows\" BIGINT, seconds DOUBLE, "
-                    "started_at VARCHAR, status VARCHAR)[]', "
-                    "expectations: 'STRUCT(model VARCHAR, expectation VARCHAR, kwargs VARCHAR, severity VARCHAR, "
-                    "success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, examples VARCHAR, message VARCHAR)[]'})")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json('{sql_path}', format = 'newline_delimited', "
+            "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', status: 'VARCHAR', "
+            "status_date: 'VARCHAR', extracts_dir: 'VARCHAR', git_revision: 'VARCHAR', message: 'VARCHAR', "
+            'models: \'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, "rows" BIGINT, seconds DOUBLE, '
+            "started_at VARCHAR, status VARCHAR)[]', "
+            "expectations: 'STRUCT(model VARCHAR, expectation VARCHAR, kwargs VARCHAR, severity VARCHAR, "
+            "success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, examples VARCHAR, message VARCHAR)[]'})"
+        )
         for table, query in _AUDIT_TABLES.items():
             con.execute(f"CREATE OR REPLACE TABLE audit.{table} AS {query}")
         con.execute("DROP VIEW records")
     con.execute("CREATE OR REPLACE TABLE audit.fingerprints (kind VARCHAR, fingerprint VARCHAR)")
-    con.executemany("INSERT INTO audit.fingerprints VALUES (?, ?)", sorted(current.fingerprints.items()))
+    con.executemany(
+        "INSERT INTO audit.fingerprints VALUES (?, ?)", sorted(current.fingerprints.items())
+    )
 
 
 def write_run_results(target: Path, record: RunRecord, args: dict) -> Path:
     """target/run_results.json with dbt's field names, so schedulers and tools can read it."""
-    results = [{
-        "unique_id": f"model.lis.{m['model']}", "status": m["status"],
-        "timing": [{"name": "execute", "started_at": m["started_at"]}],
-        "execution_time": m["seconds"], "failures": None,
-        "message": f"{m['materialized'].upper()} ({m['rows']} rows)" if m["rows"] is not None else m["materialized"].upper(),
-        "adapter_response": {"rows_affected": m["rows"]},
-    } for m in record.models]
-    results += [{
-        "unique_id": f"test.lis.{e['model']}.{e['expectation']}",
-        "status": "pass" if e["success"] else ("fail" if e["severity"] == "error" else "warn"),
-        "timing": [], "execution_time": None, "failures": e["unexpected_count"], "message": e["message"],
-        "severity": e["severity"], "kwargs": json.loads(e["kwargs"]),
-        "observed_value": json.loads(e["observed_value"]), "examples": json.loads(e["examples"]),
-    } for e in record.expectations]
+    results = [
+        {
+            "unique_id": f"model.lis.{m['model']}",
+            "status": m["status"],
+            "timing": [{"name": "execute", "started_at": m["started_at"]}],
+            "execution_time": m["seconds"],
+            "failures": None,
+            "message": f"{m['materialized'].upper()} ({m['rows']} rows)"
+            if m["rows"] is not None
+            else m["materialized"].upper(),
+            "adapter_response": {"rows_affected": m["rows"]},
+        }
+        for m in record.models
+    ]
+    results += [
+        {
+            "unique_id": f"test.lis.{e['model']}.{e['expectation']}",
+            "status": "pass" if e["success"] else ("fail" if e["severity"] == "error" else "warn"),
+            "timing": [],
+            "execution_time": None,
+            "failures": e["unexpected_count"],
+            "message": e["message"],
+            "severity": e["severity"],
+            "kwargs": json.loads(e["kwargs"]),
+            "observed_value": json.loads(e["observed_value"]),
+            "examples": json.loads(e["examples"]),
+        }
+        for e in record.expectations
+    ]
     started = datetime.fromisoformat(record.started_at)
     ended = datetime.fromisoformat(record.ended_at or now())
     document = {
-        "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json",
-                     "generated_at": now(), "invocation_id": record.run_id},
-        "status": record.status, "message": record.message,
+        "metadata": {
+            "dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json",
+            "generated_at": now(),
+            "invocation_id": record.run_id,
+        },
+        "status": record.status,
+        "message": record.message,
         "elapsed_time": (ended - started).total_seconds(),
-        "args": args, "results": results,
+        "args": args,
+        "results": results,
     }
     target.mkdir(parents=True, exist_ok=True)
     path = target / "run_results.json"
-    path.write_text(json.dumps(document, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(document, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
+    )
     return path

@@ -18,36 +18,115 @@ import pandas as pd
 
 # The 98 municipalities: code, name, inhabitants in thousands (it weights where persons live).
 KOMMUNER = [
-    (101, "København", 667), (147, "Frederiksberg", 104), (151, "Ballerup", 52),
-    (153, "Brøndby", 39), (155, "Dragør", 15), (157, "Gentofte", 75), (159, "Gladsaxe", 70),
-    (161, "Glostrup", 24), (163, "Herlev", 30), (165, "Albertslund", 28), (167, "Hvidovre", 55),
-    (169, "Høje-Taastrup", 58), (173, "Lyngby-Taarbæk", 57), (175, "Rødovre", 41),
-    (183, "Ishøj", 24), (185, "Tårnby", 44), (187, "Vallensbæk", 17), (190, "Furesø", 42),
-    (201, "Allerød", 26), (210, "Fredensborg", 41), (217, "Helsingør", 64), (219, "Hillerød", 53),
-    (223, "Hørsholm", 25), (230, "Rudersdal", 57), (240, "Egedal", 44), (250, "Frederikssund", 46),
-    (253, "Greve", 52), (259, "Køge", 63), (260, "Halsnæs", 31), (265, "Roskilde", 90),
-    (269, "Solrød", 24), (270, "Gribskov", 41), (306, "Odsherred", 33), (316, "Holbæk", 73),
-    (320, "Faxe", 38), (326, "Kalundborg", 49), (329, "Ringsted", 36), (330, "Slagelse", 80),
-    (336, "Stevns", 23), (340, "Sorø", 30), (350, "Lejre", 29), (360, "Lolland", 40),
-    (370, "Næstved", 84), (376, "Guldborgsund", 60), (390, "Vordingborg", 45), (400, "Bornholm", 39),
-    (410, "Middelfart", 39), (420, "Assens", 41), (430, "Faaborg-Midtfyn", 52), (440, "Kerteminde", 24),
-    (450, "Nyborg", 32), (461, "Odense", 210), (479, "Svendborg", 59), (480, "Nordfyns", 30),
-    (482, "Langeland", 12), (492, "Ærø", 6), (510, "Haderslev", 56), (530, "Billund", 27),
-    (540, "Sønderborg", 74), (550, "Tønder", 37), (561, "Esbjerg", 116), (563, "Fanø", 4),
-    (573, "Varde", 50), (575, "Vejen", 43), (580, "Aabenraa", 59), (607, "Fredericia", 52),
-    (615, "Horsens", 97), (621, "Kolding", 95), (630, "Vejle", 122), (657, "Herning", 90),
-    (661, "Holstebro", 59), (665, "Lemvig", 19), (671, "Struer", 21), (706, "Syddjurs", 44),
-    (707, "Norddjurs", 37), (710, "Favrskov", 50), (727, "Odder", 24), (730, "Randers", 99),
-    (740, "Silkeborg", 98), (741, "Samsø", 4), (746, "Skanderborg", 64), (751, "Aarhus", 367),
-    (756, "Ikast-Brande", 42), (760, "Ringkøbing-Skjern", 56), (766, "Hedensted", 47), (773, "Morsø", 20),
-    (779, "Skive", 46), (787, "Thisted", 43), (791, "Viborg", 98), (810, "Brønderslev", 36),
-    (813, "Frederikshavn", 58), (820, "Vesthimmerlands", 36), (825, "Læsø", 2), (840, "Rebild", 30),
-    (846, "Mariagerfjord", 42), (849, "Jammerbugt", 38), (851, "Aalborg", 222), (860, "Hjørring", 64),
+    (101, "København", 667),
+    (147, "Frederiksberg", 104),
+    (151, "Ballerup", 52),
+    (153, "Brøndby", 39),
+    (155, "Dragør", 15),
+    (157, "Gentofte", 75),
+    (159, "Gladsaxe", 70),
+    (161, "Glostrup", 24),
+    (163, "Herlev", 30),
+    (165, "Albertslund", 28),
+    (167, "Hvidovre", 55),
+    (169, "Høje-Taastrup", 58),
+    (173, "Lyngby-Taarbæk", 57),
+    (175, "Rødovre", 41),
+    (183, "Ishøj", 24),
+    (185, "Tårnby", 44),
+    (187, "Vallensbæk", 17),
+    (190, "Furesø", 42),
+    (201, "Allerød", 26),
+    (210, "Fredensborg", 41),
+    (217, "Helsingør", 64),
+    (219, "Hillerød", 53),
+    (223, "Hørsholm", 25),
+    (230, "Rudersdal", 57),
+    (240, "Egedal", 44),
+    (250, "Frederikssund", 46),
+    (253, "Greve", 52),
+    (259, "Køge", 63),
+    (260, "Halsnæs", 31),
+    (265, "Roskilde", 90),
+    (269, "Solrød", 24),
+    (270, "Gribskov", 41),
+    (306, "Odsherred", 33),
+    (316, "Holbæk", 73),
+    (320, "Faxe", 38),
+    (326, "Kalundborg", 49),
+    (329, "Ringsted", 36),
+    (330, "Slagelse", 80),
+    (336, "Stevns", 23),
+    (340, "Sorø", 30),
+    (350, "Lejre", 29),
+    (360, "Lolland", 40),
+    (370, "Næstved", 84),
+    (376, "Guldborgsund", 60),
+    (390, "Vordingborg", 45),
+    (400, "Bornholm", 39),
+    (410, "Middelfart", 39),
+    (420, "Assens", 41),
+    (430, "Faaborg-Midtfyn", 52),
+    (440, "Kerteminde", 24),
+    (450, "Nyborg", 32),
+    (461, "Odense", 210),
+    (479, "Svendborg", 59),
+    (480, "Nordfyns", 30),
+    (482, "Langeland", 12),
+    (492, "Ærø", 6),
+    (510, "Haderslev", 56),
+    (530, "Billund", 27),
+    (540, "Sønderborg", 74),
+    (550, "Tønder", 37),
+    (561, "Esbjerg", 116),
+    (563, "Fanø", 4),
+    (573, "Varde", 50),
+    (575, "Vejen", 43),
+    (580, "Aabenraa", 59),
+    (607, "Fredericia", 52),
+    (615, "Horsens", 97),
+    (621, "Kolding", 95),
+    (630, "Vejle", 122),
+    (657, "Herning", 90),
+    (661, "Holstebro", 59),
+    (665, "Lemvig", 19),
+    (671, "Struer", 21),
+    (706, "Syddjurs", 44),
+    (707, "Norddjurs", 37),
+    (710, "Favrskov", 50),
+    (727, "Odder", 24),
+    (730, "Randers", 99),
+    (740, "Silkeborg", 98),
+    (741, "Samsø", 4),
+    (746, "Skanderborg", 64),
+    (751, "Aarhus", 367),
+    (756, "Ikast-Brande", 42),
+    (760, "Ringkøbing-Skjern", 56),
+    (766, "Hedensted", 47),
+    (773, "Morsø", 20),
+    (779, "Skive", 46),
+    (787, "Thisted", 43),
+    (791, "Viborg", 98),
+    (810, "Brønderslev", 36),
+    (813, "Frederikshavn", 58),
+    (820, "Vesthimmerlands", 36),
+    (825, "Læsø", 2),
+    (840, "Rebild", 30),
+    (846, "Mariagerfjord", 42),
+    (849, "Jammerbugt", 38),
+    (851, "Aalborg", 222),
+    (860, "Hjørring", 64),
 ]
 
 UNITS = ["dag", "maaned", "aar", "time"]
 KINDS = ["botilbud", "dagtilbud", "stoette", "anbringelse"]
-AREAS = ["botilbud", "dagtilbud", "hjaelperordning", "stoette_i_eget_hjem", "merudgift_hjaelpemidler"]
+AREAS = [
+    "botilbud",
+    "dagtilbud",
+    "hjaelperordning",
+    "stoette_i_eget_hjem",
+    "merudgift_hjaelpemidler",
+]
 
 
 class Ydelse(NamedTuple):
@@ -100,16 +179,28 @@ ANBRINGELSER = {
 
 # paragraf, kategori, typical amount; one-off grants are drawn around it
 ENGANGS = [
-    ("112", "kørestol", 30_000), ("112", "el-kørestol", 90_000), ("112", "rollator", 3_000),
-    ("112", "lift", 12_000), ("112", "badestol", 4_000), ("112", "toiletstol", 6_000),
-    ("112", "arbejdsstol", 9_000), ("112", "kommunikationshjælpemiddel", 25_000),
-    ("112", "plejeseng", 18_000), ("114", "bil", 180_000), ("114", "særlig indretning af bil", 60_000),
+    ("112", "kørestol", 30_000),
+    ("112", "el-kørestol", 90_000),
+    ("112", "rollator", 3_000),
+    ("112", "lift", 12_000),
+    ("112", "badestol", 4_000),
+    ("112", "toiletstol", 6_000),
+    ("112", "arbejdsstol", 9_000),
+    ("112", "kommunikationshjælpemiddel", 25_000),
+    ("112", "plejeseng", 18_000),
+    ("114", "bil", 180_000),
+    ("114", "særlig indretning af bil", 60_000),
 ]
 ENGANGS_SHARE = [0.14, 0.06, 0.16, 0.1, 0.1, 0.08, 0.08, 0.06, 0.08, 0.09, 0.05]
 
 MAALGRUPPER = [
-    "Udviklingshæmning", "Fysisk funktionsnedsættelse", "Sindslidelse", "Erhvervet hjerneskade",
-    "Autismespektrumforstyrrelse", "Sansemæssig funktionsnedsættelse", "Døvblindhed",
+    "Udviklingshæmning",
+    "Fysisk funktionsnedsættelse",
+    "Sindslidelse",
+    "Erhvervet hjerneskade",
+    "Autismespektrumforstyrrelse",
+    "Sansemæssig funktionsnedsættelse",
+    "Døvblindhed",
 ]
 # provider kind: share of a municipality's providers, share per type (egen, anden_kommune, region, privat)
 PROVIDER_KINDS = {
@@ -126,20 +217,76 @@ PROVIDER_PREFIX = {
     "anbringelse": ["Opholdsstedet", "Døgninstitutionen", "Efterskolen", "Ungehuset"],
 }
 PLACE_NAMES = [
-    "Solsikken", "Åbrinken", "Kærholm", "Lærkely", "Bøgebakken", "Egely", "Søhøj", "Fyrrelunden",
-    "Møllegården", "Enghaven", "Rønnebær", "Havblik", "Æblegården", "Nørrevang", "Skovbrynet",
-    "Tjørnely", "Højvang", "Lindegården", "Ådalen", "Græsted",
+    "Solsikken",
+    "Åbrinken",
+    "Kærholm",
+    "Lærkely",
+    "Bøgebakken",
+    "Egely",
+    "Søhøj",
+    "Fyrrelunden",
+    "Møllegården",
+    "Enghaven",
+    "Rønnebær",
+    "Havblik",
+    "Æblegården",
+    "Nørrevang",
+    "Skovbrynet",
+    "Tjørnely",
+    "Højvang",
+    "Lindegården",
+    "Ådalen",
+    "Græsted",
 ]
 REGIONS = ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]
 FIRST_NAMES = [
-    "Søren", "Mette", "Jørgen", "Anne", "Bjørn", "Kirsten", "Jens", "Hanne", "Mads", "Lærke",
-    "Rasmus", "Sofie", "Niels", "Åse", "Frederik", "Birthe", "Thomas", "Ida", "Ole", "Signe",
+    "Søren",
+    "Mette",
+    "Jørgen",
+    "Anne",
+    "Bjørn",
+    "Kirsten",
+    "Jens",
+    "Hanne",
+    "Mads",
+    "Lærke",
+    "Rasmus",
+    "Sofie",
+    "Niels",
+    "Åse",
+    "Frederik",
+    "Birthe",
+    "Thomas",
+    "Ida",
+    "Ole",
+    "Signe",
 ]
 LAST_NAMES = [
-    "Jørgensen", "Sørensen", "Møller", "Nielsen", "Hansen", "Kjær", "Højgaard", "Nørgaard",
-    "Pedersen", "Læsøe", "Andersen", "Østergaard", "Christensen", "Dahl", "Bæk", "Frøkjær",
+    "Jørgensen",
+    "Sørensen",
+    "Møller",
+    "Nielsen",
+    "Hansen",
+    "Kjær",
+    "Højgaard",
+    "Nørgaard",
+    "Pedersen",
+    "Læsøe",
+    "Andersen",
+    "Østergaard",
+    "Christensen",
+    "Dahl",
+    "Bæk",
+    "Frøkjær",
 ]
-TEAMS = ["Voksenhandicap", "Socialpsykiatri", "Hjerneskade", "Ungeteamet", "Myndighed Øst", "Myndighed Vest"]
+TEAMS = [
+    "Voksenhandicap",
+    "Socialpsykiatri",
+    "Hjerneskade",
+    "Ungeteamet",
+    "Myndighed Øst",
+    "Myndighed Vest",
+]
 
 # Each rule of the contract's reason-code table gets about this share of an extract's rows, so
 # every code shows up while all of them together stay near 1.5 %, well under the 5 % limit.
@@ -161,30 +308,64 @@ class _Extract:
 EXTRACTS = {
     "ydelser": _Extract(
         ("bevilling_id", "cpr", "paragraf", "startdato", "betalingskommune"),
-        ("startdato", "slutdato", "oprettet_dato"), "takst",
-        ("missing_required", "cpr_invalid", "date_invalid", "period_invalid", "paragraf_unknown",
-         "number_invalid", "unit_invalid", "duplicate_conflict", "duplicate_exact",
-         "unknown_leverandoer", "unknown_sagsbehandler"),
+        ("startdato", "slutdato", "oprettet_dato"),
+        "takst",
+        (
+            "missing_required",
+            "cpr_invalid",
+            "date_invalid",
+            "period_invalid",
+            "paragraf_unknown",
+            "number_invalid",
+            "unit_invalid",
+            "duplicate_conflict",
+            "duplicate_exact",
+            "unknown_leverandoer",
+            "unknown_sagsbehandler",
+        ),
         ("110", "§ 102", "SEL § 109", "84"),
     ),
     "engangsbevillinger": _Extract(
         ("bevilling_id", "cpr", "paragraf", "bevillingsdato", "beloeb", "betalingskommune"),
-        ("bevillingsdato", "oprettet_dato"), "beloeb",
-        ("number_invalid", "paragraf_unknown", "cpr_invalid", "missing_required", "date_invalid",
-         "duplicate_exact", "duplicate_conflict"),
+        ("bevillingsdato", "oprettet_dato"),
+        "beloeb",
+        (
+            "number_invalid",
+            "paragraf_unknown",
+            "cpr_invalid",
+            "missing_required",
+            "date_invalid",
+            "duplicate_exact",
+            "duplicate_conflict",
+        ),
         ("113", "§ 115"),
     ),
     "anbringelser": _Extract(
         ("anbringelse_id", "cpr", "anbringelsestype", "startdato", "betalingskommune"),
-        ("startdato", "slutdato", "oprettet_dato"), "takst",
-        ("period_invalid", "missing_required", "date_invalid", "cpr_invalid", "number_invalid",
-         "unit_invalid", "duplicate_exact"),
+        ("startdato", "slutdato", "oprettet_dato"),
+        "takst",
+        (
+            "period_invalid",
+            "missing_required",
+            "date_invalid",
+            "cpr_invalid",
+            "number_invalid",
+            "unit_invalid",
+            "duplicate_exact",
+        ),
     ),
 }
 
 
-def write_extracts(out_dir: Path, *, grants: int = 10_000, municipalities: int = 1, seed: int = 42,
-                   as_of: date | None = None, dirty: bool = False) -> dict[str, int]:
+def write_extracts(
+    out_dir: Path,
+    *,
+    grants: int = 10_000,
+    municipalities: int = 1,
+    seed: int = 42,
+    as_of: date | None = None,
+    dirty: bool = False,
+) -> dict[str, int]:
     """Write the six extracts into out_dir in the contract's Danish dialect; return rows written per extract.
 
     With dirty=True a small share of rows breaks each rule of the reason-code table; the
@@ -256,7 +437,9 @@ def _persons(rng, n_adults: int, n_children: int, kommuner, today: int) -> dict:
     year = birth.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     # the 7th digit carries the century: 0-3 for the 1900s (and 4 or 9 from 1937), 4-9 from 2000
     digit7 = np.where(year >= 2000, rng.integers(4, 10, n), rng.integers(0, 4, n))
-    digit7 = np.where((year >= 1937) & (year < 2000) & (rng.random(n) < 0.1), rng.choice([4, 9], n), digit7)
+    digit7 = np.where(
+        (year >= 1937) & (year < 2000) & (rng.random(n) < 0.1), rng.choice([4, 9], n), digit7
+    )
     serial = digit7 * 1000 + rng.integers(0, 1000, n)
     while True:
         clash = np.ones(n, dtype=bool)
@@ -276,7 +459,17 @@ def _persons(rng, n_adults: int, n_children: int, kommuner, today: int) -> dict:
 
 def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
     share, lo, hi, hours_lo, hours_hi, p_open, mean_days = (
-        _field(YDELSER, f) for f in ("share", "takst_lo", "takst_hi", "hours_lo", "hours_hi", "open_share", "mean_days"))
+        _field(YDELSER, f)
+        for f in (
+            "share",
+            "takst_lo",
+            "takst_hi",
+            "hours_lo",
+            "hours_hi",
+            "open_share",
+            "mean_days",
+        )
+    )
     par = rng.choice(len(YDELSER), n, p=share / share.sum())
     person = rng.integers(0, persons["n_adults"], n)
     payer = persons["home"][person]
@@ -284,13 +477,17 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
         moved = rng.random(n) < 0.05
         payer = np.where(moved, rng.integers(0, n_kommuner, n), payer)
     # starts over six years up to the status date, a few already granted for the coming months
-    start = np.where(rng.random(n) < 0.985, today - rng.integers(0, 6 * 365, n), today + rng.integers(1, 91, n))
+    start = np.where(
+        rng.random(n) < 0.985, today - rng.integers(0, 6 * 365, n), today + rng.integers(1, 91, n)
+    )
     length = 1 + np.floor(rng.exponential(mean_days[par])).astype(np.int64)
     end = np.where(rng.random(n) < p_open[par], np.nan, start + length - 1)
     # registered around the start, a few months late; so a few recent grants are not yet known
     u = rng.random(n)
     registered = np.select(
-        [u < 0.55, u < 0.98], [np.nan, start + rng.integers(-21, 8, n)], start + rng.integers(30, 200, n)
+        [u < 0.55, u < 0.98],
+        [np.nan, start + rng.integers(-21, 8, n)],
+        start + rng.integers(30, 200, n),
     )
     takst = np.round(lo[par] + (hi[par] - lo[par]) * rng.random(n), 2)
     takst[rng.random(n) < 0.02] = np.nan
@@ -368,7 +565,9 @@ def _field(table: dict, name: str) -> np.ndarray:
 
 def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """Providers per municipality, about one per 100 grants, numbered in blocks by kind; and the block sizes."""
-    per_kind = np.array([[max(1, round(PROVIDER_KINDS[k][0] * max(8, g // 100))) for k in KINDS] for g in load])
+    per_kind = np.array(
+        [[max(1, round(PROVIDER_KINDS[k][0] * max(8, g // 100))) for k in KINDS] for g in load]
+    )
     kommune = np.repeat(np.arange(len(kommuner)), per_kind.sum(1))
     kind = np.concatenate([np.repeat(np.arange(len(KINDS)), row) for row in per_kind])
     nr = np.concatenate([np.arange(1, row.sum() + 1) for row in per_kind])
@@ -379,14 +578,18 @@ def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
     other = rng.choice([k[1] for k in KOMMUNER], kind.size)
     region = rng.choice(REGIONS, kind.size)
     decor = [
-        ["{} {}", "{} {} ({} Kommune)", "{} {}, Region {}", "{} {} ApS"][t].format(p, s, o if t == 1 else r)
+        ["{} {}", "{} {} ({} Kommune)", "{} {}, Region {}", "{} {} ApS"][t].format(
+            p, s, o if t == 1 else r
+        )
         for t, p, s, o, r in zip(ptype, prefix, place, other, region)
     ]
-    frame = pd.DataFrame({
-        "leverandoer_id": [f"L{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr)],
-        "navn": decor,
-        "leverandoertype": np.array(PROVIDER_TYPES)[ptype],
-    })
+    frame = pd.DataFrame(
+        {
+            "leverandoer_id": [f"L{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr)],
+            "navn": decor,
+            "leverandoertype": np.array(PROVIDER_TYPES)[ptype],
+        }
+    )
     return frame, per_kind
 
 
@@ -395,12 +598,16 @@ def _caseworkers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     count = np.maximum(2, np.round(load / 150).astype(np.int64))
     kommune = np.repeat(np.arange(len(kommuner)), count)
     nr = np.concatenate([np.arange(1, c + 1) for c in count])
-    names = np.char.add(np.char.add(rng.choice(FIRST_NAMES, nr.size), " "), rng.choice(LAST_NAMES, nr.size))
-    frame = pd.DataFrame({
-        "sagsbehandler_id": [f"S{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr)],
-        "navn": names,
-        "team": rng.choice(TEAMS, nr.size),
-    })
+    names = np.char.add(
+        np.char.add(rng.choice(FIRST_NAMES, nr.size), " "), rng.choice(LAST_NAMES, nr.size)
+    )
+    frame = pd.DataFrame(
+        {
+            "sagsbehandler_id": [f"S{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr)],
+            "navn": names,
+            "team": rng.choice(TEAMS, nr.size),
+        }
+    )
     return frame, count
 
 
@@ -443,27 +650,44 @@ def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
         days = np.clip(np.minimum(end, last) - np.maximum(y["start"], first) + 1, 0, None)
         per_day = np.select(
             [y["enhed"] == 0, y["enhed"] == 1, y["enhed"] == 2, y["enhed"] == 3],
-            [y["takst"], y["takst"] * 12 / days_in_year, y["takst"] / days_in_year, y["takst"] * y["timer"] / 7],
+            [
+                y["takst"],
+                y["takst"] * 12 / days_in_year,
+                y["takst"] / days_in_year,
+                y["takst"] * y["timer"] / 7,
+            ],
             0.0,
         )
-        cost = np.bincount(y["payer"] * len(AREAS) + area_of, np.nan_to_num(days * per_day),
-                           minlength=len(kommuner) * len(AREAS))
+        cost = np.bincount(
+            y["payer"] * len(AREAS) + area_of,
+            np.nan_to_num(days * per_day),
+            minlength=len(kommuner) * len(AREAS),
+        )
         in_year = (e["dato"] >= first) & (e["dato"] <= last)
-        cost[AREAS.index("merudgift_hjaelpemidler")::len(AREAS)] += np.bincount(
-            e["payer"][in_year], e["beloeb"][in_year], minlength=len(kommuner))
+        cost[AREAS.index("merudgift_hjaelpemidler") :: len(AREAS)] += np.bincount(
+            e["payer"][in_year], e["beloeb"][in_year], minlength=len(kommuner)
+        )
         amount = np.maximum(100_000, np.round(cost * rng.uniform(0.92, 1.08, cost.size), -3))
         for i, beloeb in enumerate(amount):
-            rows.append((aar, f"{kommuner[i // len(AREAS)][0]:03d}", AREAS[i % len(AREAS)], int(beloeb)))
+            rows.append(
+                (aar, f"{kommuner[i // len(AREAS)][0]:03d}", AREAS[i % len(AREAS)], int(beloeb))
+            )
     return pd.DataFrame(rows, columns=["aar", "betalingskommune", "omraade", "beloeb"])
 
 
 def _macros(con) -> None:
-    con.execute("CREATE MACRO dk_date(d) AS strftime(DATE '1970-01-01' + CAST(d AS INTEGER), '%d-%m-%Y')")
+    con.execute(
+        "CREATE MACRO dk_date(d) AS strftime(DATE '1970-01-01' + CAST(d AS INTEGER), '%d-%m-%Y')"
+    )
     con.execute("CREATE MACRO dk_number(x) AS replace(printf('%.2f', x), '.', ',')")
-    con.execute("CREATE MACRO dk_cpr(born, nr) AS "
-                "strftime(DATE '1970-01-01' + CAST(born AS INTEGER), '%d%m%y') || '-' || lpad(CAST(nr AS VARCHAR), 4, '0')")
-    con.execute("CREATE MACRO dk_id(prefix, kom, nr) AS "
-                "prefix || lpad(CAST(kom AS VARCHAR), 3, '0') || '-' || lpad(CAST(CAST(nr AS BIGINT) AS VARCHAR), 4, '0')")
+    con.execute(
+        "CREATE MACRO dk_cpr(born, nr) AS "
+        "strftime(DATE '1970-01-01' + CAST(born AS INTEGER), '%d%m%y') || '-' || lpad(CAST(nr AS VARCHAR), 4, '0')"
+    )
+    con.execute(
+        "CREATE MACRO dk_id(prefix, kom, nr) AS "
+        "prefix || lpad(CAST(kom AS VARCHAR), 3, '0') || '-' || lpad(CAST(CAST(nr AS BIGINT) AS VARCHAR), 4, '0')"
+    )
 
 
 def _sql_list(values) -> str:
@@ -538,7 +762,9 @@ def _format_small(con, name: str, frame: pd.DataFrame) -> str:
 
 def _dirty(con, table: str, ex: _Extract, rng) -> tuple[str, dict[str, int]]:
     """Break disjoint clean rows, one set per code; return the dirty extract's query and the counts."""
-    has_number = con.execute(f"SELECT {ex.number} IS NOT NULL AS x FROM {table} ORDER BY ord").fetchnumpy()["x"]
+    has_number = con.execute(
+        f"SELECT {ex.number} IS NOT NULL AS x FROM {table} ORDER BY ord"
+    ).fetchnumpy()["x"]
     n = has_number.size
     per_code = round(BAD_SHARE_PER_CODE * n)
     quota = {c: per_code for c in ex.codes}
@@ -558,15 +784,22 @@ def _dirty(con, table: str, ex: _Extract, rng) -> tuple[str, dict[str, int]]:
     if not any(quota.values()):
         return f"SELECT * FROM {table}", counts
     con.register("picked", pd.concat(picks))
-    rows = con.execute(f"SELECT t.*, p.code FROM {table} t JOIN picked p USING (ord) ORDER BY t.ord").df()
+    rows = con.execute(
+        f"SELECT t.*, p.code FROM {table} t JOIN picked p USING (ord) ORDER BY t.ord"
+    ).df()
     fixed = []
     for code, group in rows.groupby("code", sort=False):
         broken = _break(code, group.drop(columns="code").reset_index(drop=True), ex, rng)
         if code in COPY_CODES:
             # the copy lands somewhere after the row it copies
-            broken["ord"] = np.floor(broken["ord"] + rng.random(len(broken)) * (n - 1 - broken["ord"])) + 0.5
+            broken["ord"] = (
+                np.floor(broken["ord"] + rng.random(len(broken)) * (n - 1 - broken["ord"])) + 0.5
+            )
         fixed.append(broken)
-    con.register("fixed", pd.concat(fixed).astype({c: "object" for c in rows.columns if c not in ("ord", "code")}))
+    con.register(
+        "fixed",
+        pd.concat(fixed).astype({c: "object" for c in rows.columns if c not in ("ord", "code")}),
+    )
     columns = ", ".join(c for c in rows.columns if c not in ("ord", "code"))
     query = f"""
         SELECT ord, {columns} FROM {table} WHERE ord NOT IN (SELECT ord FROM fixed)
@@ -615,9 +848,14 @@ def _write_csv(con, query: str, path: Path) -> int:
     utf8 = path.with_suffix(".csv.utf8")
     quoted = str(utf8).replace("'", "''")
     # ties are copies injected into the same gap; the id after ord orders them
-    con.execute(f"COPY (SELECT * EXCLUDE (ord) FROM ({query}) ORDER BY ord, 1) TO '{quoted}' "
-                "(HEADER, DELIMITER ';', NEW_LINE '\\r\\n')")
-    with open(utf8, encoding="utf-8", newline="") as src, open(path, "w", encoding="cp1252", newline="") as dst:
+    con.execute(
+        f"COPY (SELECT * EXCLUDE (ord) FROM ({query}) ORDER BY ord, 1) TO '{quoted}' "
+        "(HEADER, DELIMITER ';', NEW_LINE '\\r\\n')"
+    )
+    with (
+        open(utf8, encoding="utf-8", newline="") as src,
+        open(path, "w", encoding="cp1252", newline="") as dst,
+    ):
         shutil.copyfileobj(src, dst, 1 << 24)
     utf8.unlink()
     return con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]

@@ -4,6 +4,7 @@ real build, and read the published warehouse back.
 Rows are dicts; a column that is not given is written empty. Files use `;` and ISO dates,
 like the worked example in tests/fixtures/small/extracts.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,16 +14,48 @@ from pathlib import Path
 import duckdb
 
 COLUMNS = {
-    "ydelser": ["bevilling_id", "cpr", "paragraf", "startdato", "slutdato", "betalingskommune", "leverandoer_id",
-                "sagsbehandler_id", "timer_pr_uge", "takst", "takst_enhed", "botilbudslignende", "maalgruppe",
-                "oprettet_dato"],
+    "ydelser": [
+        "bevilling_id",
+        "cpr",
+        "paragraf",
+        "startdato",
+        "slutdato",
+        "betalingskommune",
+        "leverandoer_id",
+        "sagsbehandler_id",
+        "timer_pr_uge",
+        "takst",
+        "takst_enhed",
+        "botilbudslignende",
+        "maalgruppe",
+        "oprettet_dato",
+    ],
     "leverandoerer": ["leverandoer_id", "navn", "leverandoertype"],
     "sagsbehandlere": ["sagsbehandler_id", "navn", "team"],
     "budget": ["aar", "betalingskommune", "omraade", "beloeb"],
-    "engangsbevillinger": ["bevilling_id", "cpr", "paragraf", "bevillingsdato", "beloeb", "betalingskommune",
-                           "sagsbehandler_id", "kategori", "oprettet_dato"],
-    "anbringelser": ["anbringelse_id", "cpr", "anbringelsestype", "startdato", "slutdato", "betalingskommune",
-                     "leverandoer_id", "takst", "takst_enhed", "oprettet_dato"],
+    "engangsbevillinger": [
+        "bevilling_id",
+        "cpr",
+        "paragraf",
+        "bevillingsdato",
+        "beloeb",
+        "betalingskommune",
+        "sagsbehandler_id",
+        "kategori",
+        "oprettet_dato",
+    ],
+    "anbringelser": [
+        "anbringelse_id",
+        "cpr",
+        "anbringelsestype",
+        "startdato",
+        "slutdato",
+        "betalingskommune",
+        "leverandoer_id",
+        "takst",
+        "takst_enhed",
+        "oprettet_dato",
+    ],
 }
 REQUIRED = ("ydelser", "leverandoerer", "sagsbehandlere", "budget")
 
@@ -65,34 +98,77 @@ class Extracts:
 
     def ydelse(self, kommune: str, cpr: str, paragraf: str, start, slut=None, **kw) -> str:
         """One granted service; returns its bevilling_id. kw: any other column of `ydelser`."""
-        row = {"bevilling_id": kw.pop("bevilling_id", None) or self._next_id("Y"), "cpr": cpr,
-               "paragraf": paragraf, "startdato": start, "slutdato": slut, "betalingskommune": kommune, **kw}
+        row = {
+            "bevilling_id": kw.pop("bevilling_id", None) or self._next_id("Y"),
+            "cpr": cpr,
+            "paragraf": paragraf,
+            "startdato": start,
+            "slutdato": slut,
+            "betalingskommune": kommune,
+            **kw,
+        }
         self._add("ydelser", row)
         return row["bevilling_id"]
 
-    def engangsbevilling(self, kommune: str, cpr: str, paragraf: str, bevillingsdato, beloeb, **kw) -> str:
-        row = {"bevilling_id": kw.pop("bevilling_id", None) or self._next_id("E"), "cpr": cpr, "paragraf": paragraf,
-               "bevillingsdato": bevillingsdato, "beloeb": beloeb, "betalingskommune": kommune, **kw}
+    def engangsbevilling(
+        self, kommune: str, cpr: str, paragraf: str, bevillingsdato, beloeb, **kw
+    ) -> str:
+        row = {
+            "bevilling_id": kw.pop("bevilling_id", None) or self._next_id("E"),
+            "cpr": cpr,
+            "paragraf": paragraf,
+            "bevillingsdato": bevillingsdato,
+            "beloeb": beloeb,
+            "betalingskommune": kommune,
+            **kw,
+        }
         self._add("engangsbevillinger", row)
         return row["bevilling_id"]
 
-    def anbringelse(self, kommune: str, cpr: str, anbringelsestype: str, start, slut=None, **kw) -> str:
-        row = {"anbringelse_id": kw.pop("anbringelse_id", None) or self._next_id("A"), "cpr": cpr,
-               "anbringelsestype": anbringelsestype, "startdato": start, "slutdato": slut,
-               "betalingskommune": kommune, **kw}
+    def anbringelse(
+        self, kommune: str, cpr: str, anbringelsestype: str, start, slut=None, **kw
+    ) -> str:
+        row = {
+            "anbringelse_id": kw.pop("anbringelse_id", None) or self._next_id("A"),
+            "cpr": cpr,
+            "anbringelsestype": anbringelsestype,
+            "startdato": start,
+            "slutdato": slut,
+            "betalingskommune": kommune,
+            **kw,
+        }
         self._add("anbringelser", row)
         return row["anbringelse_id"]
 
-    def leverandoer(self, leverandoer_id: str, leverandoertype: str, navn: str | None = None) -> None:
-        self._add("leverandoerer", {"leverandoer_id": leverandoer_id, "navn": navn or f"Tilbud {leverandoer_id}",
-                                    "leverandoertype": leverandoertype})
+    def leverandoer(
+        self, leverandoer_id: str, leverandoertype: str, navn: str | None = None
+    ) -> None:
+        self._add(
+            "leverandoerer",
+            {
+                "leverandoer_id": leverandoer_id,
+                "navn": navn or f"Tilbud {leverandoer_id}",
+                "leverandoertype": leverandoertype,
+            },
+        )
 
-    def sagsbehandler(self, sagsbehandler_id: str, navn: str | None = None, team: str = "Voksen") -> None:
-        self._add("sagsbehandlere", {"sagsbehandler_id": sagsbehandler_id,
-                                     "navn": navn or f"Sagsbehandler {sagsbehandler_id}", "team": team})
+    def sagsbehandler(
+        self, sagsbehandler_id: str, navn: str | None = None, team: str = "Voksen"
+    ) -> None:
+        self._add(
+            "sagsbehandlere",
+            {
+                "sagsbehandler_id": sagsbehandler_id,
+                "navn": navn or f"Sagsbehandler {sagsbehandler_id}",
+                "team": team,
+            },
+        )
 
     def budget(self, kommune: str, aar: int, omraade: str, beloeb) -> None:
-        self._add("budget", {"aar": aar, "betalingskommune": kommune, "omraade": omraade, "beloeb": beloeb})
+        self._add(
+            "budget",
+            {"aar": aar, "betalingskommune": kommune, "omraade": omraade, "beloeb": beloeb},
+        )
 
     def _add(self, extract: str, row: dict) -> None:
         unknown = set(row) - set(COLUMNS[extract])
@@ -101,7 +177,11 @@ class Extracts:
         self.rows[extract].append(row)
 
     def cprs(self) -> set[str]:
-        return {row["cpr"] for name in ("ydelser", "engangsbevillinger", "anbringelser") for row in self.rows[name]}
+        return {
+            row["cpr"]
+            for name in ("ydelser", "engangsbevillinger", "anbringelser")
+            for row in self.rows[name]
+        }
 
     def write(self, folder: Path) -> Path:
         """Write the required extracts always (header only when empty), optional ones when they have rows."""
@@ -121,7 +201,9 @@ def build(extracts_dir: Path, as_of: str, warehouse: Path) -> Path:
     """Run the real `lis build`; fail the test with the build's exit code if nothing was published."""
     from runner.cli import main
 
-    rc = main(["build", "--extracts", str(extracts_dir), "--as-of", as_of, "--warehouse", str(warehouse)])
+    rc = main(
+        ["build", "--extracts", str(extracts_dir), "--as-of", as_of, "--warehouse", str(warehouse)]
+    )
     assert rc == 0, f"lis build --extracts {extracts_dir} --as-of {as_of} exited {rc}"
     return warehouse
 
@@ -139,23 +221,44 @@ class Warehouse:
         with self.connect() as con:
             return con.execute(sql, params or []).fetchall()
 
-    def rows(self, kommune: str | None = None, status_date: str | None = None, indicator: str | None = None) -> dict:
+    def rows(
+        self,
+        kommune: str | None = None,
+        status_date: str | None = None,
+        indicator: str | None = None,
+    ) -> dict:
         """{(kommune, status_date, indicator, breakdown, breakdown_value): (numerator, denominator, value)}"""
         where, params = [], []
-        for column, wanted in (("kommunekode", kommune), ("status_date", status_date), ("indicator", indicator)):
+        for column, wanted in (
+            ("kommunekode", kommune),
+            ("status_date", status_date),
+            ("indicator", indicator),
+        ):
             if wanted is not None:
                 where.append(f"{column} = ?")
                 params.append(wanted)
-        sql = ("SELECT kommunekode, status_date::VARCHAR, indicator, breakdown, breakdown_value, numerator, "
-               "denominator, value FROM marts.indicator_values" + (" WHERE " + " AND ".join(where) if where else ""))
+        sql = (
+            "SELECT kommunekode, status_date::VARCHAR, indicator, breakdown, breakdown_value, numerator, "
+            "denominator, value FROM marts.indicator_values"
+            + (" WHERE " + " AND ".join(where) if where else "")
+        )
         return {tuple(r[:5]): tuple(r[5:]) for r in self.query(sql, params)}
 
-    def row(self, kommune: str, status_date: str, indicator: str, breakdown: str = "total",
-            breakdown_value: str = "total") -> tuple | None:
+    def row(
+        self,
+        kommune: str,
+        status_date: str,
+        indicator: str,
+        breakdown: str = "total",
+        breakdown_value: str = "total",
+    ) -> tuple | None:
         """(numerator, denominator, value) of one row, or None when the build has no such row."""
         found = self.query(
             "SELECT numerator, denominator, value FROM marts.indicator_values WHERE kommunekode = ? "
             "AND status_date = ?::DATE AND indicator = ? AND breakdown = ? AND breakdown_value = ?",
-            [kommune, status_date, indicator, breakdown, breakdown_value])
-        assert len(found) <= 1, f"more than one row for {kommune} {status_date} {indicator} {breakdown}={breakdown_value}"
+            [kommune, status_date, indicator, breakdown, breakdown_value],
+        )
+        assert len(found) <= 1, (
+            f"more than one row for {kommune} {status_date} {indicator} {breakdown}={breakdown_value}"
+        )
         return found[0] if found else None

@@ -9,7 +9,9 @@ from tests.tiny_project import write_project
 def compile_one(tmp_path, sql, name="intermediate/b", **kw):
     models = {"staging/a": "SELECT 1 AS x", name: sql}
     project = load_project(write_project(tmp_path, models, **kw))
-    return Compiler(project, {"as_of": "2022-03-31"}).compile_node(project.nodes[name.split("/")[1]])
+    return Compiler(project, {"as_of": "2022-03-31"}).compile_node(
+        project.nodes[name.split("/")[1]]
+    )
 
 
 def test_ref_source_var_and_macros_render_and_record_dependencies(tmp_path):
@@ -22,26 +24,37 @@ def test_ref_source_var_and_macros_render_and_record_dependencies(tmp_path):
     )
     assert "2 * x AS y" in node.compiled_sql
     assert "7 AS v" in node.compiled_sql and "DATE '2022-03-31'" in node.compiled_sql
-    assert "FROM staging.a JOIN raw.ydelser r" in node.compiled_sql and "seeds.s" in node.compiled_sql
+    assert (
+        "FROM staging.a JOIN raw.ydelser r" in node.compiled_sql and "seeds.s" in node.compiled_sql
+    )
     assert node.depends_on == {"a"}
 
 
 def test_a_macro_may_ref_a_model_and_the_dependency_is_recorded(tmp_path):
-    node = compile_one(tmp_path, "SELECT * FROM {{ from_a() }}", macros="{% macro from_a() %}{{ ref('a') }}{% endmacro %}")
+    node = compile_one(
+        tmp_path,
+        "SELECT * FROM {{ from_a() }}",
+        macros="{% macro from_a() %}{{ ref('a') }}{% endmacro %}",
+    )
     assert node.depends_on == {"a"}
 
 
 def test_ctes_are_not_mistaken_for_tables(tmp_path):
-    node = compile_one(tmp_path, "WITH t AS (SELECT * FROM {{ ref('a') }}) SELECT * FROM t, range(3) r(i)")
+    node = compile_one(
+        tmp_path, "WITH t AS (SELECT * FROM {{ ref('a') }}) SELECT * FROM t, range(3) r(i)"
+    )
     assert node.depends_on == {"a"}
 
 
-@pytest.mark.parametrize("sql, message", [
-    ("SELECT * FROM {{ ref('nope') }}", "ref('nope') names no model or seed"),
-    ("SELECT * FROM staging.zzz", "reads table 'staging.zzz'"),
-    ("SELECT * FROM {{ source('extracts', 'x') }}", "source('extracts', 'x') is not declared"),
-    ("SELECT {{ var('missing') }}", "var('missing') is not defined"),
-])
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        ("SELECT * FROM {{ ref('nope') }}", "ref('nope') names no model or seed"),
+        ("SELECT * FROM staging.zzz", "reads table 'staging.zzz'"),
+        ("SELECT * FROM {{ source('extracts', 'x') }}", "source('extracts', 'x') is not declared"),
+        ("SELECT {{ var('missing') }}", "var('missing') is not defined"),
+    ],
+)
 def test_unknown_references_name_the_model_file(tmp_path, sql, message):
     with pytest.raises(CompileError) as error:
         compile_one(tmp_path, sql)
@@ -60,7 +73,30 @@ def test_a_template_error_names_the_file_and_line(tmp_path):
 
 def test_yaml_for_a_missing_model_and_bad_severity_are_project_errors(tmp_path):
     with pytest.raises(ProjectError, match="ghost, which has no .sql file"):
-        load_project(write_project(tmp_path / "a", {"staging/a": "SELECT 1"}, yml={"staging": [{"name": "ghost"}]}))
+        load_project(
+            write_project(
+                tmp_path / "a", {"staging/a": "SELECT 1"}, yml={"staging": [{"name": "ghost"}]}
+            )
+        )
     with pytest.raises(ProjectError, match="severity must be error or warn"):
-        load_project(write_project(tmp_path / "b", {"staging/a": "SELECT 1"}, yml={"staging": [
-            {"name": "a", "expectations": [{"expect_column_values_to_not_be_null": {"column": "x", "severity": "fatal"}}]}]}))
+        load_project(
+            write_project(
+                tmp_path / "b",
+                {"staging/a": "SELECT 1"},
+                yml={
+                    "staging": [
+                        {
+                            "name": "a",
+                            "expectations": [
+                                {
+                                    "expect_column_values_to_not_be_null": {
+                                        "column": "x",
+                                        "severity": "fatal",
+                                    }
+                                }
+                            ],
+                        }
+                    ]
+                },
+            )
+        )

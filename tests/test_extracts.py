@@ -1,4 +1,5 @@
 """runner/extracts.py: every dialect of the input contract lands in raw.<extract> as the same text."""
+
 from __future__ import annotations
 
 import datetime
@@ -24,14 +25,18 @@ MINIMAL = {  # the required extracts with a header only, so that a test can writ
 def folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """An extracts folder with the given files; a required extract not there yet gets a header-only file."""
     for name, content in files.items():
-        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        (tmp_path / name).write_bytes(
+            content if isinstance(content, bytes) else content.encode("utf-8")
+        )
     for name, content in MINIMAL.items():
         if not any(p.name.startswith(name.split(".")[0]) for p in tmp_path.iterdir()):
             (tmp_path / name).write_text(content)
     return tmp_path
 
 
-def load(extracts_dir: Path, overrides: dict | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
+def load(
+    extracts_dir: Path, overrides: dict | None = None
+) -> tuple[duckdb.DuckDBPyConnection, dict]:
     con = duckdb.connect()
     return con, load_extracts(con, extracts_dir, SOURCES, overrides)
 
@@ -41,9 +46,11 @@ def rows(con, extract: str, columns: str) -> list[tuple]:
 
 
 def test_utf8_with_bom_semicolons_quotes_and_crlf(tmp_path):
-    text = ("\ufeffleverandoer_id;navn;leverandoertype\r\n"
-            "L1;\"Bo; og Ærø\";egen\r\n"
-            "L2;\"Sagt \"\"nej\"\"\";privat\r\n")
+    text = (
+        "\ufeffleverandoer_id;navn;leverandoertype\r\n"
+        'L1;"Bo; og Ærø";egen\r\n'
+        'L2;"Sagt ""nej""";privat\r\n'
+    )
     con, counts = load(folder(tmp_path, {"leverandoerer.csv": text.encode("utf-8")}))
     assert counts["leverandoerer"] == 2
     assert rows(con, "leverandoerer", "leverandoer_id, navn, leverandoertype, _file, _line") == [
@@ -54,23 +61,37 @@ def test_utf8_with_bom_semicolons_quotes_and_crlf(tmp_path):
 
 def test_windows_1252_without_and_with_bytes_latin_1_reads_differently(tmp_path):
     # 'Søren Æbelø' has no byte in 0x80-0x9F (read as Latin-1); the en dash is 0x96 (transcoded).
-    con, _ = load(folder(tmp_path, {
-        "sagsbehandlere.csv": "sagsbehandler_id,navn,team\r\nS1,Søren Æbelø,Vest\r\n".encode("cp1252"),
-        "leverandoerer.csv": ("leverandoer_id;navn;leverandoertype\r\n"
-                              "L1;Åen – bofællesskab;privat\r\n").encode("cp1252"),
-    }))
-    assert rows(con, "sagsbehandlere", "sagsbehandler_id, navn, team") == [("S1", "Søren Æbelø", "Vest")]
+    con, _ = load(
+        folder(
+            tmp_path,
+            {
+                "sagsbehandlere.csv": "sagsbehandler_id,navn,team\r\nS1,Søren Æbelø,Vest\r\n".encode(
+                    "cp1252"
+                ),
+                "leverandoerer.csv": (
+                    "leverandoer_id;navn;leverandoertype\r\nL1;Åen – bofællesskab;privat\r\n"
+                ).encode("cp1252"),
+            },
+        )
+    )
+    assert rows(con, "sagsbehandlere", "sagsbehandler_id, navn, team") == [
+        ("S1", "Søren Æbelø", "Vest")
+    ]
     assert rows(con, "leverandoerer", "navn, _line") == [("Åen – bofællesskab", 2)]
 
 
 def test_comma_delimiter_header_case_extra_and_missing_optional_columns(tmp_path):
-    text = ("Sagsbehandler_ID, NAVN ,Afdeling\n"    # no 'team' (optional), an extra column
-            "S1,  Anne  ,Nord\n"
-            "S2,,Syd\n")
+    text = (
+        "Sagsbehandler_ID, NAVN ,Afdeling\n"  # no 'team' (optional), an extra column
+        "S1,  Anne  ,Nord\n"
+        "S2,,Syd\n"
+    )
     con, _ = load(folder(tmp_path, {"sagsbehandlere.csv": text}))
     # values trimmed, empty text is NULL, the missing optional column is NULL, the extra one is dropped
-    assert rows(con, "sagsbehandlere", "*") == [("S1", "Anne", None, "sagsbehandlere.csv", 2),
-                                                ("S2", None, None, "sagsbehandlere.csv", 3)]
+    assert rows(con, "sagsbehandlere", "*") == [
+        ("S1", "Anne", None, "sagsbehandlere.csv", 2),
+        ("S2", None, None, "sagsbehandlere.csv", 3),
+    ]
 
 
 def test_an_extract_split_over_files_of_every_kind(tmp_path):
@@ -78,17 +99,25 @@ def test_an_extract_split_over_files_of_every_kind(tmp_path):
     sheet = workbook.active
     sheet.append(["bevilling_id", "cpr", "paragraf", "startdato", "betalingskommune", "takst"])
     sheet.append(["X1", 101801234, 107, datetime.datetime(2022, 3, 1), 751, 2500.5])
-    sheet.append([])                                             # an empty row is skipped ...
-    sheet.append(["X2", "0101801234", "§ 85", "01-03-2022", 101, 2500.0])  # ... and numbering goes on
+    sheet.append([])  # an empty row is skipped ...
+    sheet.append(
+        ["X2", "0101801234", "§ 85", "01-03-2022", 101, 2500.0]
+    )  # ... and numbering goes on
     workbook.save(tmp_path / "ydelser_2023.xlsx")
     duckdb.execute(f"""COPY (SELECT * FROM (VALUES ('P1', '0101801234', 108, DATE '2022-01-31', 75, 1300000.0),
                                                    ('P2', '0101801234', 85, DATE '2021-12-01', 751, 99.25))
                              t(bevilling_id, cpr, paragraf, startdato, betalingskommune, takst))
                        TO '{tmp_path / "ydelser-del2.parquet"}' (FORMAT parquet)""")
-    files = {"ydelser.csv": "bevilling_id;cpr;paragraf;startdato;betalingskommune\nC1;0101801234;107;2022-01-01;751\n"}
+    files = {
+        "ydelser.csv": "bevilling_id;cpr;paragraf;startdato;betalingskommune\nC1;0101801234;107;2022-01-01;751\n"
+    }
     con, counts = load(folder(tmp_path, files))
     assert counts["ydelser"] == 5
-    assert rows(con, "ydelser", "_file, _line, bevilling_id, cpr, paragraf, startdato, betalingskommune, takst") == [
+    assert rows(
+        con,
+        "ydelser",
+        "_file, _line, bevilling_id, cpr, paragraf, startdato, betalingskommune, takst",
+    ) == [
         ("ydelser-del2.parquet", 1, "P1", "0101801234", "108", "2022-01-31", "075", "1300000"),
         ("ydelser-del2.parquet", 2, "P2", "0101801234", "85", "2021-12-01", "751", "99.25"),
         ("ydelser.csv", 2, "C1", "0101801234", "107", "2022-01-01", "751", None),
@@ -99,8 +128,15 @@ def test_an_extract_split_over_files_of_every_kind(tmp_path):
 
 
 def test_files_belong_to_the_longest_extract_name_they_start_with(tmp_path):
-    for name in ["ydelser.csv", "ydelser_historik.csv", "Ydelser_2023.CSV", "ydelser.csv.bak", "ydelserne.txt",
-                 "budget.xlsx", "notes.csv"]:
+    for name in [
+        "ydelser.csv",
+        "ydelser_historik.csv",
+        "Ydelser_2023.CSV",
+        "ydelser.csv.bak",
+        "ydelserne.txt",
+        "budget.xlsx",
+        "notes.csv",
+    ]:
         (tmp_path / name).write_text("x")
     found = extract_files(tmp_path, ["ydelser", "ydelser_historik", "budget"])
     assert {name: [p.name for p in paths] for name, paths in found.items()} == {
@@ -110,8 +146,12 @@ def test_files_belong_to_the_longest_extract_name_they_start_with(tmp_path):
     }
 
 
-@pytest.mark.parametrize("suffix, options", [("csv", "HEADER, DELIMITER ';'"), ("parquet", "ROW_GROUP_SIZE 2048")])
-def test_line_numbers_follow_the_file_on_a_multi_megabyte_file_read_by_two_threads(tmp_path, suffix, options):
+@pytest.mark.parametrize(
+    "suffix, options", [("csv", "HEADER, DELIMITER ';'"), ("parquet", "ROW_GROUP_SIZE 2048")]
+)
+def test_line_numbers_follow_the_file_on_a_multi_megabyte_file_read_by_two_threads(
+    tmp_path, suffix, options
+):
     path = tmp_path / f"ydelser.{suffix}"
     duckdb.execute(f"""COPY (SELECT 'G' || i AS bevilling_id, '0101801234' AS cpr, '107' AS paragraf,
                                     '2022-01-01' AS startdato, '751' AS betalingskommune,
@@ -122,39 +162,64 @@ def test_line_numbers_follow_the_file_on_a_multi_megabyte_file_read_by_two_threa
     con = duckdb.connect(config={"threads": 2})
     load_extracts(con, folder(tmp_path, {}), SOURCES)
     first = 2 if suffix == "csv" else 1  # the header is line 1; parquet has none
-    misplaced = con.execute(f"SELECT count(*) FROM raw.ydelser WHERE bevilling_id <> 'G' || (_line - {first})")
+    misplaced = con.execute(
+        f"SELECT count(*) FROM raw.ydelser WHERE bevilling_id <> 'G' || (_line - {first})"
+    )
     assert misplaced.fetchall() == [(0,)]
 
 
 def test_a_missing_optional_extract_is_empty(tmp_path):
     con, counts = load(folder(tmp_path, {}))
     assert counts["anbringelser"] == 0 and counts["engangsbevillinger"] == 0
-    assert [d[0] for d in con.execute("SELECT * FROM raw.anbringelser").description][-2:] == ["_file", "_line"]
+    assert [d[0] for d in con.execute("SELECT * FROM raw.anbringelser").description][-2:] == [
+        "_file",
+        "_line",
+    ]
 
 
 def test_a_missing_required_extract_names_the_file_it_expected(tmp_path):
     folder(tmp_path, {})
     (tmp_path / "budget.csv").unlink()
-    with pytest.raises(ExtractError, match=r"budget\*\.csv\|\.parquet\|\.xlsx: the required extract 'budget'"):
+    with pytest.raises(
+        ExtractError, match=r"budget\*\.csv\|\.parquet\|\.xlsx: the required extract 'budget'"
+    ):
         load(tmp_path)
 
 
-@pytest.mark.parametrize("files, message", [
-    ({"ydelser.csv": "bevilling_id;CPR;paragraf;betalingskommune\nG1;0101801234;107;751\n"},
-     r"^ydelser\.csv: the required column 'startdato' of extract 'ydelser' is missing"),
-    ({"budget_2023.csv": "aar,omraade,beloeb\n2023,botilbud,1\n"},
-     r"^budget_2023\.csv: the required column 'betalingskommune'"),
-    ({"sagsbehandlere.csv": ""}, r"^sagsbehandlere\.csv: the file is empty"),
-    ({"sagsbehandlere.csv": "sagsbehandler_id;navn\nS1;0101801234;b\n"},
-     r"^sagsbehandlere\.csv: cannot be read: .*Line: 2: Expected Number of Columns: 2 Found: 3$"),
-    ({"sagsbehandlere.csv": "sagsbehandler_id;navn;Navn\nS1;a;b\n"},
-     r"^sagsbehandlere\.csv: the column 'navn' appears twice in the header"),
-    ({"sagsbehandlere.csv": b"sagsbehandler_id;navn\nS1;\x81\n"},
-     r"^sagsbehandlere\.csv: neither UTF-8 nor Windows-1252"),
-    ({"leverandoerer.xlsx": b"not a zip file"}, r"^leverandoerer\.xlsx: cannot be read as an xlsx workbook"),
-    ({"leverandoerer.parquet": b"not parquet"}, r"^leverandoerer\.parquet: cannot be read"),
-])
-def test_a_file_that_cannot_be_used_stops_the_load_with_one_line_naming_it(tmp_path, files, message):
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        (
+            {"ydelser.csv": "bevilling_id;CPR;paragraf;betalingskommune\nG1;0101801234;107;751\n"},
+            r"^ydelser\.csv: the required column 'startdato' of extract 'ydelser' is missing",
+        ),
+        (
+            {"budget_2023.csv": "aar,omraade,beloeb\n2023,botilbud,1\n"},
+            r"^budget_2023\.csv: the required column 'betalingskommune'",
+        ),
+        ({"sagsbehandlere.csv": ""}, r"^sagsbehandlere\.csv: the file is empty"),
+        (
+            {"sagsbehandlere.csv": "sagsbehandler_id;navn\nS1;0101801234;b\n"},
+            r"^sagsbehandlere\.csv: cannot be read: .*Line: 2: Expected Number of Columns: 2 Found: 3$",
+        ),
+        (
+            {"sagsbehandlere.csv": "sagsbehandler_id;navn;Navn\nS1;a;b\n"},
+            r"^sagsbehandlere\.csv: the column 'navn' appears twice in the header",
+        ),
+        (
+            {"sagsbehandlere.csv": b"sagsbehandler_id;navn\nS1;\x81\n"},
+            r"^sagsbehandlere\.csv: neither UTF-8 nor Windows-1252",
+        ),
+        (
+            {"leverandoerer.xlsx": b"not a zip file"},
+            r"^leverandoerer\.xlsx: cannot be read as an xlsx workbook",
+        ),
+        ({"leverandoerer.parquet": b"not parquet"}, r"^leverandoerer\.parquet: cannot be read"),
+    ],
+)
+def test_a_file_that_cannot_be_used_stops_the_load_with_one_line_naming_it(
+    tmp_path, files, message
+):
     with pytest.raises(ExtractError, match=message) as raised:
         load(folder(tmp_path, files))
     assert "\n" not in str(raised.value) and "0101801234" not in str(raised.value)
@@ -163,8 +228,10 @@ def test_a_file_that_cannot_be_used_stops_the_load_with_one_line_naming_it(tmp_p
 def test_the_project_may_fix_a_delimiter_and_an_encoding(tmp_path):
     # A '|' file whose header has more commas than bars would be read with ',' by the detection.
     text = "sagsbehandler_id|navn|team\nS1|Hansen, Åse|Vest\n"
-    con, _ = load(folder(tmp_path, {"sagsbehandlere.csv": text.encode("cp1252")}),
-                  {"sagsbehandlere": {"delimiter": "|", "encoding": "windows-1252"}})
+    con, _ = load(
+        folder(tmp_path, {"sagsbehandlere.csv": text.encode("cp1252")}),
+        {"sagsbehandlere": {"delimiter": "|", "encoding": "windows-1252"}},
+    )
     assert rows(con, "sagsbehandlere", "navn") == [("Hansen, Åse",)]
     with pytest.raises(ExtractError, match="extracts.sagsbehandlere: encoding 'ebcdic'"):
         load(tmp_path, {"sagsbehandlere": {"encoding": "ebcdic"}})
@@ -179,5 +246,7 @@ def test_raw_lives_beside_the_warehouse_not_in_it(tmp_path):
     load_extracts(con, folder(tmp_path / "extracts", {}), SOURCES)
     assert con.execute("SELECT count(*) FROM raw.ydelser").fetchall() == [(0,)]
     con.close()
-    tables = duckdb.connect(str(warehouse)).execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+    tables = (
+        duckdb.connect(str(warehouse)).execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+    )
     assert tables == [(0,)]

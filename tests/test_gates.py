@@ -28,47 +28,154 @@ PARAGRAFFER = ["85", "96", "107", "108"]
 # id: (type, kwargs, success, unexpected_count, examples); for expectations without a count,
 # the observed value instead of examples.
 CASES = {
-    "not_null_pass": ("expect_column_values_to_not_be_null", {"column": "bevilling_id"}, True, 0, []),
+    "not_null_pass": (
+        "expect_column_values_to_not_be_null",
+        {"column": "bevilling_id"},
+        True,
+        0,
+        [],
+    ),
     "not_null_fail": ("expect_column_values_to_not_be_null", {"column": "belob"}, False, 1, [None]),
     "unique_pass": ("expect_column_values_to_be_unique", {"column": "paragraf"}, True, 0, []),
-    "unique_fail": ("expect_column_values_to_be_unique", {"column": "bevilling_id"}, False, 2, ["G4"]),
-    "in_set_pass": ("expect_column_values_to_be_in_set", {"column": "paragraf", "value_set": [*PARAGRAFFER, "999"]}, True, 0, []),
-    "in_set_fail": ("expect_column_values_to_be_in_set", {"column": "paragraf", "value_set": PARAGRAFFER}, False, 1, ["999"]),
-    "between_pass": ("expect_column_values_to_be_between", {"column": "belob", "min_value": 0, "max_value": 1000}, True, 0, []),
-    "between_fail": ("expect_column_values_to_be_between", {"column": "belob", "min_value": 0, "max_value": 150}, False, 1, [200]),
-    "regex_pass": ("expect_column_values_to_match_regex", {"column": "cpr", "regex": r"^\d{10}$"}, True, 0, []),
-    "regex_fail": ("expect_column_values_to_match_regex", {"column": "bevilling_id", "regex": "^G[1-3]$"}, False, 2, ["G4"]),
+    "unique_fail": (
+        "expect_column_values_to_be_unique",
+        {"column": "bevilling_id"},
+        False,
+        2,
+        ["G4"],
+    ),
+    "in_set_pass": (
+        "expect_column_values_to_be_in_set",
+        {"column": "paragraf", "value_set": [*PARAGRAFFER, "999"]},
+        True,
+        0,
+        [],
+    ),
+    "in_set_fail": (
+        "expect_column_values_to_be_in_set",
+        {"column": "paragraf", "value_set": PARAGRAFFER},
+        False,
+        1,
+        ["999"],
+    ),
+    "between_pass": (
+        "expect_column_values_to_be_between",
+        {"column": "belob", "min_value": 0, "max_value": 1000},
+        True,
+        0,
+        [],
+    ),
+    "between_fail": (
+        "expect_column_values_to_be_between",
+        {"column": "belob", "min_value": 0, "max_value": 150},
+        False,
+        1,
+        [200],
+    ),
+    "regex_pass": (
+        "expect_column_values_to_match_regex",
+        {"column": "cpr", "regex": r"^\d{10}$"},
+        True,
+        0,
+        [],
+    ),
+    "regex_fail": (
+        "expect_column_values_to_match_regex",
+        {"column": "bevilling_id", "regex": "^G[1-3]$"},
+        False,
+        2,
+        ["G4"],
+    ),
     # an unanchored regex matches anywhere in the value, as in GE's pandas engine
-    "regex_partial": ("expect_column_values_to_match_regex", {"column": "bevilling_id", "regex": r"\d"}, True, 0, []),
+    "regex_partial": (
+        "expect_column_values_to_match_regex",
+        {"column": "bevilling_id", "regex": r"\d"},
+        True,
+        0,
+        [],
+    ),
     "pair_or_equal_pass": (
         "expect_column_pair_values_a_to_be_greater_than_b",
-        {"column_A": "loft", "column_B": "belob", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
-        True, 0, [],
+        {
+            "column_A": "loft",
+            "column_B": "belob",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        True,
+        0,
+        [],
     ),
     "pair_strict_fail": (  # G1: loft == belob
         "expect_column_pair_values_a_to_be_greater_than_b",
         {"column_A": "loft", "column_B": "belob", "ignore_row_if": "either_value_is_missing"},
-        False, 1, [[100, 100]],
+        False,
+        1,
+        [[100, 100]],
     ),
     "pair_dates_fail": (  # G3; G2 has no end date and is ignored
         "expect_column_pair_values_a_to_be_greater_than_b",
-        {"column_A": "slut_dato", "column_B": "start_dato", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
-        False, 1, [["2021-12-31", "2022-01-01"]],
+        {
+            "column_A": "slut_dato",
+            "column_B": "start_dato",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        False,
+        1,
+        [["2021-12-31", "2022-01-01"]],
     ),
-    "row_count_pass": ("expect_table_row_count_to_be_between", {"min_value": 1, "max_value": 10}, True, None, 5),
+    "row_count_pass": (
+        "expect_table_row_count_to_be_between",
+        {"min_value": 1, "max_value": 10},
+        True,
+        None,
+        5,
+    ),
     "row_count_fail": ("expect_table_row_count_to_be_between", {"min_value": 6}, False, None, 5),
-    "compound_pass": ("expect_compound_columns_to_be_unique", {"column_list": ["bevilling_id", "paragraf"]}, True, 0, []),
-    "compound_fail": (
-        "expect_compound_columns_to_be_unique", {"column_list": ["bevilling_id", "cpr"]},
-        False, 2, [{"bevilling_id": "G4", "cpr": "200260-XXXX"}],
+    "compound_pass": (
+        "expect_compound_columns_to_be_unique",
+        {"column_list": ["bevilling_id", "paragraf"]},
+        True,
+        0,
+        [],
     ),
-    "sum_pass": ("expect_column_sum_to_be_between", {"column": "belob", "min_value": 0, "max_value": 1000}, True, None, 400),
-    "sum_fail": ("expect_column_sum_to_be_between", {"column": "belob", "max_value": 300}, False, None, 400),
-    "rows_pass": ("unexpected_rows_expectation", {"unexpected_rows_query": "select * from {batch} where belob < 0"}, True, 0, []),
+    "compound_fail": (
+        "expect_compound_columns_to_be_unique",
+        {"column_list": ["bevilling_id", "cpr"]},
+        False,
+        2,
+        [{"bevilling_id": "G4", "cpr": "200260-XXXX"}],
+    ),
+    "sum_pass": (
+        "expect_column_sum_to_be_between",
+        {"column": "belob", "min_value": 0, "max_value": 1000},
+        True,
+        None,
+        400,
+    ),
+    "sum_fail": (
+        "expect_column_sum_to_be_between",
+        {"column": "belob", "max_value": 300},
+        False,
+        None,
+        400,
+    ),
+    "rows_pass": (
+        "unexpected_rows_expectation",
+        {"unexpected_rows_query": "select * from {batch} where belob < 0"},
+        True,
+        0,
+        [],
+    ),
     "rows_fail": (
         "unexpected_rows_expectation",
-        {"unexpected_rows_query": "select bevilling_id, cpr, slut_dato from {batch} where slut_dato < start_dato"},
-        False, 1, [{"bevilling_id": "G3", "cpr": "310355-XXXX", "slut_dato": "2021-12-31"}],
+        {
+            "unexpected_rows_query": "select bevilling_id, cpr, slut_dato from {batch} where slut_dato < start_dato"
+        },
+        False,
+        1,
+        [{"bevilling_id": "G3", "cpr": "310355-XXXX", "slut_dato": "2021-12-31"}],
     ),
 }
 
@@ -90,7 +197,10 @@ def con(tmp_path_factory):
 @pytest.fixture(scope="module")
 def case_results(con):
     """All cases in one call, as the runner does: one suite for the table."""
-    expectations = [Expectation(TABLE, type_, kwargs, description=case) for case, (type_, kwargs, *_) in CASES.items()]
+    expectations = [
+        Expectation(TABLE, type_, kwargs, description=case)
+        for case, (type_, kwargs, *_) in CASES.items()
+    ]
     return dict(zip(CASES, run_expectations(con, expectations)))
 
 
@@ -121,14 +231,23 @@ def test_results_are_json_serialisable(case_results):
 
 def test_severity_is_checked():
     with pytest.raises(ValueError, match="severity"):
-        Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}, severity="fatal")
+        Expectation(
+            TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}, severity="fatal"
+        )
 
 
 def test_cpr_numbers_are_masked(con):
-    (unique, rows) = run_expectations(con, [
-        Expectation(TABLE, "expect_column_values_to_be_unique", {"column": "cpr"}),
-        Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": "select cpr from {batch} where belob is null"}),
-    ])
+    (unique, rows) = run_expectations(
+        con,
+        [
+            Expectation(TABLE, "expect_column_values_to_be_unique", {"column": "cpr"}),
+            Expectation(
+                TABLE,
+                "unexpected_rows_expectation",
+                {"unexpected_rows_query": "select cpr from {batch} where belob is null"},
+            ),
+        ],
+    )
     assert unique.examples == ["200260-XXXX"]
     assert rows.examples == [{"cpr": "310355-XXXX"}]
     assert "2002604567" not in unique.message and "200260-XXXX" in unique.message
@@ -137,38 +256,58 @@ def test_cpr_numbers_are_masked(con):
 def test_batch_is_a_subquery_named_subselect(con):
     """GE replaces {batch} with `(SELECT * FROM t WHERE true) AS subselect`, so a query cannot
     name it again, except in a query with a JOIN, where GE leaves it for the query to name."""
+
     def rows(query):
         return Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": query})
 
-    named, renamed, joined = run_expectations(con, [
-        rows("select subselect.cpr from {batch} where subselect.belob is null"),
-        rows("select b.cpr from {batch} b where b.belob is null"),
-        rows("select b.cpr from {batch} b join {batch} c using (bevilling_id) where b.belob is null"),
-    ])
+    named, renamed, joined = run_expectations(
+        con,
+        [
+            rows("select subselect.cpr from {batch} where subselect.belob is null"),
+            rows("select b.cpr from {batch} b where b.belob is null"),
+            rows(
+                "select b.cpr from {batch} b join {batch} c using (bevilling_id) where b.belob is null"
+            ),
+        ],
+    )
     assert named.examples == joined.examples == [{"cpr": "310355-XXXX"}]
     assert "errored: " in renamed.message and "syntax error" in renamed.message
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("0101801234", "010180-XXXX"),
-    ("cpr 010180-1234.", "cpr 010180-XXXX."),
-    ("12345678901", "12345678901"),  # 11 digits: not a CPR number
-    ("G4", "G4"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("0101801234", "010180-XXXX"),
+        ("cpr 010180-1234.", "cpr 010180-XXXX."),
+        ("12345678901", "12345678901"),  # 11 digits: not a CPR number
+        ("G4", "G4"),
+    ],
+)
 def test_mask(text, masked):
     assert gates._mask({"rows": [text]}) == {"rows": [masked]}
 
 
 def test_broken_expectations_fail_without_raising(con):
-    results = run_expectations(con, [
-        Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "no_such_column"}),
-        Expectation(TABLE, "expect_column_values_to_not_be_null", {"colum": "cpr"}),
-        Expectation(TABLE, "expect_no_such_thing", {}),
-        Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": "select * from {batch} where nope"}),
-        Expectation("staging.no_such_table", "expect_column_values_to_not_be_null", {"column": "cpr"}),
-        Expectation("no_such_schema.t", "expect_column_values_to_not_be_null", {"column": "cpr"}),
-        Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
-    ])
+    results = run_expectations(
+        con,
+        [
+            Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "no_such_column"}),
+            Expectation(TABLE, "expect_column_values_to_not_be_null", {"colum": "cpr"}),
+            Expectation(TABLE, "expect_no_such_thing", {}),
+            Expectation(
+                TABLE,
+                "unexpected_rows_expectation",
+                {"unexpected_rows_query": "select * from {batch} where nope"},
+            ),
+            Expectation(
+                "staging.no_such_table", "expect_column_values_to_not_be_null", {"column": "cpr"}
+            ),
+            Expectation(
+                "no_such_schema.t", "expect_column_values_to_not_be_null", {"column": "cpr"}
+            ),
+            Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
+        ],
+    )
     *broken, fine = results
     for result in broken:
         assert not result.success
@@ -182,10 +321,20 @@ def test_broken_expectations_fail_without_raising(con):
 def test_sql_error_does_not_fail_the_tables_other_expectations(con):
     """An SQL error must not leave GE's connection in an aborted transaction (it did, with
     duckdb-engine's BEGIN, for the expectations GE evaluated after the broken one)."""
-    good = [Expectation(TABLE, type_, kwargs) for type_, kwargs, success, *_ in CASES.values() if success]
+    good = [
+        Expectation(TABLE, type_, kwargs)
+        for type_, kwargs, success, *_ in CASES.values()
+        if success
+    ]
     bad = [  # DuckDB compares no VARCHAR with a number
-        Expectation(TABLE, "expect_column_values_to_be_between", {"column": "bevilling_id", "min_value": 0}),
-        Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": "select * from {batch} where nope"}),
+        Expectation(
+            TABLE, "expect_column_values_to_be_between", {"column": "bevilling_id", "min_value": 0}
+        ),
+        Expectation(
+            TABLE,
+            "unexpected_rows_expectation",
+            {"unexpected_rows_query": "select * from {batch} where nope"},
+        ),
     ]
     *good_results, between, rows = run_expectations(con, good + bad)
     assert [r.message for r in good_results if not r.success] == []
@@ -208,7 +357,9 @@ def test_ge_fix_for_duckdb_still_applies(con):
         with engine.get_connection() as second:
             assert second.exec_driver_sql("SELECT 42").scalar() == 42
         assert first is second, "GE no longer keeps one persisted connection for duckdb"
-        assert engine.dialect_module is postgresql, "GE no longer takes the regex dialect from dialect_module"
+        assert engine.dialect_module is postgresql, (
+            "GE no longer takes the regex dialect from dialect_module"
+        )
     finally:
         engine.close()
 
@@ -217,9 +368,13 @@ def test_sees_new_rows_and_releases_the_file(tmp_path, capfd):
     path = tmp_path / "build.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA marts; CREATE TABLE marts.t AS SELECT 1 AS id")
-    two_rows = Expectation("marts.t", "expect_table_row_count_to_be_between", {"min_value": 2, "max_value": 2})
+    two_rows = Expectation(
+        "marts.t", "expect_table_row_count_to_be_between", {"min_value": 2, "max_value": 2}
+    )
     # DuckDB matches no regex on an INTEGER: an SQL error, which GE would log
-    sql_error = Expectation("marts.t", "expect_column_values_to_match_regex", {"column": "id", "regex": "1"})
+    sql_error = Expectation(
+        "marts.t", "expect_column_values_to_match_regex", {"column": "id", "regex": "1"}
+    )
 
     assert [r.success for r in run_expectations(con, [two_rows, sql_error])] == [False, False]
     con.execute("INSERT INTO marts.t VALUES (2)")  # the runner's connection is still usable
@@ -229,8 +384,15 @@ def test_sees_new_rows_and_releases_the_file(tmp_path, capfd):
 
     # DuckDB locks the file while any connection to it, or cursor of one, is open.
     count = subprocess.run(
-        [sys.executable, "-c", "import duckdb, sys; print(duckdb.connect(sys.argv[1]).execute('SELECT count(*) FROM marts.t').fetchall()[0][0])", str(path)],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; print(duckdb.connect(sys.argv[1]).execute('SELECT count(*) FROM marts.t').fetchall()[0][0])",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert count.stdout.strip() == "2", count.stderr
 
@@ -239,8 +401,14 @@ def test_closes_its_cursors(con):
     gc.collect()
     gc.disable()  # so that only run_expectations, not the collector, can have closed them
     try:
-        run_expectations(con, [Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"})])
-        open_cursors = [c for c in gc.get_objects() if isinstance(c, gates._autocommit_connection_class()) and not c.closed]
+        run_expectations(
+            con, [Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"})]
+        )
+        open_cursors = [
+            c
+            for c in gc.get_objects()
+            if isinstance(c, gates._autocommit_connection_class()) and not c.closed
+        ]
     finally:
         gc.enable()
     assert open_cursors == []
@@ -252,7 +420,14 @@ def test_great_expectations_logs_nothing(con):
     handler.emit = records.append
     logging.getLogger().addHandler(handler)
     try:
-        run_expectations(con, [Expectation(TABLE, "expect_column_values_to_match_regex", {"column": "belob", "regex": "1"})])
+        run_expectations(
+            con,
+            [
+                Expectation(
+                    TABLE, "expect_column_values_to_match_regex", {"column": "belob", "regex": "1"}
+                )
+            ],
+        )
     finally:
         logging.getLogger().removeHandler(handler)
     assert [r.getMessage() for r in records if r.name.startswith("great_expectations")] == []
@@ -260,4 +435,6 @@ def test_great_expectations_logs_nothing(con):
 
 def test_importing_gates_does_not_import_great_expectations():
     code = "import sys, runner.gates; assert 'great_expectations' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60, cwd=Path(__file__).parents[1])
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, timeout=60, cwd=Path(__file__).parents[1]
+    )

@@ -1,5 +1,6 @@
 """Gates in the build (issue: quality gates): an error stops the build at its layer, nothing
 downstream runs and nothing is published; a warning publishes and is visible in audit."""
+
 import hashlib
 import json
 import shutil
@@ -28,46 +29,100 @@ def journal(warehouse: Path) -> list[dict]:
 
 def tiny(tmp_path: Path, failing_layer: str) -> Path:
     """Three layers of one model each; the model of `failing_layer` has an error-level expectation that fails."""
+
     def expectations(layer):
-        return [{"expect_column_values_to_be_between": {"column": "x", "min_value": 100 if layer == failing_layer else 0}},
-                {"expect_column_values_to_not_be_null": {"column": "x", "severity": "warn"}}]
-    root = write_project(tmp_path / "project", {
-        "staging/s": "SELECT x::INTEGER AS x FROM {{ source('extracts', 'ydelser') }}",
-        "intermediate/i": "SELECT x FROM {{ ref('s') }}",
-        "marts/m": "SELECT x FROM {{ ref('i') }}",
-    }, yml={layer: [{"name": name, "expectations": expectations(layer)}]
-            for layer, name in (("staging", "s"), ("intermediate", "i"), ("marts", "m"))})
+        return [
+            {
+                "expect_column_values_to_be_between": {
+                    "column": "x",
+                    "min_value": 100 if layer == failing_layer else 0,
+                }
+            },
+            {"expect_column_values_to_not_be_null": {"column": "x", "severity": "warn"}},
+        ]
+
+    root = write_project(
+        tmp_path / "project",
+        {
+            "staging/s": "SELECT x::INTEGER AS x FROM {{ source('extracts', 'ydelser') }}",
+            "intermediate/i": "SELECT x FROM {{ ref('s') }}",
+            "marts/m": "SELECT x FROM {{ ref('i') }}",
+        },
+        yml={
+            layer: [{"name": name, "expectations": expectations(layer)}]
+            for layer, name in (("staging", "s"), ("intermediate", "i"), ("marts", "m"))
+        },
+    )
     extracts = tmp_path / "extracts"
     extracts.mkdir()
     (extracts / "ydelser.csv").write_text("x\n1\n2\n")
     return root
 
 
-@pytest.mark.parametrize("layer, built", [("staging", ["s"]), ("intermediate", ["s", "i"]), ("marts", ["s", "i", "m"])])
+@pytest.mark.parametrize(
+    "layer, built", [("staging", ["s"]), ("intermediate", ["s", "i"]), ("marts", ["s", "i", "m"])]
+)
 def test_an_error_stops_the_build_at_its_layer(tmp_path, layer, built):
     project = load_project(tiny(tmp_path, layer))
     warehouse = tmp_path / "w.duckdb"
     with pytest.raises(GateFailed) as error:
         build(project, tmp_path / "extracts", __import__("datetime").date(2022, 3, 31), warehouse)
     model = {"staging": "staging.s", "intermediate": "intermediate.i", "marts": "marts.m"}[layer]
-    assert f"the {layer} gate failed: {model}: expect_column_values_to_be_between(x) failed: 2 unexpected" in str(error.value)
+    assert (
+        f"the {layer} gate failed: {model}: expect_column_values_to_be_between(x) failed: 2 unexpected"
+        in str(error.value)
+    )
     assert not warehouse.exists()
     record = journal(warehouse)[-1]
     assert record["status"] == "error"
-    assert [m["model"] for m in record["models"]] == built  # nothing downstream of the failed gate ran
+    assert [
+        m["model"] for m in record["models"]
+    ] == built  # nothing downstream of the failed gate ran
 
 
 def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication(tmp_path, capsys):
     warehouse = tmp_path / "lis.duckdb"
-    assert main(["build", "--extracts", str(SMALL), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(SMALL),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     before = digest(warehouse)
     broken = tmp_path / "broken"
     shutil.copytree(SMALL, broken)
-    with (broken / "ydelser.csv").open("a", encoding="utf-8") as f:  # 12 good rows + 2 bad: 14 % quarantined
-        f.write("G13;0101801234;107;2022-02-30;;751;;;;;;nej;;\nG14;0101801234;999;2022-01-01;;751;;;;;;nej;;\n")
-    assert main(["build", "--extracts", str(broken), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 6
+    with (broken / "ydelser.csv").open(
+        "a", encoding="utf-8"
+    ) as f:  # 12 good rows + 2 bad: 14 % quarantined
+        f.write(
+            "G13;0101801234;107;2022-02-30;;751;;;;;;nej;;\nG14;0101801234;999;2022-01-01;;751;;;;;;nej;;\n"
+        )
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(broken),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 6
+    )
     err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert err.startswith("lis: the staging gate failed: audit.reconciliation:") and "ydelser" in err
+    assert (
+        err.startswith("lis: the staging gate failed: audit.reconciliation:") and "ydelser" in err
+    )
     assert digest(warehouse) == before
     assert {m["layer"] for m in journal(warehouse)[-1]["models"]} == {"staging"}
 
@@ -75,18 +130,42 @@ def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication
 def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
     dirty = tmp_path / "dirty"
     shutil.copytree(SMALL, dirty)
-    text = (dirty / "ydelser.csv").read_text(encoding="utf-8").replace("G07;3103551789;108;2020-01-01;;751;L3;",
-                                                                       "G07;3103551789;108;2020-01-01;;751;L99;")
+    text = (
+        (dirty / "ydelser.csv")
+        .read_text(encoding="utf-8")
+        .replace(
+            "G07;3103551789;108;2020-01-01;;751;L3;", "G07;3103551789;108;2020-01-01;;751;L99;"
+        )
+    )
     (dirty / "ydelser.csv").write_text(text, encoding="utf-8")
     warehouse = tmp_path / "lis.duckdb"
-    assert main(["build", "--extracts", str(dirty), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(dirty),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        warned = con.execute("SELECT model, expectation, unexpected_count FROM audit.expectation_results "
-                             "WHERE severity = 'warn' AND NOT success AND model = 'audit.referencefejl'").fetchall()
-        layers = con.execute("SELECT DISTINCT split_part(model, '.', 1) FROM audit.expectation_results ORDER BY 1").fetchall()
+        warned = con.execute(
+            "SELECT model, expectation, unexpected_count FROM audit.expectation_results "
+            "WHERE severity = 'warn' AND NOT success AND model = 'audit.referencefejl'"
+        ).fetchall()
+        layers = con.execute(
+            "SELECT DISTINCT split_part(model, '.', 1) FROM audit.expectation_results ORDER BY 1"
+        ).fetchall()
         # the unknown provider L99 keeps the row, as ukendt: G07's §108 moves from ekstern to ukendt in 07
-        ukendt = con.execute("SELECT value FROM marts.indicator_values WHERE kommunekode = '751' AND indicator = '07' "
-                             "AND status_date = DATE '2022-03-31' AND breakdown_value = 'ukendt'").fetchall()
+        ukendt = con.execute(
+            "SELECT value FROM marts.indicator_values WHERE kommunekode = '751' AND indicator = '07' "
+            "AND status_date = DATE '2022-03-31' AND breakdown_value = 'ukendt'"
+        ).fetchall()
     assert len(warned) == 1 and warned[0][2] == 1
     assert [row[0] for row in layers] == ["audit", "intermediate", "marts", "staging"]
     assert ukendt == [(1.0,)]
@@ -94,13 +173,28 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
 
 def test_lis_test_checks_the_published_warehouse_read_only(tmp_path, capsys):
     warehouse = tmp_path / "lis.duckdb"
-    assert main(["build", "--extracts", str(SMALL), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(SMALL),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     before = digest(warehouse)
     assert main(["test", "--warehouse", str(warehouse)]) == 0
     assert digest(warehouse) == before
     assert "0 failed" in capsys.readouterr().err
     with duckdb.connect(str(warehouse)) as con:  # someone edits the published numbers by hand
-        con.execute("INSERT INTO marts.indicator_values SELECT * FROM marts.indicator_values LIMIT 1")
+        con.execute(
+            "INSERT INTO marts.indicator_values SELECT * FROM marts.indicator_values LIMIT 1"
+        )
     assert main(["test", "--warehouse", str(warehouse)]) == 6
     assert "marts.indicator_values: expect_compound_columns_to_be_unique" in capsys.readouterr().err
 
@@ -109,18 +203,44 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
     extracts = tmp_path / "extracts"
     shutil.copytree(SMALL, extracts)
     text = (extracts / "ydelser.csv").read_text(encoding="utf-8")
-    (extracts / "ydelser.csv").write_text(text.replace(";751;L1;S1;;2500;dag;", ";751;L1;020280-1234;;2500;dag;"),
-                                          encoding="utf-8")
+    (extracts / "ydelser.csv").write_text(
+        text.replace(";751;L1;S1;;2500;dag;", ";751;L1;020280-1234;;2500;dag;"), encoding="utf-8"
+    )
     warehouse = tmp_path / "lis.duckdb"
-    assert main(["build", "--extracts", str(extracts), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(extracts),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        columns = con.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
-                              "WHERE schema_name IN ('marts', 'audit') AND data_type = 'VARCHAR'").fetchall()
-        leaks = [(s, t, c) for s, t, c in columns
-                 if con.execute(f'SELECT count(*) FROM {s}.{t} WHERE "{c}" LIKE \'%0202801234%\' '
-                                f'OR "{c}" LIKE \'%020280-1234%\'').fetchall()[0][0]]
-        caseworkers = {v for (v,) in con.execute("SELECT DISTINCT breakdown_value FROM marts.indicator_values "
-                                                 "WHERE indicator = '08' AND breakdown = 'sagsbehandler'").fetchall()}
+        columns = con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name IN ('marts', 'audit') AND data_type = 'VARCHAR'"
+        ).fetchall()
+        leaks = [
+            (s, t, c)
+            for s, t, c in columns
+            if con.execute(
+                f"SELECT count(*) FROM {s}.{t} WHERE \"{c}\" LIKE '%0202801234%' "
+                f"OR \"{c}\" LIKE '%020280-1234%'"
+            ).fetchall()[0][0]
+        ]
+        caseworkers = {
+            v
+            for (v,) in con.execute(
+                "SELECT DISTINCT breakdown_value FROM marts.indicator_values "
+                "WHERE indicator = '08' AND breakdown = 'sagsbehandler'"
+            ).fetchall()
+        }
     assert leaks == []
     # G01 is 0101801234's only §107 grant with that caseworker: a caseworker of its own, under a pseudonym
     assert len([c for c in caseworkers if c.startswith("pseudonym-")]) == 1
@@ -129,6 +249,23 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
 def test_the_pseudonym_key_is_stored_nowhere(tmp_path, monkeypatch):
     monkeypatch.setenv("LIS_PSEUDONYM_KEY", "hemmelig-noegle-4711")
     warehouse = tmp_path / "lis.duckdb"
-    assert main(["build", "--extracts", str(SMALL), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
-    for path in (warehouse, tmp_path / "lis.duckdb.runs.jsonl", load_project().root / "target" / "run_results.json"):
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(SMALL),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
+    for path in (
+        warehouse,
+        tmp_path / "lis.duckdb.runs.jsonl",
+        load_project().root / "target" / "run_results.json",
+    ):
         assert b"hemmelig-noegle-4711" not in path.read_bytes(), path

@@ -16,6 +16,7 @@ Conventions used in the comments: s = status date, D(s) = days from 1 January to
 HM = helaarsmodtagere = (person, day) pairs in J..s / D(s); PT = persons active on a day; DISP = the
 year's disposed expenses of known services over every active day of J..E (open-ended runs to E).
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,16 +32,59 @@ from tests.extract_builder import Extracts, Warehouse, build, cpr
 HERE = Path(__file__).resolve().parent
 SMALL = HERE / "fixtures" / "small"
 
-S = "2022-03-31"          # the status date of the 2022 builds; D(s) = 31 + 28 + 31 = 90, N(2022) = 365
+S = "2022-03-31"  # the status date of the 2022 builds; D(s) = 31 + 28 + 31 = 90, N(2022) = 365
 STATUS_DATES_2022 = [
-    "2021-01-31", "2021-02-28", "2021-03-31", "2021-04-30", "2021-05-31", "2021-06-30", "2021-07-31",
-    "2021-08-31", "2021-09-30", "2021-10-31", "2021-11-30", "2021-12-31", "2022-01-31", "2022-02-28", "2022-03-31",
+    "2021-01-31",
+    "2021-02-28",
+    "2021-03-31",
+    "2021-04-30",
+    "2021-05-31",
+    "2021-06-30",
+    "2021-07-31",
+    "2021-08-31",
+    "2021-09-30",
+    "2021-10-31",
+    "2021-11-30",
+    "2021-12-31",
+    "2022-01-31",
+    "2022-02-28",
+    "2022-03-31",
 ]
-INDICATORS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "A1"]
+INDICATORS = [
+    "01",
+    "02",
+    "03",
+    "04",
+    "05",
+    "06",
+    "07",
+    "08",
+    "09",
+    "10",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "A1",
+]
 ALDERSGRUPPER = ["0-15", "16-17", "18-23", "24-49", "50-64", "65+"]
-ANBRINGELSESTYPER = ["netvaerksplejefamilie", "plejefamilie", "kommunal_plejefamilie", "opholdssted",
-                     "doegninstitution", "eget_vaerelse", "kostskole_efterskole"]
-OMRAADER = ["botilbud", "dagtilbud", "hjaelperordning", "stoette_i_eget_hjem", "merudgift_hjaelpemidler"]
+ANBRINGELSESTYPER = [
+    "netvaerksplejefamilie",
+    "plejefamilie",
+    "kommunal_plejefamilie",
+    "opholdssted",
+    "doegninstitution",
+    "eget_vaerelse",
+    "kostskole_efterskole",
+]
+OMRAADER = [
+    "botilbud",
+    "dagtilbud",
+    "hjaelperordning",
+    "stoette_i_eget_hjem",
+    "merudgift_hjaelpemidler",
+]
 UDGIFTSINTERVALLER = ["0-250000", "250000-500000", "500000-1000000", "1000000-2000000", "2000000+"]
 
 # The contract's breakdowns per indicator (indicators.md), besides total/total. Caseworker ids are
@@ -51,11 +95,20 @@ BREAKDOWNS = {
     "03": {("paragraf", p) for p in ["103", "104"]},
     "04": {("paragraf", p) for p in ["95", "96"]},
     "05": {("paragraf", p) for p in ["107", "108", "85", "103", "104", "95", "96"]},
-    "06": {("refusionssats", r) for r in ["25", "50", "75"]} | {("udgiftsinterval", i) for i in UDGIFTSINTERVALLER},
+    "06": {("refusionssats", r) for r in ["25", "50", "75"]}
+    | {("udgiftsinterval", i) for i in UDGIFTSINTERVALLER},
     "07": {("leverandoertype", t) for t in ["egen", "ekstern", "ukendt"]},
     "08": set(),
-    "09": {(b, a) for b in ["aldersgruppe", "aldersgruppe:botilbud", "aldersgruppe:dagtilbud",
-                            "aldersgruppe:hjaelperordning"] for a in ALDERSGRUPPER},
+    "09": {
+        (b, a)
+        for b in [
+            "aldersgruppe",
+            "aldersgruppe:botilbud",
+            "aldersgruppe:dagtilbud",
+            "aldersgruppe:hjaelperordning",
+        ]
+        for a in ALDERSGRUPPER
+    },
     "10": set(),
     "11": {("omraade", o) for o in OMRAADER},
     "12": {("paragraf", p) for p in ["107", "108", "85"]},
@@ -70,20 +123,32 @@ PER_CASEWORKER = {"08", "10"}
 # --------------------------------------------------------------------------------------------
 # helpers
 
+
 def close(actual, expected) -> bool:
     if expected is None or actual is None:
         return actual is None and expected is None
     return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def expect(wh: Warehouse, kommune: str, s: str, indicator: str, breakdown: str, breakdown_value: str,
-           numerator, denominator, value) -> None:
+def expect(
+    wh: Warehouse,
+    kommune: str,
+    s: str,
+    indicator: str,
+    breakdown: str,
+    breakdown_value: str,
+    numerator,
+    denominator,
+    value,
+) -> None:
     """One row must be (numerator, denominator, value); None means NULL. A breakdown row whose value
     would be 0 or empty may be left out of the build (indicators.md), and then passes."""
     got = wh.row(kommune, s, indicator, breakdown, breakdown_value)
     where = f"{kommune} {s} {indicator} {breakdown}={breakdown_value}"
     if got is None:
-        assert breakdown != "total" and (value is None or value == 0), f"{where}: no row in the build"
+        assert breakdown != "total" and (value is None or value == 0), (
+            f"{where}: no row in the build"
+        )
         return
     want = (numerator, denominator, value)
     assert all(close(g, w) for g, w in zip(got, want)), f"{where}: build {got}, by hand {want}"
@@ -97,7 +162,8 @@ def counted(wh, kommune, s, indicator, breakdown, breakdown_value, n) -> None:
 def zero_or_absent(wh, kommune, s, indicator, breakdown, breakdown_value) -> None:
     got = wh.row(kommune, s, indicator, breakdown, breakdown_value)
     assert got is None or got[2] in (0, None), (
-        f"{kommune} {s} {indicator} {breakdown}={breakdown_value}: expected no row or a 0 row, build gave {got}")
+        f"{kommune} {s} {indicator} {breakdown}={breakdown_value}: expected no row or a 0 row, build gave {got}"
+    )
 
 
 def published(tmp_path_factory, name: str, extracts: Extracts | Path, as_of: str) -> Warehouse:
@@ -108,6 +174,7 @@ def published(tmp_path_factory, name: str, extracts: Extracts | Path, as_of: str
 
 # --------------------------------------------------------------------------------------------
 # the extract folders
+
 
 def born(y, m, d, serial):
     return cpr(date(y, m, d), serial)
@@ -131,90 +198,238 @@ def cases_2022() -> Extracts:
     x.ydelse("201", p2, "107", "2022-03-01", "2022-03-31", leverandoer_id="L3")
 
     # 202 (cases 4 and 15): grants ending on s, the day before s, starting the day after s; no timer services.
-    x.ydelse("202", born(1981, 1, 1, 3), "104", "2022-01-01", "2022-03-31")           # P3: active on s
-    x.ydelse("202", born(1981, 1, 2, 4), "104", "2022-04-01", None)                   # P4: starts s + 1
-    x.ydelse("202", born(1981, 1, 3, 5), "103", "2022-01-01", "2022-03-30")           # P5: ended s - 1
-    x.ydelse("202", born(1981, 1, 4, 6), "108", "2022-01-01", "2022-03-31", takst=1000, takst_enhed="dag")  # P6
-    x.ydelse("202", born(1981, 1, 5, 7), "108", "2022-04-01", None, takst=1000, takst_enhed="dag")          # P7
+    x.ydelse("202", born(1981, 1, 1, 3), "104", "2022-01-01", "2022-03-31")  # P3: active on s
+    x.ydelse("202", born(1981, 1, 2, 4), "104", "2022-04-01", None)  # P4: starts s + 1
+    x.ydelse("202", born(1981, 1, 3, 5), "103", "2022-01-01", "2022-03-30")  # P5: ended s - 1
+    x.ydelse(
+        "202", born(1981, 1, 4, 6), "108", "2022-01-01", "2022-03-31", takst=1000, takst_enhed="dag"
+    )  # P6
+    x.ydelse(
+        "202", born(1981, 1, 5, 7), "108", "2022-04-01", None, takst=1000, takst_enhed="dag"
+    )  # P7
 
     # 203 (cases 5 and 11): open-ended grants; no budget rows at all for 203.
-    x.ydelse("203", born(1982, 1, 1, 8), "96", "2022-02-01", None, timer_pr_uge=20, takst=30000, takst_enhed="maaned")
+    x.ydelse(
+        "203",
+        born(1982, 1, 1, 8),
+        "96",
+        "2022-02-01",
+        None,
+        timer_pr_uge=20,
+        takst=30000,
+        takst_enhed="maaned",
+    )
     x.ydelse("203", born(1982, 1, 2, 9), "108", "2021-01-01", None, takst=1000, takst_enhed="dag")
 
     # 204 (case 7): grants registered after a status date.
     p10 = born(1983, 1, 1, 10)
-    x.ydelse("204", p10, "107", "2022-01-01", None, takst=1000, takst_enhed="dag", oprettet_dato="2022-02-15")
-    x.ydelse("204", born(1983, 1, 2, 11), "107", "2022-01-01", None, takst=1000, takst_enhed="dag",
-             oprettet_dato="2022-04-15")                                               # after the build's s
-    x.ydelse("204", born(1983, 1, 3, 12), "108", "2021-01-01", None, takst=2000, takst_enhed="dag",
-             oprettet_dato="2022-03-31")                                               # registered on s
+    x.ydelse(
+        "204",
+        p10,
+        "107",
+        "2022-01-01",
+        None,
+        takst=1000,
+        takst_enhed="dag",
+        oprettet_dato="2022-02-15",
+    )
+    x.ydelse(
+        "204",
+        born(1983, 1, 2, 11),
+        "107",
+        "2022-01-01",
+        None,
+        takst=1000,
+        takst_enhed="dag",
+        oprettet_dato="2022-04-15",
+    )  # after the build's s
+    x.ydelse(
+        "204",
+        born(1983, 1, 3, 12),
+        "108",
+        "2021-01-01",
+        None,
+        takst=2000,
+        takst_enhed="dag",
+        oprettet_dato="2022-03-31",
+    )  # registered on s
     x.engangsbevilling("204", p10, "112", "2022-01-10", 5000, oprettet_dato="2022-02-20")
 
     # 205 (case 8): §85 with and without botilbudslignende.
-    x.ydelse("205", born(1984, 1, 1, 13), "85", "2022-01-01", None, timer_pr_uge=10, takst=200, takst_enhed="time",
-             botilbudslignende=True, leverandoer_id="L1")
-    x.ydelse("205", born(1984, 1, 2, 14), "85", "2022-01-01", None, timer_pr_uge=7, takst=100, takst_enhed="time",
-             botilbudslignende=False)
+    x.ydelse(
+        "205",
+        born(1984, 1, 1, 13),
+        "85",
+        "2022-01-01",
+        None,
+        timer_pr_uge=10,
+        takst=200,
+        takst_enhed="time",
+        botilbudslignende=True,
+        leverandoer_id="L1",
+    )
+    x.ydelse(
+        "205",
+        born(1984, 1, 2, 14),
+        "85",
+        "2022-01-01",
+        None,
+        timer_pr_uge=7,
+        takst=100,
+        takst_enhed="time",
+        botilbudslignende=False,
+    )
     x.budget("205", 2022, "botilbud", 1000000)
     x.budget("205", 2022, "stoette_i_eget_hjem", 100000)
 
     # 206 (case 9): dagtilbud in and out around the monthly points 31 Jan, 28 Feb, 31 Mar.
-    x.ydelse("206", born(1985, 1, 1, 15), "103", "2022-01-01", "2022-01-31", takst=300, takst_enhed="dag")  # A
-    x.ydelse("206", born(1985, 1, 2, 16), "104", "2022-01-01", None, takst=500, takst_enhed="dag")          # B
-    x.ydelse("206", born(1985, 1, 3, 17), "104", "2022-03-01", "2022-03-30", takst=400, takst_enhed="dag")  # D
-    x.ydelse("206", born(1985, 1, 4, 18), "103", "2022-03-31", None, takst=600, takst_enhed="dag")          # E
+    x.ydelse(
+        "206", born(1985, 1, 1, 15), "103", "2022-01-01", "2022-01-31", takst=300, takst_enhed="dag"
+    )  # A
+    x.ydelse(
+        "206", born(1985, 1, 2, 16), "104", "2022-01-01", None, takst=500, takst_enhed="dag"
+    )  # B
+    x.ydelse(
+        "206", born(1985, 1, 3, 17), "104", "2022-03-01", "2022-03-30", takst=400, takst_enhed="dag"
+    )  # D
+    x.ydelse(
+        "206", born(1985, 1, 4, 18), "103", "2022-03-31", None, takst=600, takst_enhed="dag"
+    )  # E
 
     # 207 (case 10): refusion thresholds of 2022 (860,000 / 1,680,000 / 2,120,000) and age 67.
     # Each amount is a one-day §108 grant at `dag` takst = the amount, so DISP is exact in floating point.
     def one_day(person, amount):
         x.ydelse("207", person, "108", "2022-06-01", "2022-06-01", takst=amount, takst_enhed="dag")
+
     r3 = born(1980, 3, 3, 23)
-    for serial, amount in [(21, 859999), (22, 860000), (24, 1680000), (25, 1680001), (26, 2120000), (27, 2120001),
-                           (31, 250000), (32, 249999), (33, 500000), (34, 1000000), (35, 2000000)]:
+    for serial, amount in [
+        (21, 859999),
+        (22, 860000),
+        (24, 1680000),
+        (25, 1680001),
+        (26, 2120000),
+        (27, 2120001),
+        (31, 250000),
+        (32, 249999),
+        (33, 500000),
+        (34, 1000000),
+        (35, 2000000),
+    ]:
         one_day(born(1980, 3, serial - 20, serial), amount)
-    one_day(r3, 800000)                                               # R3: 800,000 + one-off 60,001 = 860,001
+    one_day(r3, 800000)  # R3: 800,000 + one-off 60,001 = 860,001
     x.engangsbevilling("207", r3, "112", "2022-01-15", 60001)
-    one_day(born(1955, 3, 31, 28), 999999)                            # R8: turns 67 on 31 March 2022
-    one_day(born(1955, 4, 1, 29), 999999)                             # R9: turns 67 on 1 April 2022
+    one_day(born(1955, 3, 31, 28), 999999)  # R8: turns 67 on 31 March 2022
+    one_day(born(1955, 4, 1, 29), 999999)  # R9: turns 67 on 1 April 2022
 
     # 210 (case 10, 2021): a whole-year `aar` takst equal to 2021's thresholds (850,000 / 1,660,000 / 2,090,000).
     # By hand DISP = takst / 365 × 365 = takst exactly; in floating point 850000 / 365 * 365 is 850000.0000000001.
     for serial, amount in [(51, 850000), (52, 1660000), (53, 2090000)]:
-        x.ydelse("210", born(1980, 4, serial - 50, serial), "108", "2021-01-01", "2021-12-31", takst=amount,
-                 takst_enhed="aar")
+        x.ydelse(
+            "210",
+            born(1980, 4, serial - 50, serial),
+            "108",
+            "2021-01-01",
+            "2021-12-31",
+            takst=amount,
+            takst_enhed="aar",
+        )
 
     # 208 (case 12): caseworkers with and without an active case on s.
     p16 = born(1986, 1, 2, 41)
-    x.ydelse("208", born(1986, 1, 1, 40), "108", "2022-01-01", None, sagsbehandler_id="S1", takst=1000, takst_enhed="dag")
-    x.ydelse("208", p16, "104", "2022-01-01", None, sagsbehandler_id="S1", takst=100, takst_enhed="dag")
+    x.ydelse(
+        "208",
+        born(1986, 1, 1, 40),
+        "108",
+        "2022-01-01",
+        None,
+        sagsbehandler_id="S1",
+        takst=1000,
+        takst_enhed="dag",
+    )
+    x.ydelse(
+        "208", p16, "104", "2022-01-01", None, sagsbehandler_id="S1", takst=100, takst_enhed="dag"
+    )
     x.ydelse("208", p16, "103", "2022-01-01", None, sagsbehandler_id="S1")
-    x.ydelse("208", born(1986, 1, 3, 42), "107", "2021-01-01", "2021-12-31", sagsbehandler_id="S2",
-             takst=1000, takst_enhed="dag")
-    x.ydelse("208", born(1986, 1, 4, 43), "108", "2022-01-01", None, takst=1000, takst_enhed="dag")  # no caseworker
+    x.ydelse(
+        "208",
+        born(1986, 1, 3, 42),
+        "107",
+        "2021-01-01",
+        "2021-12-31",
+        sagsbehandler_id="S2",
+        takst=1000,
+        takst_enhed="dag",
+    )
+    x.ydelse(
+        "208", born(1986, 1, 4, 43), "108", "2022-01-01", None, takst=1000, takst_enhed="dag"
+    )  # no caseworker
 
     # 209 (case 13): every breakdown the contract names gets something to count.
-    bands = [date(2010, 6, 15), date(2005, 1, 1), date(2000, 1, 1), date(1990, 1, 1), date(1965, 1, 1), date(1950, 1, 1)]
+    bands = [
+        date(2010, 6, 15),
+        date(2005, 1, 1),
+        date(2000, 1, 1),
+        date(1990, 1, 1),
+        date(1965, 1, 1),
+        date(1950, 1, 1),
+    ]
     serial = 100
-    for gruppe, paragraffer in (("botilbud", ["107", "108", "85"]), ("dagtilbud", ["103", "104"]),
-                                ("hjaelperordning", ["95", "96"])):
+    for gruppe, paragraffer in (
+        ("botilbud", ["107", "108", "85"]),
+        ("dagtilbud", ["103", "104"]),
+        ("hjaelperordning", ["95", "96"]),
+    ):
         for i, birth in enumerate(bands):
             serial += 1
             paragraf = paragraffer[i % len(paragraffer)]
-            x.ydelse("209", cpr(birth, serial), paragraf, "2022-01-01", None, takst=100, takst_enhed="dag",
-                     leverandoer_id=["L1", "L2", None, "L3", "L4", "L1"][i], sagsbehandler_id=["S1", "S2"][i % 2],
-                     botilbudslignende=(paragraf == "85"),
-                     timer_pr_uge=10 if gruppe == "hjaelperordning" or paragraf == "85" else None)
+            x.ydelse(
+                "209",
+                cpr(birth, serial),
+                paragraf,
+                "2022-01-01",
+                None,
+                takst=100,
+                takst_enhed="dag",
+                leverandoer_id=["L1", "L2", None, "L3", "L4", "L1"][i],
+                sagsbehandler_id=["S1", "S2"][i % 2],
+                botilbudslignende=(paragraf == "85"),
+                timer_pr_uge=10 if gruppe == "hjaelperordning" or paragraf == "85" else None,
+            )
     for paragraf in ("83", "97", "98", "99"):
         serial += 1
-        x.ydelse("209", cpr(date(1980, 5, 5), serial), paragraf, "2022-01-01", None, timer_pr_uge=5, takst=100,
-                 takst_enhed="time", sagsbehandler_id="S1")
+        x.ydelse(
+            "209",
+            cpr(date(1980, 5, 5), serial),
+            paragraf,
+            "2022-01-01",
+            None,
+            timer_pr_uge=5,
+            takst=100,
+            takst_enhed="time",
+            sagsbehandler_id="S1",
+        )
     serial += 1
-    x.ydelse("209", cpr(date(1980, 5, 5), serial), "100", "2022-01-01", None, takst=1000, takst_enhed="maaned")
+    x.ydelse(
+        "209",
+        cpr(date(1980, 5, 5), serial),
+        "100",
+        "2022-01-01",
+        None,
+        takst=1000,
+        takst_enhed="maaned",
+    )
     x.engangsbevilling("209", cpr(date(1980, 5, 5), serial + 1), "112", "2022-02-01", 20000)
     x.engangsbevilling("209", cpr(date(1980, 5, 5), serial + 2), "114", "2022-02-01", 150000)
     for i, anbringelsestype in enumerate(ANBRINGELSESTYPER):
-        x.anbringelse("209", cpr(date(2012, 7, 7), 200 + i), anbringelsestype, "2022-01-01", None,
-                      takst=1000, takst_enhed="dag")
+        x.anbringelse(
+            "209",
+            cpr(date(2012, 7, 7), 200 + i),
+            anbringelsestype,
+            "2022-01-01",
+            None,
+            takst=1000,
+            takst_enhed="dag",
+        )
     for omraade in OMRAADER:
         x.budget("209", 2022, omraade, 1000000)
     return x
@@ -224,16 +439,30 @@ def kl_2023() -> Extracts:
     x = Extracts()
     x.sagsbehandler("S1")
     # KL's own example: BPA (§96) from 11 March 2023, status 31 March 2023.
-    x.ydelse("751", born(1990, 6, 15, 1), "96", "2023-03-11", None, timer_pr_uge=40, sagsbehandler_id="S1")
+    x.ydelse(
+        "751",
+        born(1990, 6, 15, 1),
+        "96",
+        "2023-03-11",
+        None,
+        timer_pr_uge=40,
+        sagsbehandler_id="S1",
+    )
     return x
 
 
 def leap_2024() -> Extracts:
     x = Extracts()
     # 301: a `maaned` takst in a leap year, and days around 29 February.
-    x.ydelse("301", born(1970, 1, 1, 1), "108", "2023-12-01", None, takst=36600, takst_enhed="maaned")  # P
-    x.ydelse("301", born(1970, 1, 2, 2), "107", "2024-03-01", "2024-03-31", takst=100, takst_enhed="dag")  # P2
-    x.ydelse("301", born(1970, 1, 3, 3), "107", "2024-02-29", "2024-02-29", takst=500, takst_enhed="dag")  # P3
+    x.ydelse(
+        "301", born(1970, 1, 1, 1), "108", "2023-12-01", None, takst=36600, takst_enhed="maaned"
+    )  # P
+    x.ydelse(
+        "301", born(1970, 1, 2, 2), "107", "2024-03-01", "2024-03-31", takst=100, takst_enhed="dag"
+    )  # P2
+    x.ydelse(
+        "301", born(1970, 1, 3, 3), "107", "2024-02-29", "2024-02-29", takst=500, takst_enhed="dag"
+    )  # P3
     # 302: an `aar` takst in a leap year.
     x.ydelse("302", born(1970, 1, 4, 4), "108", "2024-01-01", None, takst=366000, takst_enhed="aar")
     # 303: KL's BPA example moved to 2024: from 11 March, status 31 March 2024.
@@ -246,7 +475,15 @@ def dirty_2022() -> tuple[Extracts, str]:
     1 of 41 rows quarantined = 2.4 %, under the 5 % that would fail the build."""
     x = Extracts()
     for i in range(40):
-        x.ydelse("401", born(1975, 1, 1 + i % 28, 500 + i), "107", "2022-01-01", None, takst=100, takst_enhed="dag")
+        x.ydelse(
+            "401",
+            born(1975, 1, 1 + i % 28, 500 + i),
+            "107",
+            "2022-01-01",
+            None,
+            takst=100,
+            takst_enhed="dag",
+        )
     bad = born(1975, 2, 2, 777)
     x.ydelse("401", bad, "107", "2022-03-01", "2022-02-01")
     return x, bad
@@ -254,6 +491,7 @@ def dirty_2022() -> tuple[Extracts, str]:
 
 # --------------------------------------------------------------------------------------------
 # builds, one per folder for the whole module
+
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Warehouse:
@@ -289,15 +527,21 @@ def dirty(tmp_path_factory):
 # --------------------------------------------------------------------------------------------
 # 1. the worked example, every expected row
 
+
 def _number(text: str):
     return None if text == "" else float(text)
 
 
 def test_worked_example_matches_every_expected_row(small):
     with (SMALL / "expected_2022-03-31.csv").open(encoding="utf-8") as handle:
-        expected = {(r["kommunekode"], S, r["indicator"], r["breakdown"], r["breakdown_value"]):
-                    (_number(r["numerator"]), _number(r["denominator"]), _number(r["value"]))
-                    for r in csv.DictReader(handle, delimiter=";")}
+        expected = {
+            (r["kommunekode"], S, r["indicator"], r["breakdown"], r["breakdown_value"]): (
+                _number(r["numerator"]),
+                _number(r["denominator"]),
+                _number(r["value"]),
+            )
+            for r in csv.DictReader(handle, delimiter=";")
+        }
     got = small.rows(status_date=S)
     problems = []
     for key, want in sorted(expected.items()):
@@ -306,8 +550,10 @@ def test_worked_example_matches_every_expected_row(small):
                 problems.append(f"missing {key}: expected {want}")
             continue
         have = tuple(None if v is None else round(v, 6) for v in got[key])
-        same = all((h is None and w is None) or (h is not None and w is not None and abs(h - w) <= 1.01e-6)
-                   for h, w in zip(have, want))
+        same = all(
+            (h is None and w is None) or (h is not None and w is not None and abs(h - w) <= 1.01e-6)
+            for h, w in zip(have, want)
+        )
         if not same:
             problems.append(f"{key}: build {have}, expected {want}")
     for key in sorted(set(got) - set(expected)):
@@ -318,6 +564,7 @@ def test_worked_example_matches_every_expected_row(small):
 
 # --------------------------------------------------------------------------------------------
 # 2. the contract's 21/90 example
+
 
 def test_kl_bpa_example_21_of_90(kl2023):
     # BPA (§96) from 11 March 2023; s = 31 March 2023, D(s) = 31 + 28 + 31 = 90.
@@ -334,19 +581,24 @@ def test_kl_bpa_example_21_of_90(kl2023):
 
 def test_a_year_without_refusion_thresholds_gives_no_06_rows(kl2023):
     # refusionsgraenser has 2020-2022 only: 2023's status dates get no 06 rows; 2022's do.
-    rows = kl2023.query("SELECT DISTINCT year(status_date) FROM marts.indicator_values WHERE indicator = '06'")
+    rows = kl2023.query(
+        "SELECT DISTINCT year(status_date) FROM marts.indicator_values WHERE indicator = '06'"
+    )
     assert {r[0] for r in rows} == {2022}
 
 
 # --------------------------------------------------------------------------------------------
 # 3. two overlapping §107 grants of one person count once a day
 
+
 def test_overlapping_grants_count_once_per_day(cases):
     # 201, s = 2022-03-31, D = 90.
     # P1: §107 1 Jan-15 Feb and §107 1 Feb-open: every day of J..s once → 90/90 = 1 (not 105/90).
     # P2: §108 1 Jan-open (90 days) and §107 1-31 March (31 days): in botilbud once a day → 1.
     counted(cases, "201", S, "02", "total", "total", 2.0)
-    counted(cases, "201", S, "02", "paragraf", "107", (90 + 31) / 90)       # each paragraph on its own: 1.344444
+    counted(
+        cases, "201", S, "02", "paragraf", "107", (90 + 31) / 90
+    )  # each paragraph on its own: 1.344444
     counted(cases, "201", S, "02", "paragraf", "108", 1.0)
     counted(cases, "201", S, "02", "paragraf", "85", 0)
     # 07: P1 with L1 (egen) → 1; P2 with L2 (privat) and L3 (anden_kommune), both ekstern, once a day → 1.
@@ -363,6 +615,7 @@ def test_overlapping_grants_count_once_per_day(cases):
 
 # --------------------------------------------------------------------------------------------
 # 4. a grant ending on the status date and one starting the day after
+
 
 def test_grant_ending_on_s_counts_and_one_starting_the_day_after_does_not(cases):
     # 202, s = 2022-03-31. P3 §104 to 31 March (active on s); P4 §104 from 1 April; P5 §103 to 30 March.
@@ -382,6 +635,7 @@ def test_grant_ending_on_s_counts_and_one_starting_the_day_after_does_not(cases)
 
 # --------------------------------------------------------------------------------------------
 # 5. open-ended grants: HM up to s, DISP to 31 December
+
 
 def test_open_ended_grant(cases):
     # 203, s = 2022-03-31. P8: §96 from 1 Feb, open, 20 h/week, 30,000 a month.
@@ -405,12 +659,13 @@ def test_open_ended_grant(cases):
 # --------------------------------------------------------------------------------------------
 # 6. leap year 2024
 
+
 def test_leap_year(leap):
-    s = "2024-03-31"   # D(s) = 31 + 29 + 31 = 91; N(2024) = 366
+    s = "2024-03-31"  # D(s) = 31 + 29 + 31 = 91; N(2024) = 366
     # 301: P §108 from 1 Dec 2023 (91 days of J..s), P2 §107 1-31 March (31), P3 §107 29 Feb only (1).
-    counted(leap, "301", s, "02", "total", "total", (91 + 31 + 1) / 91)   # 1.351648
+    counted(leap, "301", s, "02", "total", "total", (91 + 31 + 1) / 91)  # 1.351648
     counted(leap, "301", s, "02", "paragraf", "108", 1.0)
-    counted(leap, "301", s, "02", "paragraf", "107", (31 + 1) / 91)       # 0.351648
+    counted(leap, "301", s, "02", "paragraf", "107", (31 + 1) / 91)  # 0.351648
     # DISP 2024: P 36,600 × 12 / 366 = 1,200 a day × 366 days = 439,200 (with /365 it would be 440,403.29);
     # P2 100 × 31 = 3,100; P3 500 × 1 = 500. Total 442,800 / (123/91) = 327,609.756098.
     expect(leap, "301", s, "12", "paragraf", "108", 439200.0, 1.0, 439200.0)
@@ -419,7 +674,17 @@ def test_leap_year(leap):
     counted(leap, "301", "2024-02-29", "02", "total", "total", 61 / 60)
     # 2023-12-31 (D = 365): P 31 days → 31/365; DISP 2023 = 36,600 × 12 / 365 × 31 = 37,301.917808 → / (31/365) = 439,200.
     disp_2023 = 36600 * 12 / 365 * 31
-    expect(leap, "301", "2023-12-31", "12", "total", "total", disp_2023, 31 / 365, disp_2023 / (31 / 365))
+    expect(
+        leap,
+        "301",
+        "2023-12-31",
+        "12",
+        "total",
+        "total",
+        disp_2023,
+        31 / 365,
+        disp_2023 / (31 / 365),
+    )
     # 302: `aar` 366,000 / 366 = 1,000 a day × 366 days = 366,000; HM 91/91.
     expect(leap, "302", s, "12", "total", "total", 366000.0, 1.0, 366000.0)
     # 303: BPA from 11 March 2024: 21 days / 91 = 0.230769 (not 21/90).
@@ -428,13 +693,16 @@ def test_leap_year(leap):
 
 
 def test_leap_year_status_dates(leap):
-    dates = {r[0] for r in leap.query("SELECT DISTINCT status_date::VARCHAR FROM marts.indicator_values")}
+    dates = {
+        r[0] for r in leap.query("SELECT DISTINCT status_date::VARCHAR FROM marts.indicator_values")
+    }
     assert "2024-02-29" in dates and "2024-02-28" not in dates and "2023-02-28" in dates
     assert len(dates) == 15 and max(dates) == "2024-03-31" and min(dates) == "2023-01-31"
 
 
 # --------------------------------------------------------------------------------------------
 # 7. grants registered after a status date
+
 
 def test_registered_after_status_date(cases):
     # 204. P10 §107 from 1 Jan, registered 15 Feb; P11 §107 from 1 Jan, registered 15 April (after the
@@ -462,6 +730,7 @@ def test_registered_after_status_date(cases):
 # --------------------------------------------------------------------------------------------
 # 8. §85 with and without botilbudslignende
 
+
 def test_paragraph_85_botilbudslignende(cases):
     # 205. P13 §85 botilbudslignende, 10 h/week at 200 an hour; P14 §85 not, 7 h/week at 100 an hour.
     # 02: only P13 → 90/90 = 1 (total and paragraf 85).
@@ -473,7 +742,17 @@ def test_paragraph_85_botilbudslignende(cases):
     disp_13 = 200 * 10 / 7 * 365
     expect(cases, "205", S, "11", "omraade", "botilbud", disp_13, 1000000.0, disp_13 / 1000000)
     expect(cases, "205", S, "11", "omraade", "stoette_i_eget_hjem", 36500.0, 100000.0, 0.365)
-    expect(cases, "205", S, "11", "total", "total", disp_13 + 36500, 1100000.0, (disp_13 + 36500) / 1100000)
+    expect(
+        cases,
+        "205",
+        S,
+        "11",
+        "total",
+        "total",
+        disp_13 + 36500,
+        1100000.0,
+        (disp_13 + 36500) / 1100000,
+    )
     # 12: DISP(botilbud) / HM(botilbud) = 104,285.714286 / 1.
     expect(cases, "205", S, "12", "paragraf", "85", disp_13, 1.0, disp_13)
     # 01: both §85 are in `timer`: (10 × 90 + 7 × 90) / 90 = 17 over HM 2 → 8.5.
@@ -484,13 +763,14 @@ def test_paragraph_85_botilbudslignende(cases):
 # --------------------------------------------------------------------------------------------
 # 9. the mean of monthly point counts (13's denominator)
 
+
 def test_mean_of_monthly_point_counts(cases):
     # 206. A §103 1-31 Jan; B §104 1 Jan-open; D §104 1-30 March (on no point day); E §103 31 March-open.
     # PT on 31 Jan: A, B = 2; 28 Feb: B = 1; 31 Mar: B, E = 2 → APT = (2 + 1 + 2) / 3 = 1.666667.
     # §103: 1, 0, 1 → 2/3; §104: 1, 1, 1 → 1.
     # DISP: A 300 × 31 = 9,300; B 500 × 365 = 182,500; D 400 × 30 = 12,000; E 600 × 276 (31 Mar-31 Dec) = 165,600.
-    expect(cases, "206", S, "13", "total", "total", 369400.0, 5 / 3, 369400 * 3 / 5)          # 221,640
-    expect(cases, "206", S, "13", "paragraf", "103", 174900.0, 2 / 3, 174900 * 3 / 2)        # 262,350
+    expect(cases, "206", S, "13", "total", "total", 369400.0, 5 / 3, 369400 * 3 / 5)  # 221,640
+    expect(cases, "206", S, "13", "paragraf", "103", 174900.0, 2 / 3, 174900 * 3 / 2)  # 262,350
     expect(cases, "206", S, "13", "paragraf", "104", 194500.0, 1.0, 194500.0)
     counted(cases, "206", S, "03", "total", "total", 2)
     # 28 Feb: APT = (2 + 1) / 2 = 1.5.
@@ -499,6 +779,7 @@ def test_mean_of_monthly_point_counts(cases):
 
 # --------------------------------------------------------------------------------------------
 # 10. refusion (06) around each threshold and around age 67
+
 
 def test_refusion_thresholds_and_age_67(cases):
     # 207, 2022 thresholds 860,000 / 1,680,000 / 2,120,000; "exceed" = strictly above.
@@ -538,6 +819,7 @@ def test_refusion_at_2021_thresholds_with_yearly_takst(cases):
 # --------------------------------------------------------------------------------------------
 # 11. no budget row: 11's denominator 0 → NULL
 
+
 def test_no_budget_gives_null_not_error(cases):
     # 203 has no budget rows. DISP: §108 1000 × 365 = 365,000 + §96 30,000 × 12 / 365 × 334 = 329,424.657534.
     disp = 365000 + 30000 * 12 / 365 * 334
@@ -548,6 +830,7 @@ def test_no_budget_gives_null_not_error(cases):
 
 # --------------------------------------------------------------------------------------------
 # 12. a caseworker with no active case
+
 
 def test_caseworker_without_active_case(cases):
     # 208. S1: P15 (§108) and P16 (§104 + §103) active on s; S2: P17 ended 31 Dec 2021; S3: nothing;
@@ -574,9 +857,12 @@ def test_caseworker_without_active_case(cases):
 # --------------------------------------------------------------------------------------------
 # 13. every breakdown the contract names, with its names
 
+
 def _breakdowns(wh: Warehouse, nonzero: bool) -> dict[str, set]:
-    sql = ("SELECT DISTINCT indicator, breakdown, breakdown_value FROM marts.indicator_values "
-           "WHERE breakdown <> 'total'" + (" AND value <> 0" if nonzero else ""))
+    sql = (
+        "SELECT DISTINCT indicator, breakdown, breakdown_value FROM marts.indicator_values "
+        "WHERE breakdown <> 'total'" + (" AND value <> 0" if nonzero else "")
+    )
     found: dict[str, set] = {i: set() for i in INDICATORS}
     for indicator, breakdown, value in wh.query(sql):
         found.setdefault(indicator, set()).add((breakdown, value))
@@ -585,55 +871,91 @@ def _breakdowns(wh: Warehouse, nonzero: bool) -> dict[str, set]:
 
 def test_every_named_breakdown_appears(cases, cases_extracts):
     nonzero = _breakdowns(cases, nonzero=True)
-    missing = {i: sorted(BREAKDOWNS[i] - nonzero[i]) for i in INDICATORS if BREAKDOWNS[i] - nonzero[i]}
+    missing = {
+        i: sorted(BREAKDOWNS[i] - nonzero[i]) for i in INDICATORS if BREAKDOWNS[i] - nonzero[i]
+    }
     assert not missing, f"named breakdowns never given a value: {missing}"
     for indicator in PER_CASEWORKER:
         assert {("sagsbehandler", "S1"), ("sagsbehandler", "S2")} <= nonzero[indicator], indicator
 
 
 def test_no_breakdown_outside_the_contract(cases, small, cases_extracts):
-    caseworkers = {("sagsbehandler", r["sagsbehandler_id"]) for r in cases_extracts.rows["sagsbehandlere"]}
-    for wh, known in ((cases, caseworkers), (small, {("sagsbehandler", "S1"), ("sagsbehandler", "S2")})):
+    caseworkers = {
+        ("sagsbehandler", r["sagsbehandler_id"]) for r in cases_extracts.rows["sagsbehandlere"]
+    }
+    for wh, known in (
+        (cases, caseworkers),
+        (small, {("sagsbehandler", "S1"), ("sagsbehandler", "S2")}),
+    ):
         present = _breakdowns(wh, nonzero=False)
-        unknown = {i: sorted(present[i] - BREAKDOWNS.get(i, set()) - (known if i in PER_CASEWORKER else set()))
-                   for i in present}
+        unknown = {
+            i: sorted(
+                present[i] - BREAKDOWNS.get(i, set()) - (known if i in PER_CASEWORKER else set())
+            )
+            for i in present
+        }
         unknown = {i: v for i, v in unknown.items() if v}
         assert not unknown, f"breakdowns the contract does not name: {unknown}"
-    indicators = {r[0] for r in cases.query("SELECT DISTINCT indicator FROM marts.indicator_values")}
+    indicators = {
+        r[0] for r in cases.query("SELECT DISTINCT indicator FROM marts.indicator_values")
+    }
     assert indicators == set(INDICATORS)
 
 
 # --------------------------------------------------------------------------------------------
 # 14. status dates: 15 per build, every municipality, every indicator's total row
 
+
 @pytest.mark.parametrize("which", ["small", "cases"])
 def test_every_total_row_for_every_status_date(which, request):
     wh: Warehouse = request.getfixturevalue(which)
     with wh.connect() as con:
-        kommuner = [r[0] for r in con.execute("SELECT DISTINCT kommunekode FROM marts.indicator_values").fetchall()]
-        dates = {r[0] for r in con.execute("SELECT DISTINCT status_date::VARCHAR FROM marts.indicator_values").fetchall()}
+        kommuner = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT kommunekode FROM marts.indicator_values"
+            ).fetchall()
+        ]
+        dates = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT status_date::VARCHAR FROM marts.indicator_values"
+            ).fetchall()
+        }
         totals = con.execute(
             "SELECT kommunekode, status_date::VARCHAR, indicator, count(*) FROM marts.indicator_values "
-            "WHERE breakdown = 'total' AND breakdown_value = 'total' GROUP BY ALL").fetchall()
+            "WHERE breakdown = 'total' AND breakdown_value = 'total' GROUP BY ALL"
+        ).fetchall()
     assert sorted(dates) == STATUS_DATES_2022
-    expected_kommuner = {"small": {"101", "751"},
-                         "cases": {"201", "202", "203", "204", "205", "206", "207", "208", "209", "210"}}[which]
+    expected_kommuner = {
+        "small": {"101", "751"},
+        "cases": {"201", "202", "203", "204", "205", "206", "207", "208", "209", "210"},
+    }[which]
     assert set(kommuner) == expected_kommuner
     have = {(k, d, i): n for k, d, i, n in totals}
-    missing = [(k, d, i) for k in kommuner for d in STATUS_DATES_2022 for i in INDICATORS if (k, d, i) not in have]
+    missing = [
+        (k, d, i)
+        for k in kommuner
+        for d in STATUS_DATES_2022
+        for i in INDICATORS
+        if (k, d, i) not in have
+    ]
     assert not missing, f"{len(missing)} total rows missing, e.g. {missing[:10]}"
     doubled = [key for key, n in have.items() if n != 1]
     assert not doubled, f"total rows that occur more than once: {doubled[:10]}"
 
 
 def test_one_row_per_key(cases):
-    dup = cases.query("SELECT kommunekode, status_date, indicator, breakdown, breakdown_value, count(*) "
-                      "FROM marts.indicator_values GROUP BY ALL HAVING count(*) > 1 LIMIT 10")
+    dup = cases.query(
+        "SELECT kommunekode, status_date, indicator, breakdown, breakdown_value, count(*) "
+        "FROM marts.indicator_values GROUP BY ALL HAVING count(*) > 1 LIMIT 10"
+    )
     assert not dup, dup
 
 
 # --------------------------------------------------------------------------------------------
 # 15. a denominator of 0 gives NULL, never an error or infinity
+
 
 def test_01_without_timer_services_is_null(cases):
     # 202 has no §83/85/95-99 services: numerator 0, HM(timer) = 0 → value NULL.
@@ -645,37 +967,64 @@ def test_01_without_timer_services_is_null(cases):
 @pytest.mark.parametrize("which", ["small", "cases", "leap"])
 def test_zero_denominator_means_null_value_everywhere(which, request):
     wh: Warehouse = request.getfixturevalue(which)
-    bad = wh.query("SELECT * FROM marts.indicator_values WHERE denominator = 0 AND value IS NOT NULL LIMIT 10")
+    bad = wh.query(
+        "SELECT * FROM marts.indicator_values WHERE denominator = 0 AND value IS NOT NULL LIMIT 10"
+    )
     assert not bad, f"value given where the denominator is 0: {bad}"
-    bad = wh.query("SELECT * FROM marts.indicator_values WHERE isnan(value) OR isinf(value) "
-                   "OR isnan(numerator) OR isinf(numerator) LIMIT 10")
+    bad = wh.query(
+        "SELECT * FROM marts.indicator_values WHERE isnan(value) OR isinf(value) "
+        "OR isnan(numerator) OR isinf(numerator) LIMIT 10"
+    )
     assert not bad, f"NaN or infinity: {bad}"
     # For a plain count the denominator is NULL and value = numerator; otherwise value = numerator / denominator.
-    bad = wh.query("SELECT * FROM marts.indicator_values WHERE (denominator IS NULL AND value IS DISTINCT FROM numerator) "
-                   "OR (denominator <> 0 AND abs(value - numerator / denominator) > 1e-9 * greatest(1, abs(value))) LIMIT 10")
+    bad = wh.query(
+        "SELECT * FROM marts.indicator_values WHERE (denominator IS NULL AND value IS DISTINCT FROM numerator) "
+        "OR (denominator <> 0 AND abs(value - numerator / denominator) > 1e-9 * greatest(1, abs(value))) LIMIT 10"
+    )
     assert not bad, f"value is not numerator / denominator: {bad}"
 
 
 # --------------------------------------------------------------------------------------------
 # 16. no CPR number anywhere in marts or audit
 
+
 def _cpr_hits(wh: Warehouse, cprs: set[str]) -> list[str]:
     """Every column of every table/view in marts and audit that is not a number or a date, cast to text:
     a value that is a CPR number (10 digits, with or without the dash), or that contains one of `cprs`."""
     forms = cprs | {f"{c[:6]}-{c[6:]}" for c in cprs}
     whole = re.compile(r"\s*\d{6}-?\d{4}\s*")
-    skip = ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT",
-            "DOUBLE", "FLOAT", "DECIMAL", "DATE", "TIMESTAMP", "TIME", "BOOLEAN", "INTERVAL")
+    skip = (
+        "BIGINT",
+        "INTEGER",
+        "SMALLINT",
+        "TINYINT",
+        "HUGEINT",
+        "UBIGINT",
+        "UINTEGER",
+        "USMALLINT",
+        "UTINYINT",
+        "DOUBLE",
+        "FLOAT",
+        "DECIMAL",
+        "DATE",
+        "TIMESTAMP",
+        "TIME",
+        "BOOLEAN",
+        "INTERVAL",
+    )
     hits = []
     with wh.connect() as con:
         columns = con.execute(
             "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema IN ('marts', 'audit') AND table_catalog = current_database()").fetchall()
+            "WHERE table_schema IN ('marts', 'audit') AND table_catalog = current_database()"
+        ).fetchall()
         assert columns, "no tables in marts/audit"
         for schema, table, column, data_type in columns:
             if data_type.upper().startswith(skip):
                 continue
-            values = con.execute(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{schema}"."{table}"').fetchall()
+            values = con.execute(
+                f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{schema}"."{table}"'
+            ).fetchall()
             for (value,) in values:
                 if value is not None and (whole.fullmatch(value) or any(f in value for f in forms)):
                     hits.append(f"{schema}.{table}.{column}: {value[:160]!r}")

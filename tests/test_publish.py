@@ -1,4 +1,5 @@
 """The publish guarantees of interface.md: all or nothing, readers undisturbed, kills harmless."""
+
 import hashlib
 import os
 import shutil
@@ -21,7 +22,18 @@ def digest(path: Path) -> str:
 
 
 def build(extracts: Path, warehouse: Path, as_of="2022-03-31", *extra) -> int:
-    return main(["build", "--extracts", str(extracts), "--as-of", as_of, "--warehouse", str(warehouse), *extra])
+    return main(
+        [
+            "build",
+            "--extracts",
+            str(extracts),
+            "--as-of",
+            as_of,
+            "--warehouse",
+            str(warehouse),
+            *extra,
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +46,20 @@ def published(tmp_path_factory):
 def fresh_copy(published: Path, tmp_path: Path) -> Path:
     warehouse = tmp_path / "lis.duckdb"
     shutil.copy(published, warehouse)
-    shutil.copy(published.with_name(published.name + ".runs.jsonl"), tmp_path / "lis.duckdb.runs.jsonl")
+    shutil.copy(
+        published.with_name(published.name + ".runs.jsonl"), tmp_path / "lis.duckdb.runs.jsonl"
+    )
     return warehouse
 
 
 def status_dates(warehouse: Path) -> list:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return [r[0].isoformat() for r in con.execute("SELECT DISTINCT status_date FROM audit.runs WHERE status = 'success' ORDER BY 1").fetchall()]
+        return [
+            r[0].isoformat()
+            for r in con.execute(
+                "SELECT DISTINCT status_date FROM audit.runs WHERE status = 'success' ORDER BY 1"
+            ).fetchall()
+        ]
 
 
 def test_unchanged_input_is_recognised_and_the_file_left_alone(published, tmp_path, capsys):
@@ -65,17 +84,25 @@ def test_a_failed_build_leaves_the_publication_byte_for_byte(published, tmp_path
     assert '"status": "error"' in journal
 
 
-def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_warehouse(published, tmp_path):
+def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_warehouse(
+    published, tmp_path
+):
     warehouse = fresh_copy(published, tmp_path)
     reader = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys\n"
-         f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
-         "q = 'SELECT max(status_date)::VARCHAR FROM marts.indicator_values'\n"
-         "print(con.execute(q).fetchall()[0][0], flush=True)\n"
-         "sys.stdin.readline()\n"
-         "print(con.execute(q).fetchall()[0][0], flush=True)\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys\n"
+            f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
+            "q = 'SELECT max(status_date)::VARCHAR FROM marts.indicator_values'\n"
+            "print(con.execute(q).fetchall()[0][0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(con.execute(q).fetchall()[0][0], flush=True)\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert reader.stdout.readline().strip() == "2022-03-31"
         assert build(SMALL, warehouse, "2022-04-30") == 0  # the reader still has the file open
@@ -83,18 +110,36 @@ def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_war
     finally:
         reader.kill()
     assert out.strip() == "2022-03-31"  # the reader kept its consistent, old warehouse
-    assert status_dates(warehouse) == ["2022-03-31", "2022-04-30"]  # new readers see the new one, with history
+    assert status_dates(warehouse) == [
+        "2022-03-31",
+        "2022-04-30",
+    ]  # new readers see the new one, with history
 
 
-def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_up(published, tmp_path):
+def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_up(
+    published, tmp_path
+):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     lis = Path(sys.executable).with_name("lis")
-    process = subprocess.Popen([str(lis), "build", "--extracts", str(SMALL), "--as-of", "2022-05-31",
-                                "--warehouse", str(warehouse)], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(lis),
+            "build",
+            "--extracts",
+            str(SMALL),
+            "--as-of",
+            "2022-05-31",
+            "--warehouse",
+            str(warehouse),
+        ],
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not any(".building-" in p.name for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline and process.poll() is None, "the build never started writing"
+        assert time.monotonic() < deadline and process.poll() is None, (
+            "the build never started writing"
+        )
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -104,14 +149,34 @@ def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_
     assert status_dates(warehouse)[-1] == "2022-05-31"
 
 
-@pytest.mark.parametrize("name, text, message", [
-    ("ydelser.csv", "bevilling_id;cpr;paragraf;betalingskommune\nG1;0101801234;107;751\n",
-     "ydelser.csv: the required column 'startdato' of extract 'ydelser' is missing"),
-    ("budget.csv", "aar;omraade;beloeb\n2022;botilbud;1\n", "budget.csv: the required column 'betalingskommune'"),
-    ("sagsbehandlere.csv", "sagsbehandler_id;navn\nS1;a;b\n", "sagsbehandlere.csv: cannot be read"),
-    ("leverandoerer.csv", None, "leverandoerer*.csv|.parquet|.xlsx: the required extract 'leverandoerer'"),
-])
-def test_an_unusable_file_names_file_and_column_and_publishes_nothing(published, tmp_path, capsys, name, text, message):
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        (
+            "ydelser.csv",
+            "bevilling_id;cpr;paragraf;betalingskommune\nG1;0101801234;107;751\n",
+            "ydelser.csv: the required column 'startdato' of extract 'ydelser' is missing",
+        ),
+        (
+            "budget.csv",
+            "aar;omraade;beloeb\n2022;botilbud;1\n",
+            "budget.csv: the required column 'betalingskommune'",
+        ),
+        (
+            "sagsbehandlere.csv",
+            "sagsbehandler_id;navn\nS1;a;b\n",
+            "sagsbehandlere.csv: cannot be read",
+        ),
+        (
+            "leverandoerer.csv",
+            None,
+            "leverandoerer*.csv|.parquet|.xlsx: the required extract 'leverandoerer'",
+        ),
+    ],
+)
+def test_an_unusable_file_names_file_and_column_and_publishes_nothing(
+    published, tmp_path, capsys, name, text, message
+):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     extracts = tmp_path / "extracts"
@@ -149,20 +214,38 @@ def test_a_journal_line_torn_by_a_crash_is_skipped_not_fatal(published, tmp_path
 
 
 @pytest.mark.parametrize("after", [0.0, 1.5])  # while connecting; while building models or gating
-def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(published, tmp_path, after):
+def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(
+    published, tmp_path, after
+):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     lis = Path(sys.executable).with_name("lis")
-    process = subprocess.Popen([str(lis), "build", "--extracts", str(SMALL), "--as-of", "2022-06-30",
-                                "--warehouse", str(warehouse)], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            str(lis),
+            "build",
+            "--extracts",
+            str(SMALL),
+            "--as-of",
+            "2022-06-30",
+            "--warehouse",
+            str(warehouse),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not any(".building-" in p.name for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline and process.poll() is None, "the build never started writing"
+        assert time.monotonic() < deadline and process.poll() is None, (
+            "the build never started writing"
+        )
         time.sleep(0.02)
     time.sleep(after)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 143 and err.strip().splitlines()[-1].startswith("lis: terminated"), err[-2000:]
+    assert process.returncode == 143 and err.strip().splitlines()[-1].startswith(
+        "lis: terminated"
+    ), err[-2000:]
     assert digest(warehouse) == before
     assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
     last = (tmp_path / "lis.duckdb.runs.jsonl").read_text().splitlines()[-1]

@@ -23,6 +23,7 @@ before the build: overlapping grants of the same person and paragraph, late regi
 end exactly on a month end, grants that start on 2022-03-31, grants with no caseworker, CPR numbers
 without the dash and paragraph spellings like `SEL § 107`. Every row stays valid per the contract.
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,7 +48,24 @@ SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 AS_OF = date(2022, 3, 31)
 ONE_DAY = timedelta(days=1)
 
-INDICATORS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "A1"]
+INDICATORS = [
+    "01",
+    "02",
+    "03",
+    "04",
+    "05",
+    "06",
+    "07",
+    "08",
+    "09",
+    "10",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "A1",
+]
 
 # indicators.md, "Groups of services". 85 belongs to `botilbud` only when botilbudslignende.
 GROUPS = {
@@ -59,20 +77,44 @@ GROUPS = {
 }
 # Indicator 10's project variable, default per indicators.md.
 PARAGRAFFER_10 = {"95", "96", "103", "104", "107", "108"}
-ALDERSGRUPPER = [("0-15", 0, 15), ("16-17", 16, 17), ("18-23", 18, 23), ("24-49", 24, 49),
-                 ("50-64", 50, 64), ("65+", 65, 10_000)]
-UDGIFTSINTERVALLER = [("0-250000", 0, 250_000), ("250000-500000", 250_000, 500_000),
-                      ("500000-1000000", 500_000, 1_000_000), ("1000000-2000000", 1_000_000, 2_000_000),
-                      ("2000000+", 2_000_000, None)]
-ANBRINGELSESTYPER = ["netvaerksplejefamilie", "plejefamilie", "kommunal_plejefamilie", "opholdssted",
-                     "doegninstitution", "eget_vaerelse", "kostskole_efterskole"]
-OMRAADER = ["botilbud", "dagtilbud", "hjaelperordning", "stoette_i_eget_hjem", "merudgift_hjaelpemidler"]
+ALDERSGRUPPER = [
+    ("0-15", 0, 15),
+    ("16-17", 16, 17),
+    ("18-23", 18, 23),
+    ("24-49", 24, 49),
+    ("50-64", 50, 64),
+    ("65+", 65, 10_000),
+]
+UDGIFTSINTERVALLER = [
+    ("0-250000", 0, 250_000),
+    ("250000-500000", 250_000, 500_000),
+    ("500000-1000000", 500_000, 1_000_000),
+    ("1000000-2000000", 1_000_000, 2_000_000),
+    ("2000000+", 2_000_000, None),
+]
+ANBRINGELSESTYPER = [
+    "netvaerksplejefamilie",
+    "plejefamilie",
+    "kommunal_plejefamilie",
+    "opholdssted",
+    "doegninstitution",
+    "eget_vaerelse",
+    "kostskole_efterskole",
+]
+OMRAADER = [
+    "botilbud",
+    "dagtilbud",
+    "hjaelperordning",
+    "stoette_i_eget_hjem",
+    "merudgift_hjaelpemidler",
+]
 EKSTERN = {"anden_kommune", "region", "privat"}
 
 
 # ------------------------------------------------------------------------------------------------
 # Reading the extracts (extracts.md): any of the contract's dialects, plain csv module.
 # ------------------------------------------------------------------------------------------------
+
 
 def read_rows(folder: Path, extract: str) -> list[dict[str, str]]:
     """Every row of every `<extract>*.csv` file, keys lower-cased, values stripped."""
@@ -140,6 +182,7 @@ def age_on(cpr: str, d: date) -> int:
 @dataclass(frozen=True)
 class Service:
     """One row of `ydelser` (or, with paragraf = anbringelsestype, of `anbringelser`)."""
+
     id: str
     cpr: str
     paragraf: str
@@ -173,47 +216,83 @@ class Data:
     anbringelser: list[Service]
     engangs: list[Engang]
     leverandoertype: dict[str, str]
-    budget: dict[tuple[int, str, str], Fraction]      # (aar, kommune, omraade) -> beloeb
-    omraade: dict[str, str]                           # paragraf -> budget area (seed paragraffer)
+    budget: dict[tuple[int, str, str], Fraction]  # (aar, kommune, omraade) -> beloeb
+    omraade: dict[str, str]  # paragraf -> budget area (seed paragraffer)
     graenser: dict[int, tuple[Fraction, Fraction, Fraction | None]]
 
 
 def read_data(folder: Path) -> Data:
     ydelser = [
-        Service(r["bevilling_id"], person(r["cpr"]), parse_paragraf(r["paragraf"]), parse_date(r["startdato"]),
-                parse_date(r["slutdato"]), r["betalingskommune"], r.get("leverandoer_id", ""),
-                r.get("sagsbehandler_id", ""), parse_number(r.get("timer_pr_uge", "")) or Fraction(0),
-                parse_number(r.get("takst", "")) or Fraction(0), r.get("takst_enhed", ""),
-                parse_bool(r.get("botilbudslignende", "")), parse_date(r.get("oprettet_dato", "")))
+        Service(
+            r["bevilling_id"],
+            person(r["cpr"]),
+            parse_paragraf(r["paragraf"]),
+            parse_date(r["startdato"]),
+            parse_date(r["slutdato"]),
+            r["betalingskommune"],
+            r.get("leverandoer_id", ""),
+            r.get("sagsbehandler_id", ""),
+            parse_number(r.get("timer_pr_uge", "")) or Fraction(0),
+            parse_number(r.get("takst", "")) or Fraction(0),
+            r.get("takst_enhed", ""),
+            parse_bool(r.get("botilbudslignende", "")),
+            parse_date(r.get("oprettet_dato", "")),
+        )
         for r in read_rows(folder, "ydelser")
     ]
     anbringelser = [
-        Service(r["anbringelse_id"], person(r["cpr"]), r["anbringelsestype"], parse_date(r["startdato"]),
-                parse_date(r["slutdato"]), r["betalingskommune"], r.get("leverandoer_id", ""), "",
-                Fraction(0), parse_number(r.get("takst", "")) or Fraction(0), r.get("takst_enhed", ""), False,
-                parse_date(r.get("oprettet_dato", "")))
+        Service(
+            r["anbringelse_id"],
+            person(r["cpr"]),
+            r["anbringelsestype"],
+            parse_date(r["startdato"]),
+            parse_date(r["slutdato"]),
+            r["betalingskommune"],
+            r.get("leverandoer_id", ""),
+            "",
+            Fraction(0),
+            parse_number(r.get("takst", "")) or Fraction(0),
+            r.get("takst_enhed", ""),
+            False,
+            parse_date(r.get("oprettet_dato", "")),
+        )
         for r in read_rows(folder, "anbringelser")
     ]
     engangs = [
-        Engang(r["bevilling_id"], person(r["cpr"]), parse_paragraf(r["paragraf"]), parse_date(r["bevillingsdato"]),
-               parse_number(r["beloeb"]) or Fraction(0), r["betalingskommune"], r.get("sagsbehandler_id", ""),
-               parse_date(r.get("oprettet_dato", "")))
+        Engang(
+            r["bevilling_id"],
+            person(r["cpr"]),
+            parse_paragraf(r["paragraf"]),
+            parse_date(r["bevillingsdato"]),
+            parse_number(r["beloeb"]) or Fraction(0),
+            r["betalingskommune"],
+            r.get("sagsbehandler_id", ""),
+            parse_date(r.get("oprettet_dato", "")),
+        )
         for r in read_rows(folder, "engangsbevillinger")
     ]
-    leverandoertype = {r["leverandoer_id"]: r["leverandoertype"] for r in read_rows(folder, "leverandoerer")}
+    leverandoertype = {
+        r["leverandoer_id"]: r["leverandoertype"] for r in read_rows(folder, "leverandoerer")
+    }
     budget: dict[tuple[int, str, str], Fraction] = defaultdict(Fraction)
     for r in read_rows(folder, "budget"):
         budget[int(r["aar"]), r["betalingskommune"], r["omraade"]] += parse_number(r["beloeb"])
     omraade = {r["paragraf"]: r["omraade"] for r in read_rows(REPO / "seeds", "paragraffer")}
-    graenser = {int(r["aar"]): (Fraction(r["graense_25"]), Fraction(r["graense_50"]),
-                                Fraction(r["graense_75"]) if r["graense_75"] else None)
-                for r in read_rows(REPO / "seeds", "refusionsgraenser")}
+    graenser = {
+        int(r["aar"]): (
+            Fraction(r["graense_25"]),
+            Fraction(r["graense_50"]),
+            Fraction(r["graense_75"]) if r["graense_75"] else None,
+        )
+        for r in read_rows(REPO / "seeds", "refusionsgraenser")
+    }
     return Data(ydelser, anbringelser, engangs, leverandoertype, budget, omraade, graenser)
 
 
 # ------------------------------------------------------------------------------------------------
 # Terms and counting methods (indicators.md), day by day.
 # ------------------------------------------------------------------------------------------------
+
 
 def days(first: date, last: date):
     """Every day of first..last, both included."""
@@ -259,8 +338,12 @@ def daily_cost(svc: Service, d: date) -> Fraction:
     n = days_in_year(d.year)
     if not svc.takst:
         return Fraction(0)
-    return {"dag": svc.takst, "maaned": svc.takst * 12 / n, "aar": svc.takst / n,
-            "time": svc.takst * svc.timer / 7}[svc.enhed]
+    return {
+        "dag": svc.takst,
+        "maaned": svc.takst * 12 / n,
+        "aar": svc.takst / n,
+        "time": svc.takst * svc.timer / 7,
+    }[svc.enhed]
 
 
 _cost_cache: dict[tuple[Service, int], Fraction] = {}
@@ -273,7 +356,9 @@ def cost_in_year(svc: Service, year: int) -> Fraction:
     key = (svc, year)
     if key not in _cost_cache:
         active_days = [d for d in days(date(year, 1, 1), date(year, 12, 31)) if is_active(svc, d)]
-        _cost_cache[key] = daily_cost(svc, active_days[0]) * len(active_days) if active_days else Fraction(0)
+        _cost_cache[key] = (
+            daily_cost(svc, active_days[0]) * len(active_days) if active_days else Fraction(0)
+        )
     return _cost_cache[key]
 
 
@@ -284,15 +369,24 @@ class At:
         self.data, self.kommune, self.s = data, kommune, s
         self.Y = s.year
         self.J, self.E = date(self.Y, 1, 1), date(self.Y, 12, 31)
-        self.D = (s - self.J).days + 1                 # D(s): J..s, both included
+        self.D = (s - self.J).days + 1  # D(s): J..s, both included
         self.ydelser = [y for y in data.ydelser if y.kommune == kommune and is_known(y, s)]
-        self.anbringelser = [a for a in data.anbringelser if a.kommune == kommune and is_known(a, s)]
+        self.anbringelser = [
+            a for a in data.anbringelser if a.kommune == kommune and is_known(a, s)
+        ]
         # engangsbevillinger: the known grants whose bevillingsdato lies in J..s
-        self.engangs = [e for e in data.engangs
-                        if e.kommune == kommune and is_known(e, s) and self.J <= e.dato <= s]
+        self.engangs = [
+            e
+            for e in data.engangs
+            if e.kommune == kommune and is_known(e, s) and self.J <= e.dato <= s
+        ]
 
     def group(self, group: str, paragraf: str | None = None) -> list[Service]:
-        return [y for y in self.ydelser if in_group(y, group) and (paragraf is None or y.paragraf == paragraf)]
+        return [
+            y
+            for y in self.ydelser
+            if in_group(y, group) and (paragraf is None or y.paragraf == paragraf)
+        ]
 
     # -- counting methods -----------------------------------------------------------------------
 
@@ -301,7 +395,7 @@ class At:
         service of the set, divided by D(s)."""
         pairs = set()
         for svc in services:
-            for d in days(max(self.J, svc.start), self.s):   # days before its start cannot count
+            for d in days(max(self.J, svc.start), self.s):  # days before its start cannot count
                 if is_active(svc, d):
                     pairs.add((svc.cpr, d))
         return Fraction(len(pairs), self.D)
@@ -332,8 +426,11 @@ def count(n) -> tuple:
 
 def ratio(numerator, denominator) -> tuple:
     """value = numerator / denominator, empty where the denominator is 0."""
-    return (float(numerator), float(denominator),
-            float(Fraction(numerator) / Fraction(denominator)) if denominator else None)
+    return (
+        float(numerator),
+        float(denominator),
+        float(Fraction(numerator) / Fraction(denominator)) if denominator else None,
+    )
 
 
 TOTAL = ("total", "total")
@@ -343,16 +440,19 @@ TOTAL = ("total", "total")
 # The indicators at status date s, one function each.
 # ------------------------------------------------------------------------------------------------
 
+
 def ind_01(at: At) -> dict:
     """Gennemsnitligt antal visiterede timer pr. bruger. numerator: sum over d in J..s of the sum of
     timer_pr_uge of active `timer` services, divided by D(s); denominator: HM(timer, s).
     Breakdown paragraf (83 ... 99), each on its own services."""
+
     def row(services):
         hours = Fraction(0)
         for svc in services:
             active_days = sum(1 for d in days(at.J, at.s) if is_active(svc, d))
             hours += svc.timer * active_days
         return ratio(hours / at.D, at.HM(services))
+
     out = {TOTAL: row(at.group("timer"))}
     for p in ["83", "85", "95", "96", "97", "98", "99"]:
         out["paragraf", p] = row(at.group("timer", p))
@@ -446,7 +546,9 @@ def ind_07(at: At) -> dict:
     botilbud = at.group("botilbud")
     out = {TOTAL: count(at.HM(botilbud))}
     for kind in ["egen", "ekstern", "ukendt"]:
-        out["leverandoertype", kind] = count(at.HM([s for s in botilbud if leverandoertype(at, s) == kind]))
+        out["leverandoertype", kind] = count(
+            at.HM([s for s in botilbud if leverandoertype(at, s) == kind])
+        )
     return out
 
 
@@ -470,6 +572,7 @@ def aldersgruppe(age: int) -> str:
 def ind_09(at: At) -> dict:
     """Aldersfordeling af modtagere: persons with any active service on s; aldersgruppe (age on s),
     and the same for the persons of each group (botilbud, dagtilbud, hjaelperordning)."""
+
     def breakdown(name, services):
         persons = {svc.cpr for svc in services if is_active(svc, at.s)}
         rows = {(name, g): 0 for g, _, _ in ALDERSGRUPPER}
@@ -511,8 +614,9 @@ def ind_11(at: At) -> dict:
     """Disponerede udgifter som andel af budget: numerator DISP of all ydelser and
     engangsbevillinger; denominator the year's budget (sum of budget.beloeb); omraade each."""
     budget = {o: at.data.budget.get((at.Y, at.kommune, o), Fraction(0)) for o in OMRAADER}
-    total_budget = sum((b for (y, k, _), b in at.data.budget.items() if y == at.Y and k == at.kommune),
-                       Fraction(0))
+    total_budget = sum(
+        (b for (y, k, _), b in at.data.budget.items() if y == at.Y and k == at.kommune), Fraction(0)
+    )
     out = {TOTAL: ratio(at.DISP(at.ydelser) + at.DISP_engangs(), total_budget)}
     for o in OMRAADER:
         disp = at.DISP([svc for svc in at.ydelser if omraade(at, svc) == o])
@@ -533,7 +637,9 @@ def ind_13(at: At) -> dict:
     """Disponerede udgifter pr. bruger i dagforanstaltning: DISP(dagtilbud, s) / APT(dagtilbud, s)."""
     out = {TOTAL: ratio(at.DISP(at.group("dagtilbud")), at.APT(at.group("dagtilbud")))}
     for p in ["103", "104"]:
-        out["paragraf", p] = ratio(at.DISP(at.group("dagtilbud", p)), at.APT(at.group("dagtilbud", p)))
+        out["paragraf", p] = ratio(
+            at.DISP(at.group("dagtilbud", p)), at.APT(at.group("dagtilbud", p))
+        )
     return out
 
 
@@ -541,7 +647,9 @@ def ind_14(at: At) -> dict:
     """Disponerede udgifter pr. modtager af hjaelperordning: DISP / HM (hjaelperordning); 95, 96."""
     out = {TOTAL: ratio(at.DISP(at.group("hjaelperordning")), at.HM(at.group("hjaelperordning")))}
     for p in ["95", "96"]:
-        out["paragraf", p] = ratio(at.DISP(at.group("hjaelperordning", p)), at.HM(at.group("hjaelperordning", p)))
+        out["paragraf", p] = ratio(
+            at.DISP(at.group("hjaelperordning", p)), at.HM(at.group("hjaelperordning", p))
+        )
     return out
 
 
@@ -568,17 +676,36 @@ def ind_a1(at: At) -> dict:
     return out
 
 
-INDICATOR_FUNCTIONS = {"01": ind_01, "02": ind_02, "03": ind_03, "04": ind_04, "05": ind_05, "06": ind_06,
-                       "07": ind_07, "08": ind_08, "09": ind_09, "10": ind_10, "11": ind_11, "12": ind_12,
-                       "13": ind_13, "14": ind_14, "15": ind_15, "A1": ind_a1}
+INDICATOR_FUNCTIONS = {
+    "01": ind_01,
+    "02": ind_02,
+    "03": ind_03,
+    "04": ind_04,
+    "05": ind_05,
+    "06": ind_06,
+    "07": ind_07,
+    "08": ind_08,
+    "09": ind_09,
+    "10": ind_10,
+    "11": ind_11,
+    "12": ind_12,
+    "13": ind_13,
+    "14": ind_14,
+    "15": ind_15,
+    "A1": ind_a1,
+}
 
 
 def reference(folder: Path, as_of: date) -> dict[tuple, tuple]:
     """(kommunekode, status_date, indicator, breakdown, breakdown_value) -> (numerator, denominator,
     value) for every municipality and status date."""
     data = read_data(folder)
-    kommuner = ({y.kommune for y in data.ydelser} | {a.kommune for a in data.anbringelser}
-                | {e.kommune for e in data.engangs} | {k for _, k, _ in data.budget})
+    kommuner = (
+        {y.kommune for y in data.ydelser}
+        | {a.kommune for a in data.anbringelser}
+        | {e.kommune for e in data.engangs}
+        | {k for _, k, _ in data.budget}
+    )
     out = {}
     for kommune in sorted(kommuner):
         for s in status_dates(as_of):
@@ -592,6 +719,7 @@ def reference(folder: Path, as_of: date) -> dict[tuple, tuple]:
 # ------------------------------------------------------------------------------------------------
 # The harder variant: the generator's ydelser edited in Python, every row still valid.
 # ------------------------------------------------------------------------------------------------
+
 
 def _fmt_date(d: date | None) -> str:
     return d.strftime("%d-%m-%Y") if d else ""
@@ -612,7 +740,9 @@ def harden(folder: Path, seed: int = 2022) -> None:
         return parse_date(r["slutdato"])
 
     # rows that matter for 2021-2022 (active some day from 1 January 2021, started by the as-of)
-    relevant = [r for r in rows if start(r) <= AS_OF and (end(r) is None or end(r) >= date(2021, 1, 1))]
+    relevant = [
+        r for r in rows if start(r) <= AS_OF and (end(r) is None or end(r) >= date(2021, 1, 1))
+    ]
     caseworkers = defaultdict(list)
     providers = defaultdict(list)
     for r in rows:
@@ -628,13 +758,23 @@ def harden(folder: Path, seed: int = 2022) -> None:
         if end(r) is not None and s0 > end(r):
             s0 = end(r)
         e0 = rng.choice([None, s0 + timedelta(days=rng.randint(0, 400))])
-        copy = dict(r, bevilling_id=f"X{i:07d}", startdato=_fmt_date(s0), slutdato=_fmt_date(e0), oprettet_dato="")
+        copy = dict(
+            r,
+            bevilling_id=f"X{i:07d}",
+            startdato=_fmt_date(s0),
+            slutdato=_fmt_date(e0),
+            oprettet_dato="",
+        )
         if rng.random() < 0.5:
             copy["sagsbehandler_id"] = rng.choice(caseworkers[r["betalingskommune"]])
         if rng.random() < 0.5:
             copy["leverandoer_id"] = rng.choice(providers[r["betalingskommune"]] + [""])
         if copy["takst"]:
-            copy["takst"] = f"{float(parse_number(r['takst'])) * rng.choice([0.5, 1, 1.3]):.2f}".replace(".", ",")
+            copy["takst"] = (
+                f"{float(parse_number(r['takst'])) * rng.choice([0.5, 1, 1.3]):.2f}".replace(
+                    ".", ","
+                )
+            )
         if r["paragraf"] == "85" and rng.random() < 0.3:
             copy["botilbudslignende"] = "ja" if r["botilbudslignende"] == "nej" else "nej"
         new_rows.append(copy)
@@ -644,7 +784,9 @@ def harden(folder: Path, seed: int = 2022) -> None:
     # 2. late registrations: oprettet_dato after startdato, many after one or more status dates,
     #    a few after the as-of (unknown at every status date)
     for r in pool[:70]:
-        r["oprettet_dato"] = _fmt_date(max(start(r), date(2021, 1, 1)) + timedelta(days=rng.randint(1, 200)))
+        r["oprettet_dato"] = _fmt_date(
+            max(start(r), date(2021, 1, 1)) + timedelta(days=rng.randint(1, 200))
+        )
     for r in pool[70:75]:
         r["oprettet_dato"] = _fmt_date(AS_OF + timedelta(days=rng.randint(1, 30)))
     # early registration (before the start) changes nothing
@@ -667,50 +809,146 @@ def harden(folder: Path, seed: int = 2022) -> None:
     # 6. grants that start on the as-of (one open-ended BPA, one single-day day service), and a
     #    single-day grant on an earlier status date, each for a person who has other grants
     some = pool[240]
-    template = dict(some, leverandoer_id="", sagsbehandler_id=some["sagsbehandler_id"] or "", timer_pr_uge="",
-                    takst="", takst_enhed="", botilbudslignende="nej", maalgruppe="", oprettet_dato="")
+    template = dict(
+        some,
+        leverandoer_id="",
+        sagsbehandler_id=some["sagsbehandler_id"] or "",
+        timer_pr_uge="",
+        takst="",
+        takst_enhed="",
+        botilbudslignende="nej",
+        maalgruppe="",
+        oprettet_dato="",
+    )
     new_rows += [
-        dict(template, bevilling_id="Z0000001", paragraf="96", startdato=_fmt_date(AS_OF), slutdato="",
-             timer_pr_uge="37,5", takst="150000,00", takst_enhed="maaned"),
-        dict(template, bevilling_id="Z0000002", cpr=pool[241]["cpr"], betalingskommune=pool[241]["betalingskommune"],
-             paragraf="104", startdato=_fmt_date(AS_OF), slutdato=_fmt_date(AS_OF), takst="800,00",
-             takst_enhed="dag", sagsbehandler_id=""),
-        dict(template, bevilling_id="Z0000003", paragraf="107", startdato="31-01-2021", slutdato="31-01-2021",
-             takst="2500,00", takst_enhed="dag", oprettet_dato="15-02-2021"),
-        dict(template, bevilling_id="Z0000004", paragraf="85", botilbudslignende="ja", startdato="01-01-2021",
-             slutdato="31-12-2021", timer_pr_uge="12,5", takst="450,00", takst_enhed="time"),
+        dict(
+            template,
+            bevilling_id="Z0000001",
+            paragraf="96",
+            startdato=_fmt_date(AS_OF),
+            slutdato="",
+            timer_pr_uge="37,5",
+            takst="150000,00",
+            takst_enhed="maaned",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000002",
+            cpr=pool[241]["cpr"],
+            betalingskommune=pool[241]["betalingskommune"],
+            paragraf="104",
+            startdato=_fmt_date(AS_OF),
+            slutdato=_fmt_date(AS_OF),
+            takst="800,00",
+            takst_enhed="dag",
+            sagsbehandler_id="",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000003",
+            paragraf="107",
+            startdato="31-01-2021",
+            slutdato="31-01-2021",
+            takst="2500,00",
+            takst_enhed="dag",
+            oprettet_dato="15-02-2021",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000004",
+            paragraf="85",
+            botilbudslignende="ja",
+            startdato="01-01-2021",
+            slutdato="31-12-2021",
+            timer_pr_uge="12,5",
+            takst="450,00",
+            takst_enhed="time",
+        ),
         # 7. persons born on 29 February whose age band changes around the 28 February status dates:
         #    18 (2004), 50 (1972) in 2022, 65 (1956) in 2021
-        dict(template, bevilling_id="Z0000005", cpr="290204-4012", paragraf="104", startdato="01-06-2020",
-             takst="600,00", takst_enhed="dag"),
-        dict(template, bevilling_id="Z0000006", cpr="290272-1013", paragraf="107", startdato="01-06-2020",
-             takst="2000,00", takst_enhed="dag"),
-        dict(template, bevilling_id="Z0000007", cpr="290256-2014", paragraf="96", startdato="01-06-2020",
-             timer_pr_uge="20", takst="90000,00", takst_enhed="maaned"),
+        dict(
+            template,
+            bevilling_id="Z0000005",
+            cpr="290204-4012",
+            paragraf="104",
+            startdato="01-06-2020",
+            takst="600,00",
+            takst_enhed="dag",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000006",
+            cpr="290272-1013",
+            paragraf="107",
+            startdato="01-06-2020",
+            takst="2000,00",
+            takst_enhed="dag",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000007",
+            cpr="290256-2014",
+            paragraf="96",
+            startdato="01-06-2020",
+            timer_pr_uge="20",
+            takst="90000,00",
+            takst_enhed="maaned",
+        ),
         # 8. known grants that start after the status date (disposed for their year, not counted),
         #    one registered before it starts, one starting next year
-        dict(template, bevilling_id="Z0000008", paragraf="108", startdato="01-06-2022", takst="1500,00",
-             takst_enhed="dag"),
-        dict(template, bevilling_id="Z0000009", paragraf="103", startdato="01-05-2021", slutdato="30-11-2021",
-             takst="120000,00", takst_enhed="aar", oprettet_dato="15-03-2021"),
-        dict(template, bevilling_id="Z0000010", paragraf="100", startdato="01-01-2023", takst="3000,00",
-             takst_enhed="maaned"),
+        dict(
+            template,
+            bevilling_id="Z0000008",
+            paragraf="108",
+            startdato="01-06-2022",
+            takst="1500,00",
+            takst_enhed="dag",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000009",
+            paragraf="103",
+            startdato="01-05-2021",
+            slutdato="30-11-2021",
+            takst="120000,00",
+            takst_enhed="aar",
+            oprettet_dato="15-03-2021",
+        ),
+        dict(
+            template,
+            bevilling_id="Z0000010",
+            paragraf="100",
+            startdato="01-01-2023",
+            takst="3000,00",
+            takst_enhed="maaned",
+        ),
     ]
     # 9. yearly sums exactly on and just around the refusion thresholds and interval bounds, for
     #    persons under 67 with one open-ended §108 from 1 January 2021 each: "exceed" is strict, an
     #    interval's lower bound is included, sums are compared in whole oere
-    for i, (takst, enhed) in enumerate([
-        ("860000,00", "aar"),      # 2021: > 850,000 -> 25; 2022: = 860,000 -> not counted
-        ("1680000,00", "aar"),     # 2021: > 1,660,000 -> 50; 2022: = graense_50 -> 25
-        ("2120000,00", "aar"),     # 2021: > 2,090,000 -> 75; 2022: = graense_75 -> 50
-        ("2000000,00", "aar"),     # interval 2000000+ (lower bound included)
-        ("250000,00", "aar"),      # interval 250000-500000
-        ("71666,67", "maaned"),    # 860,000.04 a year: above 860,000 by 4 oere
-        ("2356,16439", "dag"),     # 860,000.00235 a year: 860,000.00 in whole oere, not above
-    ]):
-        new_rows.append(dict(template, bevilling_id=f"Z00001{i:02d}", cpr=f"0101{80 + i}-10{i:02d}",
-                             paragraf="108", startdato="01-01-2021", takst=takst, takst_enhed=enhed,
-                             sagsbehandler_id=""))
+    for i, (takst, enhed) in enumerate(
+        [
+            ("860000,00", "aar"),  # 2021: > 850,000 -> 25; 2022: = 860,000 -> not counted
+            ("1680000,00", "aar"),  # 2021: > 1,660,000 -> 50; 2022: = graense_50 -> 25
+            ("2120000,00", "aar"),  # 2021: > 2,090,000 -> 75; 2022: = graense_75 -> 50
+            ("2000000,00", "aar"),  # interval 2000000+ (lower bound included)
+            ("250000,00", "aar"),  # interval 250000-500000
+            ("71666,67", "maaned"),  # 860,000.04 a year: above 860,000 by 4 oere
+            ("2356,16439", "dag"),  # 860,000.00235 a year: 860,000.00 in whole oere, not above
+        ]
+    ):
+        new_rows.append(
+            dict(
+                template,
+                bevilling_id=f"Z00001{i:02d}",
+                cpr=f"0101{80 + i}-10{i:02d}",
+                paragraf="108",
+                startdato="01-01-2021",
+                takst=takst,
+                takst_enhed=enhed,
+                sagsbehandler_id="",
+            )
+        )
     with path.open("w", encoding="cp1252", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=header, delimiter=";", lineterminator="\r\n")
         writer.writeheader()
@@ -724,14 +962,42 @@ def harden(folder: Path, seed: int = 2022) -> None:
         header = reader.fieldnames
         rows = list(reader)
     kommune = rows[0]["betalingskommune"]
-    extra = dict(rows[0], cpr=some["cpr"], betalingskommune=some["betalingskommune"], oprettet_dato="")
+    extra = dict(
+        rows[0], cpr=some["cpr"], betalingskommune=some["betalingskommune"], oprettet_dato=""
+    )
     rows += [
-        dict(extra, bevilling_id="EZ000001", paragraf="114", bevillingsdato=_fmt_date(AS_OF), beloeb="150000,00"),
-        dict(extra, bevilling_id="EZ000002", paragraf="112", bevillingsdato="01-01-2022", beloeb="9999,99"),
-        dict(extra, bevilling_id="EZ000003", paragraf="112", bevillingsdato="31-12-2021", beloeb="5000,00",
-             oprettet_dato="05-01-2022"),
-        dict(extra, bevilling_id="EZ000004", cpr="010185-1099", betalingskommune=kommune, paragraf="112",
-             bevillingsdato="15-02-2021", beloeb="12345,50", oprettet_dato="20-03-2021"),
+        dict(
+            extra,
+            bevilling_id="EZ000001",
+            paragraf="114",
+            bevillingsdato=_fmt_date(AS_OF),
+            beloeb="150000,00",
+        ),
+        dict(
+            extra,
+            bevilling_id="EZ000002",
+            paragraf="112",
+            bevillingsdato="01-01-2022",
+            beloeb="9999,99",
+        ),
+        dict(
+            extra,
+            bevilling_id="EZ000003",
+            paragraf="112",
+            bevillingsdato="31-12-2021",
+            beloeb="5000,00",
+            oprettet_dato="05-01-2022",
+        ),
+        dict(
+            extra,
+            bevilling_id="EZ000004",
+            cpr="010185-1099",
+            betalingskommune=kommune,
+            paragraf="112",
+            bevillingsdato="15-02-2021",
+            beloeb="12345,50",
+            oprettet_dato="20-03-2021",
+        ),
     ]
     with path.open("w", encoding="cp1252", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=header, delimiter=";", lineterminator="\r\n")
@@ -747,7 +1013,9 @@ def harden(folder: Path, seed: int = 2022) -> None:
     for i, r in enumerate(rows):
         s0 = parse_date(r["startdato"])
         if i % 4 == 0 and s0 <= AS_OF:
-            r["oprettet_dato"] = _fmt_date(max(s0, date(2021, 1, 1)) + timedelta(days=rng.randint(1, 120)))
+            r["oprettet_dato"] = _fmt_date(
+                max(s0, date(2021, 1, 1)) + timedelta(days=rng.randint(1, 120))
+            )
         elif i % 4 == 1:
             candidates = [d for d in ends if d >= s0]
             if candidates:
@@ -762,11 +1030,14 @@ def harden(folder: Path, seed: int = 2022) -> None:
 # Builds and comparison
 # ------------------------------------------------------------------------------------------------
 
+
 def built_rows(warehouse: Path) -> dict[tuple, tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.sql("SELECT count(*) FROM audit.quarantine").fetchall() == [(0,)]
-        rows = con.sql("SELECT kommunekode, status_date, indicator, breakdown, breakdown_value, "
-                       "numerator, denominator, value FROM marts.indicator_values").fetchall()
+        rows = con.sql(
+            "SELECT kommunekode, status_date, indicator, breakdown, breakdown_value, "
+            "numerator, denominator, value FROM marts.indicator_values"
+        ).fetchall()
     out = {}
     for *key, num, den, val in rows:
         assert tuple(key) not in out, f"duplicate row {key}"
@@ -787,8 +1058,20 @@ def variant(request, tmp_path_factory):
         harden(extracts)
     warehouse = folder / "lis.duckdb"
     as_of = VARIANTS[request.param]
-    assert main(["build", "--extracts", str(extracts), "--as-of", as_of.isoformat(),
-                 "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(extracts),
+                "--as-of",
+                as_of.isoformat(),
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     return request.param, built_rows(warehouse), reference(extracts, as_of)
 
 
@@ -845,15 +1128,21 @@ def test_reference_reproduces_the_worked_example():
     expected = {}
     with (SMALL / "expected_2022-03-31.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f, delimiter=";"):
-            row = tuple(float(r[c]) if r[c] else None for c in ("numerator", "denominator", "value"))
-            expected[r["kommunekode"], AS_OF, r["indicator"], r["breakdown"], r["breakdown_value"]] = row
+            row = tuple(
+                float(r[c]) if r[c] else None for c in ("numerator", "denominator", "value")
+            )
+            expected[
+                r["kommunekode"], AS_OF, r["indicator"], r["breakdown"], r["breakdown_value"]
+            ] = row
     problems = []
     for key in sorted(set(expected) | {k for k in ref if k[1] == AS_OF}, key=str):
         e, r = expected.get(key), ref.get(key)
         if e is None or r is None:
             if not is_zero_or_empty(e or r):
                 problems.append(f"{key}: expected {e}, reference {r}")
-        elif not all((x is None and y is None) or (x is not None and y is not None and abs(x - y) <= 1e-6)
-                     for x, y in zip(e, r)):
+        elif not all(
+            (x is None and y is None) or (x is not None and y is not None and abs(x - y) <= 1e-6)
+            for x, y in zip(e, r)
+        ):
             problems.append(f"{key}: expected {e}, reference {r}")
     assert not problems, "\n".join(problems)

@@ -5,6 +5,7 @@ Most tests build the staging layer alone into an in-memory DuckDB (a tenth of a 
 gate test runs the layer's expectations through runner/gates.py, and the last two run `lis build`.
 Every expectation is worked out by hand from ../shared/spec/extracts.md.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -27,8 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small" / "extracts"
 WINDOWS = ROOT / "tests" / "fixtures" / "dialects" / "windows"
 KEY = "test-key"
-YDELSER_HEADER = ("bevilling_id;cpr;paragraf;startdato;slutdato;betalingskommune;leverandoer_id;sagsbehandler_id;"
-                  "timer_pr_uge;takst;takst_enhed;botilbudslignende;maalgruppe;oprettet_dato\n")
+YDELSER_HEADER = (
+    "bevilling_id;cpr;paragraf;startdato;slutdato;betalingskommune;leverandoer_id;sagsbehandler_id;"
+    "timer_pr_uge;takst;takst_enhed;botilbudslignende;maalgruppe;oprettet_dato\n"
+)
 
 # One row per rule of the contract's reason-code table, in file order; the line is the row's line in
 # the file (header = 1). None: the row is staged.
@@ -36,27 +39,39 @@ REASON_ROWS = [
     (2, "Y01;0101801234;107;2022-01-01;;751;L1;S1;;2500;dag;nej;;", None),
     (3, "Y02;;107;2022-01-01;;751;;;;;;;;", "missing_required"),
     (4, "Y03;0101801234;;2022-01-01;;751;;;;;;;;", "missing_required"),
-    (5, "Y04;3102801234;107;2022-01-01;;751;;;;;;;;", "cpr_invalid"),          # 31 February
-    (6, "Y05;010180123;107;2022-01-01;;751;;;;;;;;", "cpr_invalid"),           # 9 digits
-    (7, "Y06;2902001234;107;2022-01-01;;751;;;;;;;;", "cpr_invalid"),          # 29 Feb 1900: no leap day
+    (5, "Y04;3102801234;107;2022-01-01;;751;;;;;;;;", "cpr_invalid"),  # 31 February
+    (6, "Y05;010180123;107;2022-01-01;;751;;;;;;;;", "cpr_invalid"),  # 9 digits
+    (7, "Y06;2902001234;107;2022-01-01;;751;;;;;;;;", "cpr_invalid"),  # 29 Feb 1900: no leap day
     (8, "Y07;0101801234;107;2022-02-30;;751;;;;;;;;", "date_invalid"),
-    (9, "Y08;0101801234;107;01-06-21;;751;;;;;;;;", "date_invalid"),           # two-digit year
+    (9, "Y08;0101801234;107;01-06-21;;751;;;;;;;;", "date_invalid"),  # two-digit year
     (10, "Y09;0101801234;107;2022-01-01;;751;;;;;;;;1/6/2022", "date_invalid"),
     (11, "Y10;0101801234;107;2022-01-01;2021-12-31;751;;;;;;;;", "period_invalid"),
     (12, "Y11;0101801234;110;2022-01-01;;751;;;;;;;;", "paragraf_unknown"),
-    (13, "Y12;0101801234;§ 112;2022-01-01;;751;;;;;;;;", "paragraf_unknown"),  # an engangsbevillinger paragraph
+    (
+        13,
+        "Y12;0101801234;§ 112;2022-01-01;;751;;;;;;;;",
+        "paragraf_unknown",
+    ),  # an engangsbevillinger paragraph
     (14, "Y13;0101801234;107;2022-01-01;;751;;;;-5;dag;;;", "number_invalid"),
     (15, "Y14;0101801234;83;2022-01-01;;751;;;ca. 5;100;time;;;", "number_invalid"),
-    (16, "Y15;0101801234;107;2022-01-01;;751;;;;1.234,50;dag;;;", "number_invalid"),  # thousands separator
-    (17, "Y16;0101801234;107;2022-01-01;;751;;;;100;;;se 0101801234;", "unit_invalid"),  # a CPR number in text
+    (
+        16,
+        "Y15;0101801234;107;2022-01-01;;751;;;;1.234,50;dag;;;",
+        "number_invalid",
+    ),  # thousands separator
+    (
+        17,
+        "Y16;0101801234;107;2022-01-01;;751;;;;100;;;se 0101801234;",
+        "unit_invalid",
+    ),  # a CPR number in text
     (18, "Y17;0101801234;107;2022-01-01;;751;;;;100;uge;;;", "unit_invalid"),
     (19, "Y18;0101801234;85;2022-01-01;;751;;;;;;måske;;", "boolean_invalid"),
     (20, "Y19;0101801234;107;2022-01-01;;751;;;;100;dag;;;", "duplicate_conflict"),
     (21, "Y19;0101801234;107;2022-01-01;;751;;;;200;dag;;;", "duplicate_conflict"),
     (22, "Y20;1506054321;96;2022-01-01;;751;;S2;37;;;;;", None),
     (23, "Y20;1506054321;96;2022-01-01;;751;;S2;37;;;;;", "duplicate_exact"),
-    (24, "Y21;;110;2022-02-30;;751;;;;;;;;", "missing_required"),              # the first rule broken wins
-    (25, "Y22;0101801234;110;2022-02-30;;751;;;;;;;;", "date_invalid"),        # date before paragraph
+    (24, "Y21;;110;2022-02-30;;751;;;;;;;;", "missing_required"),  # the first rule broken wins
+    (25, "Y22;0101801234;110;2022-02-30;;751;;;;;;;;", "date_invalid"),  # date before paragraph
     (26, "Y23;0101801234;107;2022-01-01;;751;;;;;;;;", None),
 ]
 
@@ -66,7 +81,11 @@ def staging():
     """The project and its staging models, compiled once by the runner's compiler."""
     project = load_project(ROOT)
     compiler = Compiler(project, {"as_of": "2022-03-31", "pseudonym_key": KEY})
-    nodes = {name: compiler.compile_node(node) for name, node in project.nodes.items() if node.layer == "staging"}
+    nodes = {
+        name: compiler.compile_node(node)
+        for name, node in project.nodes.items()
+        if node.layer == "staging"
+    }
     return project, compiler, dag.plan(nodes, project.layers)[0]
 
 
@@ -85,7 +104,9 @@ def extracts(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     folder = tmp_path / "extracts"
     shutil.copytree(SMALL, folder)
     for name, content in files.items():
-        (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        (folder / name).write_bytes(
+            content if isinstance(content, bytes) else content.encode("utf-8")
+        )
     return folder
 
 
@@ -95,37 +116,53 @@ def query(con, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def reasons(staging, tmp_path_factory):
-    folder = extracts(tmp_path_factory.mktemp("reasons"),
-                      {"ydelser.csv": YDELSER_HEADER + "".join(row + "\n" for _, row, _ in REASON_ROWS)})
+    folder = extracts(
+        tmp_path_factory.mktemp("reasons"),
+        {"ydelser.csv": YDELSER_HEADER + "".join(row + "\n" for _, row, _ in REASON_ROWS)},
+    )
     return build_staging(staging, folder)
 
 
 def test_every_row_gets_the_first_reason_code_it_earns(reasons):
-    quarantined = query(reasons, "SELECT line, reason FROM audit.quarantine WHERE extract = 'ydelser' ORDER BY line")
+    quarantined = query(
+        reasons, "SELECT line, reason FROM audit.quarantine WHERE extract = 'ydelser' ORDER BY line"
+    )
     assert quarantined == [(line, reason) for line, _, reason in REASON_ROWS if reason]
     staged = query(reasons, "SELECT bevilling_id, _line FROM staging.stg_ydelser ORDER BY _line")
     assert staged == [("Y01", 2), ("Y20", 22), ("Y23", 26)]
 
 
 def test_every_row_ends_in_exactly_one_place(reasons):
-    assert query(reasons, "SELECT * FROM audit.reconciliation WHERE extract IN ('ydelser', 'budget') ORDER BY 1") == [
+    assert query(
+        reasons,
+        "SELECT * FROM audit.reconciliation WHERE extract IN ('ydelser', 'budget') ORDER BY 1",
+    ) == [
         ("budget", 5, 5, 0, True, 0.0),
         ("ydelser", 25, 3, 22, True, 22 / 25),
     ]
 
 
 def test_the_quarantine_shows_the_raw_row_with_cpr_numbers_masked(reasons):
-    raw = dict(query(reasons, "SELECT line, raw_row FROM audit.quarantine WHERE extract = 'ydelser'"))
-    assert raw[3] == ("bevilling_id=Y02;cpr=;paragraf=107;startdato=2022-01-01;slutdato=;betalingskommune=751;"
-                      "leverandoer_id=;sagsbehandler_id=;timer_pr_uge=;takst=;takst_enhed=;botilbudslignende=;"
-                      "maalgruppe=;oprettet_dato=")
+    raw = dict(
+        query(reasons, "SELECT line, raw_row FROM audit.quarantine WHERE extract = 'ydelser'")
+    )
+    assert raw[3] == (
+        "bevilling_id=Y02;cpr=;paragraf=107;startdato=2022-01-01;slutdato=;betalingskommune=751;"
+        "leverandoer_id=;sagsbehandler_id=;timer_pr_uge=;takst=;takst_enhed=;botilbudslignende=;"
+        "maalgruppe=;oprettet_dato="
+    )
     assert raw[5].startswith("bevilling_id=Y04;cpr=310280-XXXX;paragraf=107;")
     assert raw[6].startswith("bevilling_id=Y05;cpr=010180-XXX;")
     assert "takst_enhed=;botilbudslignende=;maalgruppe=se 010180-XXXX;" in raw[17]
     # No table of the audit schema holds a CPR number: no run of ten digits, with or without the dash.
-    for (table,) in query(reasons, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'audit'"):
-        clear = query(reasons, f"""SELECT count(*) FROM audit.{table} AS t
-                                   WHERE regexp_matches(CAST(t AS VARCHAR), '\\d{{6}}-?\\d{{4}}')""")
+    for (table,) in query(
+        reasons, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'audit'"
+    ):
+        clear = query(
+            reasons,
+            f"""SELECT count(*) FROM audit.{table} AS t
+                                   WHERE regexp_matches(CAST(t AS VARCHAR), '\\d{{6}}-?\\d{{4}}')""",
+        )
         assert clear == [(0,)], table
 
 
@@ -139,79 +176,157 @@ def test_contract_spellings_are_parsed_into_types(staging, tmp_path):
         "P6;0101801234;83;2021-06-01;;101;;;;0;time;0;;",
         "P7;0101801234;97;2021-06-01;;101;;;;;;nej;;",
     ]
-    con = build_staging(staging, extracts(tmp_path, {"ydelser.csv": YDELSER_HEADER + "\n".join(rows) + "\n"}))
+    con = build_staging(
+        staging, extracts(tmp_path, {"ydelser.csv": YDELSER_HEADER + "\n".join(rows) + "\n"})
+    )
     assert query(con, "SELECT count(*) FROM audit.quarantine") == [(0,)]
-    got = query(con, """SELECT bevilling_id, cpr, paragraf, startdato, slutdato, kommunekode, timer_pr_uge, takst,
+    got = query(
+        con,
+        """SELECT bevilling_id, cpr, paragraf, startdato, slutdato, kommunekode, timer_pr_uge, takst,
                                takst_enhed, botilbudslignende, maalgruppe, oprettet_dato
-                        FROM staging.stg_ydelser ORDER BY bevilling_id""")
+                        FROM staging.stg_ydelser ORDER BY bevilling_id""",
+    )
     d = datetime.date
     assert got == [
-        ("P1", "0101801234", "107", d(2021, 6, 1), d(2022, 6, 30), "751", 7.5, 1250.5, "maaned", True, "VUM 1",
-         d(2021, 5, 31)),
-        ("P2", "0101801234", "85", d(2021, 6, 1), None, "751", None, 300.0, "dag", True, None, None),
-        ("P3", "0101801234", "108", d(2021, 6, 1), None, "751", None, 10.5, "aar", True, None, None),
+        (
+            "P1",
+            "0101801234",
+            "107",
+            d(2021, 6, 1),
+            d(2022, 6, 30),
+            "751",
+            7.5,
+            1250.5,
+            "maaned",
+            True,
+            "VUM 1",
+            d(2021, 5, 31),
+        ),
+        (
+            "P2",
+            "0101801234",
+            "85",
+            d(2021, 6, 1),
+            None,
+            "751",
+            None,
+            300.0,
+            "dag",
+            True,
+            None,
+            None,
+        ),
+        (
+            "P3",
+            "0101801234",
+            "108",
+            d(2021, 6, 1),
+            None,
+            "751",
+            None,
+            10.5,
+            "aar",
+            True,
+            None,
+            None,
+        ),
         # no takst: 0, and no unit; empty or 1/0 booleans
         ("P4", "0101801234", "104", d(2021, 6, 1), None, "751", None, 0.0, None, True, None, None),
         ("P5", "0101801234", "96", d(2021, 6, 1), None, "751", None, 0.0, None, False, None, None),
-        ("P6", "0101801234", "83", d(2021, 6, 1), None, "101", None, 0.0, "time", False, None, None),
+        (
+            "P6",
+            "0101801234",
+            "83",
+            d(2021, 6, 1),
+            None,
+            "101",
+            None,
+            0.0,
+            "time",
+            False,
+            None,
+            None,
+        ),
         ("P7", "0101801234", "97", d(2021, 6, 1), None, "101", None, 0.0, None, False, None, None),
     ]
 
 
-@pytest.mark.parametrize("cpr, born", [
-    ("0101051234", "1905-01-01"),   # 7th digit 0-3: 1900s
-    ("0101364234", "2036-01-01"),   # 4 or 9: 2000s if YY <= 36 ...
-    ("0101374234", "1937-01-01"),   # ... else 1900s
-    ("0101579234", "1957-01-01"),
-    ("0101575234", "2057-01-01"),   # 5-8: 2000s if YY <= 57 ...
-    ("0101588234", "1858-01-01"),   # ... else 1800s
-    ("2902005234", "2000-02-29"),   # a leap day of 2000
-    ("311299-0003", "1999-12-31"),  # fails modulus 11, which is not checked
-])
+@pytest.mark.parametrize(
+    "cpr, born",
+    [
+        ("0101051234", "1905-01-01"),  # 7th digit 0-3: 1900s
+        ("0101364234", "2036-01-01"),  # 4 or 9: 2000s if YY <= 36 ...
+        ("0101374234", "1937-01-01"),  # ... else 1900s
+        ("0101579234", "1957-01-01"),
+        ("0101575234", "2057-01-01"),  # 5-8: 2000s if YY <= 57 ...
+        ("0101588234", "1858-01-01"),  # ... else 1800s
+        ("2902005234", "2000-02-29"),  # a leap day of 2000
+        ("311299-0003", "1999-12-31"),  # fails modulus 11, which is not checked
+    ],
+)
 def test_the_birth_date_follows_the_century_rule(staging, tmp_path, cpr, born):
     row = f"B1;{cpr};107;2022-01-01;;751;;;;;;;;\n"
     con = build_staging(staging, extracts(tmp_path, {"ydelser.csv": YDELSER_HEADER + row}))
     assert query(con, "SELECT cpr, CAST(foedselsdato AS VARCHAR) FROM staging.stg_ydelser") == [
-        (cpr.replace("-", ""), born)]
+        (cpr.replace("-", ""), born)
+    ]
 
 
 def test_the_person_key_is_a_keyed_hash_shared_by_all_extracts(staging):
     con = build_staging(staging, SMALL)
     expected = hashlib.sha256((KEY + "0101801234").encode()).hexdigest()[:16]
-    assert query(con, "SELECT DISTINCT person_key FROM staging.stg_ydelser WHERE cpr = '0101801234'") == [(expected,)]
-    assert query(con, "SELECT person_key FROM staging.stg_engangsbevillinger WHERE bevilling_id = 'E1'"
-                 ) == [(expected,)]
-    assert query(con, "SELECT count(DISTINCT person_key), count(DISTINCT cpr) FROM staging.stg_ydelser") == [(5, 5)]
+    assert query(
+        con, "SELECT DISTINCT person_key FROM staging.stg_ydelser WHERE cpr = '0101801234'"
+    ) == [(expected,)]
+    assert query(
+        con, "SELECT person_key FROM staging.stg_engangsbevillinger WHERE bevilling_id = 'E1'"
+    ) == [(expected,)]
+    assert query(
+        con, "SELECT count(DISTINCT person_key), count(DISTINCT cpr) FROM staging.stg_ydelser"
+    ) == [(5, 5)]
 
 
 def test_the_other_extracts_follow_the_same_rules(staging, tmp_path):
-    con = build_staging(staging, extracts(tmp_path, {
-        "engangsbevillinger.csv": (
-            "bevilling_id;cpr;paragraf;bevillingsdato;beloeb;betalingskommune;sagsbehandler_id;kategori;oprettet_dato\n"
-            "E1;0101801234;§ 114;10-02-2022;30000,50;751;S1;bil;\n"
-            "E2;0101801234;107;10-02-2022;100;751;S1;;\n"            # a ydelser paragraph
-            "E3;0101801234;112;10-02-2022;-1;751;S1;;\n"
-            "E4;0101801234;112;;100;751;S1;;\n"),
-        "anbringelser.csv": (
-            "anbringelse_id;cpr;anbringelsestype;startdato;slutdato;betalingskommune;leverandoer_id;takst;takst_enhed;"
-            "oprettet_dato\n"
-            "A1;1111119876;Plejefamilie;2021-09-01;;751;;1200;Dag;\n"
-            "A2;1111119876;plejefamilie;2021-09-01;2021-08-31;751;;;;\n"
-            "A3;1111119876;opholdssted;2021-09-01;;751;;1200;;\n"
-            "A4;1111119876;rumraket;2021-09-01;;751;;;;\n"),          # an unknown type is kept (a warning)
-        "leverandoerer.csv": (
-            "leverandoer_id;navn;leverandoertype\n"
-            "L1;Solsikken;egen\nL1;Solsikken;egen\n"                   # an exact copy
-            "L2;Åen;Privat\n;Uden id;privat\n"
-            "L3;Nabo;anden_kommune\nL3;Nabo;region\n"                  # the same id, differing
-            "L4;Hvem;kommunal\n"),
-        "budget.csv": (
-            "aar;betalingskommune;omraade;beloeb\n"
-            "2022;751;botilbud;5000000\n2022;751;botilbud;5000000\n"
-            "toogtyve;751;dagtilbud;1000\n2022;751;dagtilbud;-1000\n2022;751;Dagtilbud;1000,5\n"),
-        "sagsbehandlere.csv": "sagsbehandler_id;navn;team\nS1;Ø;Voksen\nS2;Æ;Voksen\nS2;Å;Børn\n",
-    }))
-    assert query(con, "SELECT extract, line, reason FROM audit.quarantine WHERE extract <> 'ydelser' ORDER BY ALL") == [
+    con = build_staging(
+        staging,
+        extracts(
+            tmp_path,
+            {
+                "engangsbevillinger.csv": (
+                    "bevilling_id;cpr;paragraf;bevillingsdato;beloeb;betalingskommune;sagsbehandler_id;kategori;oprettet_dato\n"
+                    "E1;0101801234;§ 114;10-02-2022;30000,50;751;S1;bil;\n"
+                    "E2;0101801234;107;10-02-2022;100;751;S1;;\n"  # a ydelser paragraph
+                    "E3;0101801234;112;10-02-2022;-1;751;S1;;\n"
+                    "E4;0101801234;112;;100;751;S1;;\n"
+                ),
+                "anbringelser.csv": (
+                    "anbringelse_id;cpr;anbringelsestype;startdato;slutdato;betalingskommune;leverandoer_id;takst;takst_enhed;"
+                    "oprettet_dato\n"
+                    "A1;1111119876;Plejefamilie;2021-09-01;;751;;1200;Dag;\n"
+                    "A2;1111119876;plejefamilie;2021-09-01;2021-08-31;751;;;;\n"
+                    "A3;1111119876;opholdssted;2021-09-01;;751;;1200;;\n"
+                    "A4;1111119876;rumraket;2021-09-01;;751;;;;\n"
+                ),  # an unknown type is kept (a warning)
+                "leverandoerer.csv": (
+                    "leverandoer_id;navn;leverandoertype\n"
+                    "L1;Solsikken;egen\nL1;Solsikken;egen\n"  # an exact copy
+                    "L2;Åen;Privat\n;Uden id;privat\n"
+                    "L3;Nabo;anden_kommune\nL3;Nabo;region\n"  # the same id, differing
+                    "L4;Hvem;kommunal\n"
+                ),
+                "budget.csv": (
+                    "aar;betalingskommune;omraade;beloeb\n"
+                    "2022;751;botilbud;5000000\n2022;751;botilbud;5000000\n"
+                    "toogtyve;751;dagtilbud;1000\n2022;751;dagtilbud;-1000\n2022;751;Dagtilbud;1000,5\n"
+                ),
+                "sagsbehandlere.csv": "sagsbehandler_id;navn;team\nS1;Ø;Voksen\nS2;Æ;Voksen\nS2;Å;Børn\n",
+            },
+        ),
+    )
+    assert query(
+        con,
+        "SELECT extract, line, reason FROM audit.quarantine WHERE extract <> 'ydelser' ORDER BY ALL",
+    ) == [
         ("anbringelser", 3, "period_invalid"),
         ("anbringelser", 4, "unit_invalid"),
         ("budget", 3, "duplicate_exact"),
@@ -227,16 +342,27 @@ def test_the_other_extracts_follow_the_same_rules(staging, tmp_path):
         ("sagsbehandlere", 3, "duplicate_conflict"),
         ("sagsbehandlere", 4, "duplicate_conflict"),
     ]
-    assert query(con, "SELECT bevilling_id, paragraf, beloeb FROM staging.stg_engangsbevillinger ORDER BY 1") == [
-        ("E1", "114", 30000.5)]
-    assert query(con, "SELECT anbringelse_id, anbringelsestype, takst, takst_enhed FROM staging.stg_anbringelser"
-                      " ORDER BY 1") == [("A1", "plejefamilie", 1200.0, "dag"), ("A4", "rumraket", 0.0, None)]
+    assert query(
+        con, "SELECT bevilling_id, paragraf, beloeb FROM staging.stg_engangsbevillinger ORDER BY 1"
+    ) == [("E1", "114", 30000.5)]
+    assert query(
+        con,
+        "SELECT anbringelse_id, anbringelsestype, takst, takst_enhed FROM staging.stg_anbringelser"
+        " ORDER BY 1",
+    ) == [("A1", "plejefamilie", 1200.0, "dag"), ("A4", "rumraket", 0.0, None)]
     assert query(con, "SELECT * FROM staging.stg_leverandoerer ORDER BY 1") == [
-        ("L1", "Solsikken", "egen"), ("L2", "Åen", "privat"), ("L4", "Hvem", "ukendt")]
+        ("L1", "Solsikken", "egen"),
+        ("L2", "Åen", "privat"),
+        ("L4", "Hvem", "ukendt"),
+    ]
     assert query(con, "SELECT * FROM staging.stg_budget ORDER BY omraade") == [
-        (2022, "751", "botilbud", 5000000.0), (2022, "751", "dagtilbud", 1000.5)]
+        (2022, "751", "botilbud", 5000000.0),
+        (2022, "751", "dagtilbud", 1000.5),
+    ]
     # S2 and L3 lost their rows to duplicate_conflict: the services referring to them are kept and listed.
-    assert query(con, "SELECT extract, id, reference, value FROM audit.referencefejl ORDER BY ALL") == [
+    assert query(
+        con, "SELECT extract, id, reference, value FROM audit.referencefejl ORDER BY ALL"
+    ) == [
         ("ydelser", "G03", "sagsbehandler_id", "S2"),
         ("ydelser", "G06", "sagsbehandler_id", "S2"),
         ("ydelser", "G07", "leverandoer_id", "L3"),
@@ -257,8 +383,10 @@ STAGED_TABLES = {
 
 
 def staged(con) -> dict[str, list[tuple]]:
-    return {table: query(con, f"SELECT {columns} FROM staging.{table} ORDER BY ALL")
-            for table, columns in STAGED_TABLES.items()}
+    return {
+        table: query(con, f"SELECT {columns} FROM staging.{table} ORDER BY ALL")
+        for table, columns in STAGED_TABLES.items()
+    }
 
 
 def test_a_windows_export_stages_to_the_same_rows_as_the_worked_example(staging):
@@ -266,47 +394,68 @@ def test_a_windows_export_stages_to_the_same_rows_as_the_worked_example(staging)
     windows = build_staging(staging, WINDOWS)
     assert staged(windows) == staged(build_staging(staging, SMALL))
     assert query(windows, "SELECT navn FROM staging.stg_leverandoerer ORDER BY 1") == [
-        ("Bofællesskabet Åen",), ("Nabokommunens botilbud",), ("Solsikken – kommunal",)]
+        ("Bofællesskabet Åen",),
+        ("Nabokommunens botilbud",),
+        ("Solsikken – kommunal",),
+    ]
 
 
 def test_typed_xlsx_and_parquet_stage_like_text(staging, tmp_path):
     folder = extracts(tmp_path, {})
     # parquet as DuckDB types the CSV, and with the CPR number stored as a number, its leading zero lost
-    duckdb.execute(f"""COPY (SELECT * REPLACE (CAST(cpr AS BIGINT) AS cpr) FROM read_csv('{folder / 'ydelser.csv'}'))
-                       TO '{folder / 'ydelser.parquet'}'""")
+    duckdb.execute(f"""COPY (SELECT * REPLACE (CAST(cpr AS BIGINT) AS cpr) FROM read_csv('{folder / "ydelser.csv"}'))
+                       TO '{folder / "ydelser.parquet"}'""")
     types = duckdb.execute(f"""SELECT DISTINCT typeof(cpr), typeof(betalingskommune), typeof(startdato), typeof(takst)
-                               FROM '{folder / 'ydelser.parquet'}'""").fetchall()
+                               FROM '{folder / "ydelser.parquet"}'""").fetchall()
     assert types == [("BIGINT", "BIGINT", "DATE", "BIGINT")]
     (folder / "ydelser.csv").unlink()
     # xlsx as a user types it: numbers as numbers, dates as dates
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["aar", "betalingskommune", "omraade", "beloeb"])
-    for aar, kommune, omraade, beloeb in [(2022, 751, "botilbud", 5e6), (2022, 751, "dagtilbud", 1e6),
-                                          (2022, 751, "hjaelperordning", 2e6), (2022, 751, "stoette_i_eget_hjem", 5e5),
-                                          (2022, 751, "merudgift_hjaelpemidler", 3e5)]:
+    for aar, kommune, omraade, beloeb in [
+        (2022, 751, "botilbud", 5e6),
+        (2022, 751, "dagtilbud", 1e6),
+        (2022, 751, "hjaelperordning", 2e6),
+        (2022, 751, "stoette_i_eget_hjem", 5e5),
+        (2022, 751, "merudgift_hjaelpemidler", 3e5),
+    ]:
         sheet.append([aar, kommune, omraade, beloeb])
     workbook.save(folder / "budget.xlsx")
     (folder / "budget.csv").unlink()
     assert staged(build_staging(staging, folder)) == staged(build_staging(staging, SMALL))
 
 
-def test_the_gate_fails_an_extract_with_too_many_quarantined_rows_and_nothing_else(staging, reasons):
+def test_the_gate_fails_an_extract_with_too_many_quarantined_rows_and_nothing_else(
+    staging, reasons
+):
     _, compiler, nodes = staging
     results = gates.run_expectations(reasons, expectations_of(compiler, nodes))
     failed = [r for r in results if not r.success]
     # the quarantine's warning that rows were left out, and the one error: too many of them
     assert sorted((r.expectation.model, r.expectation.severity) for r in failed) == [
-        ("audit.quarantine", "warn"), ("audit.reconciliation", "error")]
+        ("audit.quarantine", "warn"),
+        ("audit.reconciliation", "error"),
+    ]
     failed = [r for r in failed if r.expectation.severity == "error"]
-    assert failed[0].examples == [{"extract": "ydelser", "rows_quarantine": 22, "rows_in_files": 25,
-                                   "quarantine_share": 22 / 25}]
+    assert failed[0].examples == [
+        {
+            "extract": "ydelser",
+            "rows_quarantine": 22,
+            "rows_in_files": 25,
+            "quarantine_share": 22 / 25,
+        }
+    ]
 
 
 def test_lis_build_publishes_nothing_when_an_extract_is_broken(tmp_path, capsys):
-    folder = extracts(tmp_path, {"ydelser.csv": YDELSER_HEADER + "".join(row + "\n" for _, row, _ in REASON_ROWS)})
+    folder = extracts(
+        tmp_path, {"ydelser.csv": YDELSER_HEADER + "".join(row + "\n" for _, row, _ in REASON_ROWS)}
+    )
     warehouse = tmp_path / "lis.duckdb"
-    code = main(["build", "--extracts", str(folder), "--as-of", "2022-03-31", "--warehouse", str(warehouse)])
+    code = main(
+        ["build", "--extracts", str(folder), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]
+    )
     assert code != 0 and not warehouse.exists()
     reason = capsys.readouterr().err.strip().splitlines()[-1]
     assert "audit.reconciliation" in reason and "'extract': 'ydelser'" in reason
@@ -315,16 +464,41 @@ def test_lis_build_publishes_nothing_when_an_extract_is_broken(tmp_path, capsys)
 def test_lis_build_publishes_the_quarantine_and_no_raw_data(tmp_path):
     folder = extracts(tmp_path, {})
     with (folder / "ydelser.csv").open("a", encoding="utf-8") as file:
-        file.write("G13;0101801234;107;2022-02-30;;751;;S1;;;;;;\n")  # one bad row in 23: 4.3 %, under 5 %
+        file.write(
+            "G13;0101801234;107;2022-02-30;;751;;S1;;;;;;\n"
+        )  # one bad row in 23: 4.3 %, under 5 %
     (folder / "ydelser_2021.csv").write_text(
-        YDELSER_HEADER + "".join(f"H{i:02d};0101801234;107;2021-01-0{1 + i % 9};2021-01-31;751;;S1;;;;;;\n"
-                                 for i in range(10)))
+        YDELSER_HEADER
+        + "".join(
+            f"H{i:02d};0101801234;107;2021-01-0{1 + i % 9};2021-01-31;751;;S1;;;;;;\n"
+            for i in range(10)
+        )
+    )
     warehouse = tmp_path / "lis.duckdb"
-    assert main(["build", "--extracts", str(folder), "--as-of", "2022-03-31", "--warehouse", str(warehouse)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--extracts",
+                str(folder),
+                "--as-of",
+                "2022-03-31",
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert query(con, "SELECT extract, file, line, reason FROM audit.quarantine") == [
-            ("ydelser", "ydelser.csv", 14, "date_invalid")]
-        assert query(con, "SELECT rows_in_files, rows_staging, rows_quarantine FROM audit.reconciliation "
-                          "WHERE extract = 'ydelser'") == [(23, 22, 1)]
-        assert query(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'raw' OR schema_name = 'raw'"
-                     ) == [(0,)]
+            ("ydelser", "ydelser.csv", 14, "date_invalid")
+        ]
+        assert query(
+            con,
+            "SELECT rows_in_files, rows_staging, rows_quarantine FROM audit.reconciliation "
+            "WHERE extract = 'ydelser'",
+        ) == [(23, 22, 1)]
+        assert query(
+            con,
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'raw' OR schema_name = 'raw'",
+        ) == [(0,)]

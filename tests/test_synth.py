@@ -16,7 +16,11 @@ AS_OF = date(2024, 6, 30)
 ROOT = Path(__file__).parents[1]
 CONTRACT = yaml.safe_load((ROOT / "models" / "sources.yml").read_text())
 COLUMNS = {t["name"]: [c["name"] for c in t["columns"]] for t in CONTRACT["sources"][0]["tables"]}
-CATALOGUE = pd.read_csv(ROOT / "seeds" / "paragraffer.csv", dtype=str).groupby("udtraek")["paragraf"].agg(set)
+CATALOGUE = (
+    pd.read_csv(ROOT / "seeds" / "paragraffer.csv", dtype=str)
+    .groupby("udtraek")["paragraf"]
+    .agg(set)
+)
 UNITS = {"dag", "maaned", "aar", "time"}
 DATE = r"\d{2}-\d{2}-\d{4}"
 
@@ -35,7 +39,9 @@ def dirty(tmp_path_factory):
 
 
 def read(folder: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{name}.csv", sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    return pd.read_csv(
+        folder / f"{name}.csv", sep=";", encoding="cp1252", dtype=str, keep_default_na=False
+    )
 
 
 def birth_date(cpr: pd.Series) -> pd.Series:
@@ -43,9 +49,14 @@ def birth_date(cpr: pd.Series) -> pd.Series:
     ok = cpr.str.fullmatch(r"\d{6}-?\d{4}")
     digits = cpr.str.replace("-", "").where(ok, "0000000000")
     yy, digit7 = digits.str[4:6].astype(int), digits.str[6].astype(int)
-    century = np.select([digit7 <= 3, digit7.isin([4, 9])],
-                        [1900, np.where(yy <= 36, 2000, 1900)], np.where(yy <= 57, 2000, 1800))
-    return pd.to_datetime(digits.str[:4] + (century + yy).astype(str), format="%d%m%Y", errors="coerce")
+    century = np.select(
+        [digit7 <= 3, digit7.isin([4, 9])],
+        [1900, np.where(yy <= 36, 2000, 1900)],
+        np.where(yy <= 57, 2000, 1800),
+    )
+    return pd.to_datetime(
+        digits.str[:4] + (century + yy).astype(str), format="%d%m%Y", errors="coerce"
+    )
 
 
 def reason_codes(df: pd.DataFrame, name: str) -> Counter:
@@ -56,20 +67,30 @@ def reason_codes(df: pd.DataFrame, name: str) -> Counter:
     rules = {
         "missing_required": (df[list(ex.required)] == "").any(axis=1),
         "cpr_invalid": birth_date(df["cpr"]).isna(),
-        "date_invalid": pd.concat([(df[c] != "") & dates[c].isna() for c in ex.dates], axis=1).any(axis=1),
+        "date_invalid": pd.concat([(df[c] != "") & dates[c].isna() for c in ex.dates], axis=1).any(
+            axis=1
+        ),
         "period_invalid": dates["slutdato"] < dates["startdato"] if "slutdato" in df else False,
         "paragraf_unknown": ~df["paragraf"].isin(CATALOGUE[name]) if "paragraf" in df else False,
         "number_invalid": pd.concat(
-            [(df[c] != "") & ~(pd.to_numeric(df[c].str.replace(",", "."), errors="coerce") >= 0) for c in numbers],
-            axis=1).any(axis=1),
-        "unit_invalid": (df["takst"] != "") & ~df["takst_enhed"].isin(UNITS) if "takst_enhed" in df else False,
+            [
+                (df[c] != "") & ~(pd.to_numeric(df[c].str.replace(",", "."), errors="coerce") >= 0)
+                for c in numbers
+            ],
+            axis=1,
+        ).any(axis=1),
+        "unit_invalid": (df["takst"] != "") & ~df["takst_enhed"].isin(UNITS)
+        if "takst_enhed" in df
+        else False,
     }
     code = pd.Series("", index=df.index)
     for reason, broken in rules.items():
         code[(code == "") & broken] = reason
     rest = df[code == ""]
     distinct = rest.drop_duplicates()
-    conflict = rest[ex.required[0]].isin(distinct.loc[distinct[ex.required[0]].duplicated(), ex.required[0]])
+    conflict = rest[ex.required[0]].isin(
+        distinct.loc[distinct[ex.required[0]].duplicated(), ex.required[0]]
+    )
     code[conflict[conflict].index] = "duplicate_conflict"
     code[rest.index[rest.duplicated() & ~conflict]] = "duplicate_exact"
     return Counter(code[code != ""])
@@ -104,7 +125,9 @@ def test_clean_extracts_break_no_rule_and_references_resolve(clean):
         assert reason_codes(read(folder, name), name) == Counter()
     y = read(folder, "ydelser")
     assert set(y["leverandoer_id"]) - {""} <= set(read(folder, "leverandoerer")["leverandoer_id"])
-    assert set(y["sagsbehandler_id"]) - {""} <= set(read(folder, "sagsbehandlere")["sagsbehandler_id"])
+    assert set(y["sagsbehandler_id"]) - {""} <= set(
+        read(folder, "sagsbehandlere")["sagsbehandler_id"]
+    )
     assert set(y["paragraf"]) == CATALOGUE["ydelser"]
 
 
@@ -120,8 +143,12 @@ def test_same_seed_same_bytes(tmp_path, clean):
     write_extracts(tmp_path / "again", grants=2_000, as_of=AS_OF)
     write_extracts(tmp_path / "other", grants=2_000, as_of=AS_OF, seed=7)
     for name in COLUMNS:
-        assert (tmp_path / "again" / f"{name}.csv").read_bytes() == (folder / f"{name}.csv").read_bytes()
-    assert (tmp_path / "other" / "ydelser.csv").read_bytes() != (folder / "ydelser.csv").read_bytes()
+        assert (tmp_path / "again" / f"{name}.csv").read_bytes() == (
+            folder / f"{name}.csv"
+        ).read_bytes()
+    assert (tmp_path / "other" / "ydelser.csv").read_bytes() != (
+        folder / "ydelser.csv"
+    ).read_bytes()
 
 
 def test_dirty_mode_injects_each_reason_code(dirty):
@@ -136,7 +163,9 @@ def test_dirty_mode_injects_each_reason_code(dirty):
     y = read(folder, "ydelser")
     unknown = ~y["leverandoer_id"].isin(set(read(folder, "leverandoerer")["leverandoer_id"]) | {""})
     assert unknown.sum() == summary["ydelser:unknown_leverandoer"]
-    unknown = ~y["sagsbehandler_id"].isin(set(read(folder, "sagsbehandlere")["sagsbehandler_id"]) | {""})
+    unknown = ~y["sagsbehandler_id"].isin(
+        set(read(folder, "sagsbehandlere")["sagsbehandler_id"]) | {""}
+    )
     assert unknown.sum() == summary["ydelser:unknown_sagsbehandler"]
 
 
