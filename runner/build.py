@@ -108,11 +108,13 @@ def build(
                     },
                 )
     except Exception as error:
+        # The machine's failures, also those met running a model, are told as what to fix.
+        cause = error.__cause__ if isinstance(error, LisError) else error
+        problem = environment_error(cause) if cause is not None else None
+        if problem is not None:
+            raise problem from cause
         if isinstance(error, LisError):
             raise
-        problem = environment_error(error)
-        if problem is not None:
-            raise problem from error
         if isinstance(error, duckdb.Error):
             first_line = (str(error).splitlines() or [""])[0]
             raise ExecutionError(f"{type(error).__name__}: {first_line}") from error
