@@ -1,6 +1,8 @@
 """The command line: help, listing, compiling, and the one-line reasons a scheduler reads."""
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -8,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from runner import cli, errors
 from runner.cli import main
 
 LIS = Path(sys.executable).with_name("lis")
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_help_is_instant_and_lists_every_command():
@@ -215,3 +219,27 @@ def test_an_internal_error_keeps_its_traceback_in_the_log_file_and_with_v(
     assert main(["-v", *argv]) == 1
     err = capsys.readouterr().err
     assert "planted_bug" in err and err.splitlines()[-1].startswith("lis: internal error")
+
+
+def _kinds(cls):
+    return {cls.exit_code} | {code for sub in cls.__subclasses__() for code in _kinds(sub)}
+
+
+def test_the_readme_lists_every_exit_code_and_option_the_code_has():
+    readme = README.read_text(encoding="utf-8")
+    paragraph = readme[readme.index("Exit codes:") : readme.index("### Nightly use")]
+    documented = {int(code) for code in re.findall(r"`(\d+)`", paragraph)}
+    # 0 success, 130/143 signals, 141 a closed stdout: the codes that are no LisError
+    assert documented == _kinds(errors.LisError) | {0, 130, 141, 143}
+    parser = cli._parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    shared = {option for a in cli._global_options(top=True)._actions for option in a.option_strings}
+    assert all(option in readme for option in shared if option.startswith("--"))
+    for name, sub in commands.choices.items():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `lis {name}"))
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option not in shared | {"--help"}:
+                    assert option in row or (name == "demo" and "build`'s options" in row), (
+                        f"lis {name} {option}"
+                    )

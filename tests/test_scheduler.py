@@ -155,3 +155,9 @@ def test_a_full_disk_is_an_environment_error_and_nothing_is_left_behind(tmp_path
     assert "the disk is full: free space on it" in reason, reason
     assert ".building-" in reason  # the file it could not write
     assert not [name for name in done.stdout.split() if ".building-" in name]
+
+
+def test_the_nightly_build_still_publishes_while_an_analyst_holds_the_file(analyst, capsys):
+    warehouse, _ = analyst
+    assert build(warehouse, "--full-refresh", as_of="2022-04-30") == 0
+    assert run_results(warehouse)["status"] == "success"
