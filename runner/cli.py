@@ -282,16 +282,13 @@ def _project(args):
     return load_project(find_root(args.project) if args.project else None)
 
 
-def _build(args, extracts_dir: Path) -> int:
-    from .build import build
-    from .progress import Progress
-
-    project = _project(args)
-    warehouse = (args.warehouse or project.warehouse).resolve()
-    if args.warehouse and not warehouse.parent.is_dir():
+def _status_date(args) -> date:
+    """--as-of, or yesterday; refused in the future, and refused with a --warehouse in a folder
+    that does not exist (a typo, which would otherwise publish somewhere unexpected)."""
+    if args.warehouse and not args.warehouse.resolve().parent.is_dir():
         raise UsageError(
-            f"--warehouse {args.warehouse}: the folder {warehouse.parent} does not exist "
-            "(create it, or correct the path)"
+            f"--warehouse {args.warehouse}: the folder {args.warehouse.resolve().parent} does "
+            "not exist (create it, or correct the path)"
         )
     as_of = args.as_of or _yesterday()
     if as_of > date.today() and not args.allow_any_date:
@@ -299,6 +296,16 @@ def _build(args, extracts_dir: Path) -> int:
             f"--as-of {as_of} is in the future (today is {date.today()}): a status date's "
             "counts would be incomplete; --allow-any-date builds it anyway"
         )
+    return as_of
+
+
+def _build(args, extracts_dir: Path) -> int:
+    from .build import build
+    from .progress import Progress
+
+    project = _project(args)
+    warehouse = (args.warehouse or project.warehouse).resolve()
+    as_of = _status_date(args)
     started = time.perf_counter()
     log.info("building status date %s from %s into %s", as_of, extracts_dir, warehouse)
     outcome = build(
@@ -337,7 +344,7 @@ def cmd_build(args) -> int:
 def cmd_demo(args) -> int:
     from .synth import write_extracts
 
-    as_of = args.as_of or _yesterday()
+    as_of = _status_date(args)
     counts = write_extracts(
         args.out,
         grants=args.grants,

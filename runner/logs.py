@@ -9,6 +9,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .errors import EnvironmentProblem, environment_error
+
 log = logging.getLogger("lis")
 
 FORMATS = ("text", "json")
@@ -91,8 +93,13 @@ def setup(verbose: bool, log_file: Path | None, fmt: str = "text") -> None:
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
     if log_file:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as error:
+            raise environment_error(error) or EnvironmentProblem(
+                f"--log-file {log_file}: {error.strerror}: choose a file lis can write"
+            ) from error
         file_handler.setFormatter(in_file)
         log.addHandler(file_handler)
 

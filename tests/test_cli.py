@@ -243,3 +243,15 @@ def test_the_readme_lists_every_exit_code_and_option_the_code_has():
                     assert option in row or (name == "demo" and "build`'s options" in row), (
                         f"lis {name} {option}"
                     )
+
+
+def test_a_log_file_lis_cannot_write_is_an_environment_error_8(tmp_path, capsys):
+    assert main(["--log-file", "/proc/no-such-dir/lis.log", "ls"]) == 8
+    assert capsys.readouterr().err.splitlines()[-1].startswith("lis: ")
+
+
+def test_lis_demo_checks_its_options_before_writing_extracts(tmp_path, capsys):
+    out = tmp_path / "extracts"
+    argv = ["demo", "--out", str(out), "--warehouse", str(tmp_path / "typo" / "lis.duckdb")]
+    assert main(argv) == 64
+    assert not out.exists()
