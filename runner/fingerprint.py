@@ -41,6 +41,7 @@ def compute(project: Project, extracts_dir: Path, run_vars: dict) -> dict[str, s
     models = [
         *root.joinpath("models").rglob("*.sql"),
         *root.joinpath("models").rglob("*.yml"),
+        *root.joinpath("seeds").glob("*.yml"),
         *project.macro_paths,
         root / PROJECT_FILE,
     ]
