@@ -87,9 +87,18 @@ def _comments(relation: str, kind: str, description: str, columns) -> list[str]:
 
 
 def _execute_batch(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
-    """Many small statements in one execute: one round trip instead of one per statement."""
-    if statements:
+    """Many small catalog changes in one execute and one transaction: each commit of a file
+    database is a write of its own (421 comments: 2.5-4.5 s one by one, 0.4 s in one transaction,
+    on a loaded 2-core machine)."""
+    if not statements:
+        return
+    con.begin()
+    try:
         con.execute(";\n".join(statements))
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
 
 
 def _literal(text: str) -> str:

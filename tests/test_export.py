@@ -189,6 +189,28 @@ def test_csv_text_that_looks_like_a_formula_gets_a_quote(exported):
     )
 
 
+def test_text_starting_with_a_tab_or_carriage_return_is_text_too(warehouse, tmp_path):
+    """The extracts' reader trims such ids, so a transform puts them in the export's way."""
+    starts = ["\tTAB", "\rCR", "=1+1", "ok"]
+
+    def odd_ids(con, table):
+        values = ", ".join("('" + v + "')" for v in starts)
+        query = f"SELECT * FROM (VALUES {values}) AS ids(breakdown_value)"
+        return replace(
+            table, query=query, columns=table.columns[3:4], order_by=("breakdown_value",)
+        )
+
+    folder = export_marts(warehouse, tmp_path, ("csv", "xlsx"), load_project(), odd_ids).folder
+    with (folder / "ind_02_botilbud.csv").open(encoding="utf-8-sig", newline="") as handle:
+        written = [row[0] for row in csv.reader(handle, delimiter=";")][1:]
+    assert sorted(written) == sorted(["'\tTAB", "'\rCR", "'=1+1", "ok"])
+    sheet = openpyxl.load_workbook(folder / "marts.xlsx")["ind_02_botilbud"]
+    cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    assert set(cells) == set(starts)
+    assert all(cells[v].data_type == "s" and cells[v].quotePrefix for v in starts[:3])
+    assert not cells["ok"].quotePrefix
+
+
 def test_exports_are_sorted_by_key_and_the_same_bytes_every_time(warehouse, exported, tmp_path):
     rows = read_csv(exported / "indicator_values.csv")
     keys = [
@@ -389,9 +411,8 @@ def test_build_with_export_is_the_nightly_job_in_one_command(warehouse, tmp_path
     shutil.copy(warehouse, target)  # the same publication: the build is up to date, then exports
     out = tmp_path / "exports"
     args = ["build", "--extracts", str(extracts), "--as-of", AS_OF, "--warehouse", str(target)]
-    assert main([*args, "--export", "parquet,xlsx", "--export-dir", str(out)]) == 0
+    assert main([*args, "--export", "parquet", "--export-dir", str(out)]) == 0
     assert len(list((out / "latest").glob("*.parquet"))) == MARTS
-    assert (out / "latest" / "marts.xlsx").is_file()
     # a build that publishes nothing exports nothing
     failed = tmp_path / "failed"
     args = ["build", "--extracts", str(tmp_path / "missing"), "--as-of", AS_OF]
