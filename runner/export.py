@@ -171,10 +171,9 @@ def _key(project: Project, table: str) -> list[str]:
 
 
 def _ordered(table: Table, select: str = "*") -> str:
-    return (
-        f"SELECT {select} FROM ({table.query}) AS rows "
-        f"ORDER BY {', '.join(map(_ident, table.order_by))}"
-    )
+    """The table's rows in key order; the key's own values, not what `select` makes of them."""
+    order = ", ".join(f"mart.{_ident(c)}" for c in table.order_by)
+    return f"SELECT {select} FROM ({table.query}) AS mart ORDER BY {order}"
 
 
 def _types(con, table: Table) -> list[tuple[str, str]]:

@@ -205,7 +205,8 @@ def test_text_starting_with_a_tab_or_carriage_return_is_text_too(warehouse, tmp_
         written = [row[0] for row in csv.reader(handle, delimiter=";")][1:]
     assert sorted(written) == sorted(["'\tTAB", "'\rCR", "'=1+1", "ok"])
     sheet = openpyxl.load_workbook(folder / "marts.xlsx")["ind_02_botilbud"]
-    cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    # XML reads a carriage return in a text back as a line feed: a text all the same
+    cells = {row[0].value.replace("\n", "\r"): row[0] for row in sheet.iter_rows(min_row=2)}
     assert set(cells) == set(starts)
     assert all(cells[v].data_type == "s" and cells[v].quotePrefix for v in starts[:3])
     assert not cells["ok"].quotePrefix
