@@ -164,8 +164,10 @@ def _build(
     building = publish.building_path(warehouse, rec.run_id)
     con = None
     try:
-        con = duckdb.connect(str(building))
-        execute.load_seeds(con, project.seeds)
+        con = duckdb.connect(
+            str(building), config={"storage_compatibility_version": project.storage_version}
+        )
+        execute.load_seeds(con, project.seeds, project.seed_docs)
         with progress.step("load", "extracts") as step:
             step.done(
                 sum(
@@ -181,6 +183,7 @@ def _build(
             _gate(con, compiler, group, rec, progress)
         rec.finish("success", "published")
         record.write_audit(con, publish.read_journal(warehouse), rec)
+        execute.document_tables(con, project.table_docs)
         con.execute("CHECKPOINT")
         con.close()
         publish.swap_in(building, warehouse)

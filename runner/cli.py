@@ -31,6 +31,15 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    from .export import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _yesterday() -> date:
     return date.today() - timedelta(days=1)
 
@@ -125,6 +134,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--extracts", type=Path, required=True, help="folder with the extract files")
     _common_build_args(build)
+    build.add_argument(
+        "--export",
+        type=_formats,
+        metavar="FORMAT[,FORMAT]",
+        help="after publishing, export the marts as with lis export --format",
+    )
+    build.add_argument(
+        "--export-dir",
+        type=Path,
+        default=Path("exports"),
+        help="where --export writes (default exports)",
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -156,10 +177,17 @@ def _parser() -> argparse.ArgumentParser:
         "folder: parquet, csv for Danish Excel (';', decimal comma, UTF-8 with BOM) or xlsx.",
     )
     export.add_argument(
-        "--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="default parquet"
+        "--format",
+        type=_formats,
+        default=("parquet",),
+        metavar="FORMAT[,FORMAT]",
+        help="parquet, csv and/or xlsx, comma-separated (default parquet)",
     )
     export.add_argument(
-        "--out", type=Path, default=Path("exports"), help="folder to write to (default exports)"
+        "--out",
+        type=Path,
+        default=Path("exports"),
+        help="folder to write to (default exports): OUT/<status date>/, and OUT/latest links to it",
     )
     export.add_argument(
         "--warehouse",
@@ -338,7 +366,10 @@ def _build(args, extracts_dir: Path) -> int:
 
 
 def cmd_build(args) -> int:
-    return _build(args, args.extracts)
+    code = _build(args, args.extracts)
+    if code == 0 and args.export:
+        return _export(args, args.export, args.export_dir)
+    return code
 
 
 def cmd_demo(args) -> int:
@@ -411,11 +442,16 @@ def cmd_test(args) -> int:
 
 
 def cmd_export(args) -> int:
+    return _export(args, args.format, args.out)
+
+
+def _export(args, formats: tuple[str, ...], out: Path) -> int:
     from .export import export_marts
 
-    warehouse = (args.warehouse or _project(args).warehouse).resolve()
-    files = export_marts(warehouse, args.out, args.format)
-    log.info("exported %d tables of %s to %s", len(files), warehouse, args.out)
+    project = _project(args)
+    warehouse = (args.warehouse or project.warehouse).resolve()
+    done = export_marts(warehouse, out, formats, project)
+    log.info("exported %d files of %s to %s", len(done.files), warehouse, done.folder)
     return 0
 
 

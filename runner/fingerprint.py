@@ -44,7 +44,10 @@ def _hash_models(project: Project, public_vars: dict) -> str:
     for name, node in sorted(project.nodes.items()):
         sql, _ = compiler.render(node.raw_sql, name)
         digest.update(f"{node.relation}\0{node.materialized}\0{sql}\0".encode())
-    yaml_files = list(project.root.joinpath("models").rglob("*.yml"))
+    yaml_files = [
+        *project.root.joinpath("models").rglob("*.yml"),
+        *project.root.joinpath("seeds").glob("*.yml"),
+    ]
     digest.update(_hash_files(yaml_files, project.root).encode())
     return digest.hexdigest()
 
