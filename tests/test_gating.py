@@ -318,7 +318,8 @@ def test_single_hostile_rows_are_quarantined_or_counted_and_never_block_the_nigh
             "SELECT file, line, reason FROM audit.quarantine ORDER BY ALL"
         ).fetchall()
         balanced = con.execute(
-            "SELECT rows_in_files, rows_staging, rows_quarantine, balanced FROM audit.reconciliation "
+            "SELECT rows_in_files, rows_staging, rows_quarantine, balanced "
+            "FROM audit.reconciliation "
             "WHERE extract = 'ydelser'"
         ).fetchall()
         persons = dict(

@@ -812,7 +812,11 @@ def harden(folder: Path, seed: int = 2022) -> None:
         r["paragraf"] = rng.choice(["§{}", "§ {}", "SEL § {}", "{} stk. 1"]).format(r["paragraf"])
     # 5b. paragraphs in no group, as extracts write them: copies of grants under another paragraph
     for i, (r, paragraf) in enumerate(
-        zip(pool[250:260], ["§ 82 a", "82A", "82b", "SEL § 84", "86", "102 stk. 2"] * 2)
+        zip(
+            pool[250:260],
+            ["§ 82 a", "82A", "82b", "SEL § 84", "86", "102 stk. 2"] * 2,
+            strict=False,
+        )
     ):
         new_rows.append(
             dict(r, bevilling_id=f"N{i:07d}", paragraf=paragraf, botilbudslignende="nej")

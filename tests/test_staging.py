@@ -548,10 +548,12 @@ def second_wave(staging, tmp_path_factory):
             "ydelser.csv": YDELSER_HEADER + rows,
             # a file named after a person: its name is shown in audit, masked
             "ydelser_borger_010180-1234.csv": YDELSER_HEADER
-            + "V01;0101801234;107;2022-01-01;;751;;;;;;;;\nV02;0101801234;107;2022-01-01;;75;;;;;;;;\n",
+            + "V01;0101801234;107;2022-01-01;;751;;;;;;;;\n"
+            + "V02;0101801234;107;2022-01-01;;75;;;;;;;;\n",
             # another, whose masked name is the same: its line 3 is quarantined too
             "ydelser_borger_010180-9999.csv": YDELSER_HEADER
-            + "V03;0101801234;107;2022-01-01;;751;;;;;;;;\nV04;0101801234;107;2022-01-01;;7;;;;;;;;\n",
+            + "V03;0101801234;107;2022-01-01;;751;;;;;;;;\n"
+            + "V04;0101801234;107;2022-01-01;;7;;;;;;;;\n",
             "engangsbevillinger.csv": (
                 "bevilling_id;cpr;paragraf;bevillingsdato;beloeb;betalingskommune;sagsbehandler_id;"
                 "kategori;oprettet_dato\n"
@@ -579,13 +581,14 @@ def second_wave(staging, tmp_path_factory):
 def test_second_wave_reason_codes_in_the_contracts_order(second_wave):
     quarantined = query(
         second_wave,
-        "SELECT line, reason FROM audit.quarantine WHERE extract = 'ydelser' AND file = 'ydelser.csv'"
-        " ORDER BY line",
+        "SELECT line, reason FROM audit.quarantine "
+        "WHERE extract = 'ydelser' AND file = 'ydelser.csv' ORDER BY line",
     )
     assert quarantined == [(line, reason) for line, _, reason in SECOND_WAVE_ROWS if reason]
     assert query(
         second_wave,
-        "SELECT extract, line, reason FROM audit.quarantine WHERE extract <> 'ydelser' ORDER BY ALL",
+        "SELECT extract, line, reason FROM audit.quarantine "
+        "WHERE extract <> 'ydelser' ORDER BY ALL",
     ) == [
         ("anbringelser", 2, "before_birth"),
         ("anbringelser", 4, "kommune_invalid"),
@@ -645,7 +648,8 @@ def test_ids_and_file_names_holding_a_cpr_number_are_pseudonymised_or_masked(sec
     assert (
         query(
             second_wave,
-            "SELECT file, line FROM audit.quarantine WHERE extract = 'ydelser' AND file <> 'ydelser.csv'",
+            "SELECT file, line FROM audit.quarantine "
+            "WHERE extract = 'ydelser' AND file <> 'ydelser.csv'",
         )
         == [("ydelser_borger_010180-XXXX.csv", 3)] * 2
     )
