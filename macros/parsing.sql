@@ -29,10 +29,18 @@ CASE WHEN {{ column }} IS NULL THEN false
      WHEN lower({{ column }}) IN ('nej', 'false', '0') THEN false END
 {%- endmacro %}
 
-{#- The SEL paragraph's number: '107', '§107', '§ 107', 'SEL § 107', '107 stk. 1' all give '107'.
-    Whether the number is in the catalogue is a separate check (paragraf_unknown). -#}
+{#- The SEL paragraph: '107', '§107', '§ 107', 'SEL § 107', '107 stk. 1' all give '107'; a letter is part
+    of the paragraph: '82a', '§ 82 a', '82 A', 'SEL § 82a' all give '82a'. Whether it is in the
+    catalogue is a separate check (paragraf_unknown). -#}
 {% macro parse_paragraf(column) -%}
-nullif(regexp_extract({{ column }}, '(?i)^(?:SEL)?\s*§?\s*(\d+)\s*(?:,?\s*stk\.?\s*\d+\.?)?$', 1), '')
+{%- set pattern = "'(?i)^(?:SEL)?\\s*§?\\s*(\\d+)\\s*([a-z]?)\\s*(?:,?\\s*stk\\.?\\s*\\d+\\.?)?$'" -%}
+nullif(regexp_extract({{ column }}, {{ pattern }}, 1) || lower(regexp_extract({{ column }}, {{ pattern }}, 2)), '')
+{%- endmacro %}
+
+{#- The paying municipality: a 3-digit code after trimming; a 4-digit code with a leading zero ('0101')
+    is read as '101'. NULL for anything else ('1', '7510', 'abc'): the contract's kommune_invalid. -#}
+{% macro parse_kommune(column) -%}
+CASE WHEN regexp_full_match(trim({{ column }}), '0?[0-9]{3}') THEN right(trim({{ column }}), 3) END
 {%- endmacro %}
 
 {#- The unit of a takst: dag, maaned, aar or time; 'Måned' and 'år' are read as maaned and aar. -#}
@@ -62,12 +70,4 @@ CASE WHEN regexp_full_match({{ column }}, '\d{6}-?\d{4}') THEN CAST(try_strptime
     secret) it cannot be turned back into a CPR number by hashing every possible one. -#}
 {% macro person_key(cpr_digits) -%}
 left(sha256('{{ var("pseudonym_key") | replace("'", "''") }}' || {{ cpr_digits }}), 16)
-{%- endmacro %}
-
-{#- A provider or caseworker id as staged: an id written as a CPR number (some systems key
-    caseworkers by theirs) becomes a keyed pseudonym, the same wherever the id appears, so that
-    references still match and no CPR number reaches marts or audit through an id. -#}
-{% macro uden_cpr(column) -%}
-CASE WHEN regexp_full_match({{ column }}, '\d{6}-?\d{4}')
-     THEN 'pseudonym-' || {{ person_key("replace(" ~ column ~ ", '-', '')") }} ELSE {{ column }} END
 {%- endmacro %}

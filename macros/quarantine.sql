@@ -14,9 +14,10 @@
 {%- endfor %})
 {%- endmacro %}
 
-{#- True when any of the parsed numbers is negative (the contract's amounts and hours are >= 0). -#}
-{% macro any_negative(columns) -%}
-({% for column in columns %}{{ column }}_p < 0{{ " OR " if not loop.last }}{% endfor %})
+{#- True when any of the parsed numbers is negative or not finite (the contract's amounts and hours are
+    >= 0; 400 digits parse as infinity, which no sum survives). -#}
+{% macro any_out_of_range(columns) -%}
+({% for column in columns %}{{ column }}_p < 0 OR NOT isfinite({{ column }}_p){{ " OR " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 {#- True when the parsed paragraph is not in the catalogue (seed paragraffer) for this extract. -#}
@@ -54,14 +55,16 @@ CASE WHEN length({{ column }}) > 6
 {%- endmacro %}
 
 {#- The raw row as text, 'column=value' joined by ';', for the quarantine, which sits outside the
-    restricted layers: the cpr column is masked, and so is anything shaped like a CPR number in
-    the other columns (a shifted column can carry one). -#}
+    restricted layers: the cpr column is masked, and so is every CPR run in the other columns (an id
+    built from one, a shifted column). -#}
 {% macro raw_row(columns) -%}
-regexp_replace(concat_ws(';'
+{%- set row -%}
+concat_ws(';'
 {%- for column in columns %}, '{{ column }}=' || coalesce({{ mask_cpr(column) if column == "cpr" else column }}, '')
-{%- endfor %}), '\b(\d{6})-?\d{4}\b', '\1-XXXX', 'g')
+{%- endfor %})
+{%- endset -%}
+{{ maskeret(row) }}
 {%- endmacro %}
-
 
 {#- A person's columns of a parsed row: the CPR digits, the pseudonymous key (computed once, here,
     and only for the rows that are staged) and the birth date (parsed earlier as foedselsdato). -#}

@@ -24,8 +24,9 @@ _EXAMPLES = 3  # unexpected values/rows kept per result
 # BASIC still gives unexpected_count and the first few unexpected values; SUMMARY adds value
 # counts and index lists a gate does not use (measured ≈10 % slower on small tables).
 _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": _EXAMPLES}
-# A CPR number: DDMMYY and a 4-digit serial, with or without a dash, not part of a longer number.
-_CPR = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
+# A CPR number: DDMMYY and a 4-digit serial, with or without a dash, not part of a longer run of
+# ASCII digits, anywhere in a text. The same rule as macros/cpr.sql's cpr_moenster.
+_CPR = re.compile(r"(?<![0-9])([0-9]{6})-?[0-9]{4}(?![0-9])")
 
 
 @dataclass(frozen=True)

@@ -322,8 +322,11 @@ EXTRACTS = {
             "duplicate_exact",
             "unknown_leverandoer",
             "unknown_sagsbehandler",
+            "before_birth",
+            "kommune_invalid",
         ),
-        ("110", "§ 102", "SEL § 109", "84"),
+        # not in the catalogue (84 and 102 are, in no group)
+        ("110", "§ 87", "SEL § 109", "81"),
     ),
     "engangsbevillinger": _Extract(
         ("bevilling_id", "cpr", "paragraf", "bevillingsdato", "beloeb", "betalingskommune"),
@@ -337,6 +340,8 @@ EXTRACTS = {
             "date_invalid",
             "duplicate_exact",
             "duplicate_conflict",
+            "before_birth",
+            "kommune_invalid",
         ),
         ("113", "§ 115"),
     ),
@@ -352,6 +357,8 @@ EXTRACTS = {
             "number_invalid",
             "unit_invalid",
             "duplicate_exact",
+            "before_birth",
+            "kommune_invalid",
         ),
     ),
 }
@@ -826,6 +833,13 @@ def _break(code: str, rows: pd.DataFrame, ex: _Extract, rng) -> pd.DataFrame:
         start = pd.to_datetime(rows["startdato"], format="%d-%m-%Y")
         before = start - pd.to_timedelta(rng.integers(1, 120, len(rows)), unit="D")
         rows["slutdato"] = before.dt.strftime("%d-%m-%Y")
+    elif code == "before_birth":
+        before = _birth_date(rows["cpr"]) - pd.to_timedelta(
+            rng.integers(1, 366, len(rows)), unit="D"
+        )
+        rows[ex.dates[0]] = before.dt.strftime("%d-%m-%Y")
+    elif code == "kommune_invalid":
+        rows["betalingskommune"] = np.array(["1", "abc", "75"], dtype=object)[i % 3]
     elif code == "paragraf_unknown":
         rows["paragraf"] = np.array(ex.unknown_paragraphs)[i % len(ex.unknown_paragraphs)]
     elif code == "number_invalid":
@@ -841,6 +855,17 @@ def _break(code: str, rows: pd.DataFrame, ex: _Extract, rng) -> pd.DataFrame:
     elif code == "unknown_sagsbehandler":
         rows["sagsbehandler_id"] = [f"S000-{k:04d}" for k in i]
     return rows
+
+
+def _birth_date(cpr: pd.Series) -> pd.Series:
+    """The birth date the contract's century rule reads from CPR numbers written DDMMYY-SSSS."""
+    yy, digit7 = cpr.str[4:6].astype(int), cpr.str[7].astype(int)
+    century = np.select(
+        [digit7 <= 3, digit7.isin([4, 9])],
+        [1900, np.where(yy <= 36, 2000, 1900)],
+        np.where(yy <= 57, 2000, 1800),
+    )
+    return pd.to_datetime(cpr.str[:4] + (century + yy).astype(str), format="%d%m%Y")
 
 
 def _write_csv(con, query: str, path: Path) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from runner import gates
 from runner.build import build
 from runner.cli import main
 from runner.errors import GateFailed
@@ -269,3 +270,90 @@ def test_the_pseudonym_key_is_stored_nowhere(tmp_path, monkeypatch):
         tmp_path / "lis.duckdb.run_results.json",
     ):
         assert b"hemmelig-noegle-4711" not in path.read_bytes(), path
+
+
+def test_single_hostile_rows_are_quarantined_or_counted_and_never_block_the_night(tmp_path):
+    """Issue 10, items 3 and 5: each row below used to fail the build at a gate (exit 6) or to leak
+    a CPR number into marts or audit. Now each is quarantined with its code or counted, and no
+    CPR number, not even inside an id or a file name, is shown outside the restricted layers."""
+    extracts = tmp_path / "extracts"
+    shutil.copytree(SMALL, extracts)
+    hostile = [
+        "H01;0101801234;107;2022-01-01;;1;;S1;;;;;;",  # 14: kommune_invalid
+        "H02;0101801234;107;2022-01-01;;abc;;S1;;;;;;",  # 15: kommune_invalid
+        "H03;0101801234;107;2022-01-01;;0101;;S1;;;;;;",  # 16: paid by 101
+        "H04;0101801234;107;1979-06-01;;751;;S1;;;;;;",  # 17: before_birth (born 1 Jan 1980)
+        "H05;0101588234;107;2022-01-01;;751;;S1;;;;;;",  # 18: born 1858, 164 on s: 65+
+        "H06;0101801234;107;2022-01-01;;751;;S1;;" + "9" * 400 + ";dag;;;",  # 19: number_invalid
+        "a0101801235;0101801234;107;2022-02-30;;751;;S1;;;;;;",  # 20: date_invalid, id a+10 digits
+        "H08;0101801234;108;2022-01-01;;751;;CPR 010180-1111;;;;;;",  # 21: caseworker ids ...
+        "H09;2002604567;108;2022-01-01;;751;;0101801112-1;;;;;;",  # 22: ... holding a CPR number
+        "0101801113;1506054321;108;2022-01-01;;751;;S99;;;;;;",  # 23: an unknown caseworker
+    ]
+    with (extracts / "ydelser.csv").open("a", encoding="utf-8") as file:
+        file.write("".join(row + "\n" for row in hostile))
+    # 1 bad row and 120 good ones in a file named after a person: 7 of 143 rows quarantined (4.9 %)
+    (extracts / "ydelser_borger_010180-1234.csv").write_text(
+        "bevilling_id;cpr;paragraf;startdato;slutdato;betalingskommune;leverandoer_id;"
+        "sagsbehandler_id;timer_pr_uge;takst;takst_enhed;botilbudslignende;maalgruppe;oprettet_dato\n"
+        "P000;0101801234;107;2022-02-30;;751;;S1;;;;;;\n"
+        + "".join(f"P{i:03d};0101801234;104;2021-01-01;;751;;S1;;;;;;\n" for i in range(1, 121)),
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "lis.duckdb"
+    code = main(
+        [
+            "build",
+            "--extracts",
+            str(extracts),
+            "--as-of",
+            "2022-03-31",
+            "--warehouse",
+            str(warehouse),
+        ]
+    )
+    assert code == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        quarantined = con.execute(
+            "SELECT file, line, reason FROM audit.quarantine ORDER BY ALL"
+        ).fetchall()
+        balanced = con.execute(
+            "SELECT rows_in_files, rows_staging, rows_quarantine, balanced "
+            "FROM audit.reconciliation "
+            "WHERE extract = 'ydelser'"
+        ).fetchall()
+        persons = dict(
+            con.execute(
+                "SELECT kommunekode || ' ' || breakdown_value, value FROM marts.indicator_values "
+                "WHERE indicator = '09' AND status_date = DATE '2022-03-31' "
+                "AND breakdown IN ('total', 'aldersgruppe')"
+            ).fetchall()
+        )
+        # every text column (hashes aside: a hex digest may hold ten decimal digits in a row)
+        texts = [
+            (f"{schema}.{table}.{column}", value)
+            for schema, table, column in con.execute(
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema IN ('marts', 'audit') AND table_catalog = current_database() "
+                "AND data_type = 'VARCHAR' AND table_name <> 'fingerprints' "
+                "AND column_name <> 'git_revision'"
+            ).fetchall()
+            for (value,) in con.execute(
+                f'SELECT DISTINCT "{column}" FROM {schema}.{table} WHERE "{column}" IS NOT NULL'
+            ).fetchall()
+        ]
+    assert quarantined == [
+        ("ydelser.csv", 14, "kommune_invalid"),
+        ("ydelser.csv", 15, "kommune_invalid"),
+        ("ydelser.csv", 17, "before_birth"),
+        ("ydelser.csv", 19, "number_invalid"),
+        ("ydelser.csv", 20, "date_invalid"),
+        ("ydelser_borger_010180-XXXX.csv", 2, "date_invalid"),
+    ]
+    assert balanced == [(12 + 10 + 121, 12 + 5 + 120, 6, True)]
+    # 751 on s, 65+: 3103551789 (67) and the person born in 1858; 101: H03's person.
+    assert persons["751 65+"] == 2
+    assert persons["101 total"] == 1
+    assert any("pseudonym-" in value for _, value in texts)
+    leaks = [(column, value[:120]) for column, value in texts if gates._CPR.search(value)]
+    assert leaks == []

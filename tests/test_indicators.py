@@ -432,6 +432,68 @@ def cases_2022() -> Extracts:
         )
     for omraade in OMRAADER:
         x.budget("209", 2022, omraade, 1000000)
+
+    # 211 (case 17): 08 is a mean caseload. Caseworkers S1-S5 with 9, 8, 8, 8, 8 persons (§104, no
+    # takst) = 41 assigned pairs; 8 more persons have a §108 at 10 a day with no caseworker.
+    for s_id in ("S4", "S5"):
+        x.sagsbehandler(s_id)
+    serial = 600
+    for s_id, persons in (("S1", 9), ("S2", 8), ("S3", 8), ("S4", 8), ("S5", 8)):
+        for _ in range(persons):
+            serial += 1
+            x.ydelse(
+                "211",
+                cpr(date(1990, 2, 2), serial),
+                "104",
+                "2022-01-01",
+                None,
+                sagsbehandler_id=s_id,
+            )
+    for _ in range(8):
+        serial += 1
+        x.ydelse(
+            "211",
+            cpr(date(1990, 2, 2), serial),
+            "108",
+            "2022-01-01",
+            None,
+            takst=10,
+            takst_enhed="dag",
+        )
+
+    # 212 (case 18): paragraphs in no group, written as extracts write them. Q1 `§ 82 a` (41 on s),
+    # Q2 `84` (72), Q3 §107 (32).
+    x.ydelse(
+        "212",
+        born(1980, 6, 1, 700),
+        "§ 82 a",
+        "2022-01-01",
+        None,
+        takst=100,
+        takst_enhed="dag",
+        sagsbehandler_id="S1",
+    )
+    x.ydelse(
+        "212",
+        born(1950, 1, 1, 701),
+        "84",
+        "2022-01-01",
+        "2022-12-31",
+        takst=1000,
+        takst_enhed="maaned",
+        sagsbehandler_id="S1",
+    )
+    x.ydelse(
+        "212",
+        born(1990, 1, 1, 702),
+        "107",
+        "2022-01-01",
+        None,
+        takst=200,
+        takst_enhed="dag",
+        sagsbehandler_id="S2",
+    )
+    x.budget("212", 2022, "botilbud", 1000000)
     return x
 
 
@@ -835,9 +897,9 @@ def test_no_budget_gives_null_not_error(cases):
 def test_caseworker_without_active_case(cases):
     # 208. S1: P15 (§108) and P16 (§104 + §103) active on s; S2: P17 ended 31 Dec 2021; S3: nothing;
     # P18 (§108) has no caseworker.
-    # 08: pairs (S1, P15), (S1, P16), and P18's service without a caseworker, which counts in the
-    # total ("in every total but in no caseworker's row") = 3, over 1 caseworker → 3.
-    expect(cases, "208", S, "08", "total", "total", 3.0, 1.0, 3.0)
+    # 08: pairs (S1, P15), (S1, P16) = 2 over 1 caseworker → 2; P18's service without a caseworker
+    # is nobody's caseload: in neither the numerator nor the denominator.
+    expect(cases, "208", S, "08", "total", "total", 2.0, 1.0, 2.0)
     counted(cases, "208", S, "08", "sagsbehandler", "S1", 2)
     zero_or_absent(cases, "208", S, "08", "sagsbehandler", "S2")
     zero_or_absent(cases, "208", S, "08", "sagsbehandler", "S3")
@@ -852,6 +914,56 @@ def test_caseworker_without_active_case(cases):
     expect(cases, "208", "2021-12-31", "10", "sagsbehandler", "S2", 365000.0, 1.0, 365000.0)
     # 09 counts P18 although it has no caseworker: P15, P16, P18 → 3.
     counted(cases, "208", S, "09", "total", "total", 3)
+
+
+# --------------------------------------------------------------------------------------------
+# 17. 08 is a mean caseload: services with no caseworker are in neither numerator nor denominator
+
+
+def test_08_is_a_mean_caseload(cases):
+    # 211: 41 (caseworker, person) pairs over 5 caseworkers → 8.2 (counting the 8 persons with no
+    # caseworker in the numerator would give 49 / 5 = 9.8).
+    expect(cases, "211", S, "08", "total", "total", 41.0, 5.0, 8.2)
+    counted(cases, "211", S, "08", "sagsbehandler", "S1", 9)
+    counted(cases, "211", S, "08", "sagsbehandler", "S5", 8)
+    # They still count in 10's total: 8 × 10 × 365 = 29,200 over the 8 persons with a cost → 3,650
+    # (the §104 services have no takst).
+    expect(cases, "211", S, "10", "total", "total", 29200.0, 8.0, 3650.0)
+    counted(cases, "211", S, "09", "total", "total", 49)
+
+
+def test_persons_without_a_caseworker_on_s_are_a_warning(cases):
+    # Persons with a service active on s = 2022-03-31 and no caseworker on it, per municipality:
+    # 201 P1, P2; 202 P3, P6; 203 P8, P9; 204 P10, P12 (P11 is not known on s); 205 P13, P14;
+    # 206 B, E; 207 and 210 none active on s; 208 P18; 209 the §100 person; 211 eight → 22.
+    warned = cases.query(
+        "SELECT unexpected_count, success FROM audit.expectation_results "
+        "WHERE model = 'marts.ind_08_sager_pr_sagsbehandler' AND severity = 'warn'"
+    )
+    assert warned == [(22, False)]
+
+
+# --------------------------------------------------------------------------------------------
+# 18. paragraphs in no group (82 a, 82 b, 84, 86, 102) count only where "any service" is meant
+
+
+def test_paragraphs_in_no_group_count_in_any_service_only(cases):
+    # 212, s = 2022-03-31. Q1 `§ 82 a` 100 a day, Q2 `84` 1,000 a month in 2022, Q3 §107 200 a day.
+    # 09: any service → Q1, Q2, Q3 = 3; by age on s: Q1 41 and Q3 32 are 24-49, Q2 72 is 65+.
+    counted(cases, "212", S, "09", "total", "total", 3)
+    counted(cases, "212", S, "09", "aldersgruppe", "24-49", 2)
+    counted(cases, "212", S, "09", "aldersgruppe", "65+", 1)
+    counted(cases, "212", S, "09", "aldersgruppe:botilbud", "24-49", 1)
+    # 11: all ydelser in the total: 100 × 365 + 1,000 × 12 / 365 × 365 + 200 × 365 = 121,500 over a
+    # budget of 1,000,000; in no omraade: botilbud is Q3's 73,000 alone.
+    expect(cases, "212", S, "11", "total", "total", 121500.0, 1000000.0, 0.1215)
+    expect(cases, "212", S, "11", "omraade", "botilbud", 73000.0, 1000000.0, 0.073)
+    zero_or_absent(cases, "212", S, "11", "omraade", "stoette_i_eget_hjem")
+    # 08 (any service): S1 has Q1 and Q2, S2 has Q3 → 3 / 2.
+    expect(cases, "212", S, "08", "total", "total", 3.0, 2.0, 1.5)
+    # In no group: 02 counts Q3 only; 10's paragraphs leave Q1 and Q2 out.
+    counted(cases, "212", S, "02", "total", "total", 1.0)
+    expect(cases, "212", S, "10", "total", "total", 73000.0, 1.0, 73000.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -929,7 +1041,20 @@ def test_every_total_row_for_every_status_date(which, request):
     assert sorted(dates) == STATUS_DATES_2022
     expected_kommuner = {
         "small": {"101", "751"},
-        "cases": {"201", "202", "203", "204", "205", "206", "207", "208", "209", "210"},
+        "cases": {
+            "201",
+            "202",
+            "203",
+            "204",
+            "205",
+            "206",
+            "207",
+            "208",
+            "209",
+            "210",
+            "211",
+            "212",
+        },
     }[which]
     assert set(kommuner) == expected_kommuner
     have = {(k, d, i): n for k, d, i, n in totals}

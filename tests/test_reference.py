@@ -10,9 +10,8 @@ macros/. Where the spec leaves a choice open it follows README.md's "Readings of
 - status dates: the given date plus the last day of every month from January of the previous year;
 - `06` has no rows in a year that seeds/refusionsgraenser.csv lacks; thresholds are compared with
   each person's yearly sum in whole øre;
-- `08`: services with no caseworker count in the total's numerator as one (no caseworker, person)
-  pair per person, in no caseworker's row, and the missing caseworker is not a caseworker of the
-  denominator;
+- `08` is a mean caseload (indicators.md): a service with no caseworker counts in neither the
+  numerator nor the denominator, and in no caseworker's row;
 - `09` counts persons with an active service in `ydelser` (placements are `A1`);
 - breakdown rows whose value is 0 or empty may be absent on either side.
 
@@ -152,8 +151,10 @@ def parse_bool(text: str) -> bool:
 
 
 def parse_paragraf(text: str) -> str:
-    """`107`, `§107`, `§ 107`, `SEL § 107`, `107 stk. 1` all mean `107`."""
-    return re.search(r"\d+", text)[0]
+    """`107`, `§107`, `§ 107`, `SEL § 107`, `107 stk. 1` all mean `107`; the letter is part of the
+    paragraph: `82a`, `§ 82 a`, `82 A` all mean `82a` (a letter alone, not the s of `stk.`)."""
+    number, letter = re.search(r"(\d+)\s*([A-Za-z](?![A-Za-z]))?", text).groups()
+    return number + (letter or "").lower()
 
 
 def person(cpr: str) -> str:
@@ -555,10 +556,13 @@ def ind_07(at: At) -> dict:
 def ind_08(at: At) -> dict:
     """Antal sager pr. sagsbehandler: numerator (caseworker, person) pairs with an active service on
     s; denominator caseworkers with at least one; value the mean. Breakdown: each caseworker's count
-    of persons. A service with no caseworker counts in the total (one pair per person) but in no
-    caseworker's row."""
-    pairs = {(svc.sagsbehandler, svc.cpr) for svc in at.ydelser if is_active(svc, at.s)}
-    caseworkers = {sb for sb, _ in pairs if sb}
+    of persons. A service with no caseworker is nobody's caseload: in no pair at all."""
+    pairs = {
+        (svc.sagsbehandler, svc.cpr)
+        for svc in at.ydelser
+        if svc.sagsbehandler and is_active(svc, at.s)
+    }
+    caseworkers = {sb for sb, _ in pairs}
     out = {TOTAL: ratio(len(pairs), len(caseworkers))}
     for sb in caseworkers:
         out["sagsbehandler", sb] = count(sum(1 for b, _ in pairs if b == sb))
@@ -806,6 +810,17 @@ def harden(folder: Path, seed: int = 2022) -> None:
         r["cpr"] = r["cpr"].replace("-", "")
     for r in pool[200:240]:
         r["paragraf"] = rng.choice(["§{}", "§ {}", "SEL § {}", "{} stk. 1"]).format(r["paragraf"])
+    # 5b. paragraphs in no group, as extracts write them: copies of grants under another paragraph
+    for i, (r, paragraf) in enumerate(
+        zip(
+            pool[250:260],
+            ["§ 82 a", "82A", "82b", "SEL § 84", "86", "102 stk. 2"] * 2,
+            strict=False,
+        )
+    ):
+        new_rows.append(
+            dict(r, bevilling_id=f"N{i:07d}", paragraf=paragraf, botilbudslignende="nej")
+        )
     # 6. grants that start on the as-of (one open-ended BPA, one single-day day service), and a
     #    single-day grant on an earlier status date, each for a person who has other grants
     some = pool[240]

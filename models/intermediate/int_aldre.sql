@@ -1,4 +1,10 @@
--- One row is: an age in whole years (0-130) with its age band from seed aldersgrupper, so that
--- counts join ages by equality rather than by range.
-SELECT t.alder, a.aldersgruppe
-FROM {{ ref('aldersgrupper') }} a, range(a.fra_alder::INTEGER, least(a.til_alder::INTEGER, 130) + 1) AS t(alder)
+-- One row is: an age in whole years with its age band from seed aldersgrupper, so that counts join
+-- ages by equality rather than by range. The last band is open (no til_alder): it runs to the oldest
+-- age anyone can have on this build's status dates, someone born 1 January 1858, the earliest birth
+-- date the CPR number's century rule gives.
+select alder.alder, grupper.aldersgruppe
+from {{ ref('aldersgrupper') }} as grupper
+cross join range(
+    grupper.fra_alder::integer,
+    coalesce(grupper.til_alder::integer, year(date '{{ var("as_of") }}') - 1858) + 1
+) as alder(alder)

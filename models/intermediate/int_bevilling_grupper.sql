@@ -17,8 +17,8 @@ saet AS (
     UNION ALL
     SELECT *, 'leverandoertype', ejerskab FROM ydelse_grupper WHERE gruppe = 'botilbud'
     UNION ALL
-    -- '' (never a real id: staging reads empty as NULL) holds services with no caseworker, which
-    -- count in indicator 08's total but in no caseworker's row.
+    -- '' (never a real id: staging reads empty as NULL) holds services with no caseworker: in no row
+    -- of indicator 08, but counted for its warning (persons with no caseworker on s).
     SELECT *, 'sagsbehandler', coalesce(sagsbehandler_id, '') FROM ydelse_grupper WHERE gruppe = 'alle'
 )
 SELECT kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, startdato, slutdato,

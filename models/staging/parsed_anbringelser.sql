@@ -6,6 +6,7 @@ with typed as (
     select
         *,
         {{ cpr_birth_date('cpr') }} as foedselsdato,
+        {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_date('startdato') }} as startdato_p,
         {{ parse_date('slutdato') }} as slutdato_p,
         {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
@@ -27,7 +28,9 @@ checked as (
             when foedselsdato is null then 'cpr_invalid'
             when {{ any_unparsed(['startdato', 'slutdato', 'oprettet_dato']) }} then 'date_invalid'
             when slutdato_p < startdato_p then 'period_invalid'
-            when {{ any_unparsed(['takst']) }} or {{ any_negative(['takst']) }} then 'number_invalid'
+            when startdato_p < foedselsdato then 'before_birth'
+            when betalingskommune_p is null then 'kommune_invalid'
+            when {{ any_unparsed(['takst']) }} or {{ any_out_of_range(['takst']) }} then 'number_invalid'
             when takst is not null and takst_enhed_p is null then 'unit_invalid'
             else duplicates.duplicate
         end as reason
@@ -36,12 +39,12 @@ checked as (
 )
 
 select
-    anbringelse_id,
+    {{ uden_cpr('anbringelse_id') }} as anbringelse_id,
     {{ person_columns('cpr') }},
     lower(anbringelsestype) as anbringelsestype,
     startdato_p as startdato,
     slutdato_p as slutdato,
-    betalingskommune as kommunekode,
+    betalingskommune_p as kommunekode,
     {{ uden_cpr('leverandoer_id') }} as leverandoer_id,
     coalesce(takst_p, 0) as takst,
     case when takst_p is not null then takst_enhed_p end as takst_enhed,

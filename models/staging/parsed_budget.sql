@@ -5,6 +5,7 @@ with typed as (
     select
         *,
         {{ parse_year('aar') }} as aar_p,
+        {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_decimal('beloeb') }} as beloeb_p
     from {{ source('extracts', 'budget') }}
 ),
@@ -19,7 +20,8 @@ checked as (
         typed.*,
         case
             when {{ any_missing(columns) }} then 'missing_required'
-            when {{ any_unparsed(['aar', 'beloeb']) }} or {{ any_negative(['beloeb']) }} then 'number_invalid'
+            when betalingskommune_p is null then 'kommune_invalid'
+            when {{ any_unparsed(['aar', 'beloeb']) }} or {{ any_out_of_range(['beloeb']) }} then 'number_invalid'
             else duplicates.duplicate
         end as reason
     from typed
@@ -28,7 +30,7 @@ checked as (
 
 select
     aar_p as aar,
-    betalingskommune as kommunekode,
+    betalingskommune_p as kommunekode,
     lower(omraade) as omraade,
     beloeb_p as beloeb,
     {{ quarantine_columns(columns) }}

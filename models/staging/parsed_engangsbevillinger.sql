@@ -7,6 +7,7 @@ with typed as (
         *,
         {{ cpr_birth_date('cpr') }} as foedselsdato,
         {{ parse_paragraf('paragraf') }} as paragraf_p,
+        {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_date('bevillingsdato') }} as bevillingsdato_p,
         {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
         {{ parse_decimal('beloeb') }} as beloeb_p
@@ -25,8 +26,10 @@ checked as (
                 then 'missing_required'
             when foedselsdato is null then 'cpr_invalid'
             when {{ any_unparsed(['bevillingsdato', 'oprettet_dato']) }} then 'date_invalid'
+            when bevillingsdato_p < foedselsdato then 'before_birth'
             when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'engangsbevillinger') }} then 'paragraf_unknown'
-            when {{ any_unparsed(['beloeb']) }} or {{ any_negative(['beloeb']) }} then 'number_invalid'
+            when betalingskommune_p is null then 'kommune_invalid'
+            when {{ any_unparsed(['beloeb']) }} or {{ any_out_of_range(['beloeb']) }} then 'number_invalid'
             else duplicates.duplicate
         end as reason
     from typed
@@ -34,12 +37,12 @@ checked as (
 )
 
 select
-    bevilling_id,
+    {{ uden_cpr('bevilling_id') }} as bevilling_id,
     {{ person_columns('cpr') }},
     paragraf_p as paragraf,
     bevillingsdato_p as bevillingsdato,
     beloeb_p as beloeb,
-    betalingskommune as kommunekode,
+    betalingskommune_p as kommunekode,
     {{ uden_cpr('sagsbehandler_id') }} as sagsbehandler_id,
     kategori,
     oprettet_dato_p as oprettet_dato,

@@ -8,6 +8,7 @@ with typed as (
         *,
         {{ cpr_birth_date('cpr') }} as foedselsdato,
         {{ parse_paragraf('paragraf') }} as paragraf_p,
+        {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_date('startdato') }} as startdato_p,
         {{ parse_date('slutdato') }} as slutdato_p,
         {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
@@ -31,8 +32,10 @@ checked as (
             when foedselsdato is null then 'cpr_invalid'
             when {{ any_unparsed(['startdato', 'slutdato', 'oprettet_dato']) }} then 'date_invalid'
             when slutdato_p < startdato_p then 'period_invalid'
+            when startdato_p < foedselsdato then 'before_birth'
             when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'ydelser') }} then 'paragraf_unknown'
-            when {{ any_unparsed(['timer_pr_uge', 'takst']) }} or {{ any_negative(['timer_pr_uge', 'takst']) }}
+            when betalingskommune_p is null then 'kommune_invalid'
+            when {{ any_unparsed(['timer_pr_uge', 'takst']) }} or {{ any_out_of_range(['timer_pr_uge', 'takst']) }}
                 then 'number_invalid'
             when takst is not null and takst_enhed_p is null then 'unit_invalid'
             when {{ any_unparsed(['botilbudslignende']) }} then 'boolean_invalid'
@@ -43,12 +46,12 @@ checked as (
 )
 
 select
-    bevilling_id,
+    {{ uden_cpr('bevilling_id') }} as bevilling_id,
     {{ person_columns('cpr') }},
     paragraf_p as paragraf,
     startdato_p as startdato,
     slutdato_p as slutdato,
-    betalingskommune as kommunekode,
+    betalingskommune_p as kommunekode,
     {{ uden_cpr('leverandoer_id') }} as leverandoer_id,
     {{ uden_cpr('sagsbehandler_id') }} as sagsbehandler_id,
     timer_pr_uge_p as timer_pr_uge,

@@ -21,7 +21,8 @@ known as (
     select 'sagsbehandler_id', sagsbehandler_id from {{ ref('stg_sagsbehandlere') }}
 )
 
-select r.extract, r.id, r._file as file, r._line as line, r.reference, r.value
+select r.extract, {{ maskeret('r.id') }} as id, {{ maskeret('r._file') }} as file, r._line as line, r.reference,
+       {{ maskeret('r.value') }} as value
 from refs as r
 where r.value is not null
   and not exists (select 1 from known as k where k.reference = r.reference and k.value = r.value)
