@@ -25,6 +25,9 @@ class Compiler:
         self.vars = {**project.vars, **(run_vars or {})}
         self.env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals.update(var=self._var, ref=self._ref, source=self._source)
+        # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
+        # is one YAML entry.
+        self.env.globals["extracts"] = lambda: [t["name"] for t in project.source_tables()]
         self._where, self._refs, self._reads = "", set(), set()
         self._load_macros()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
@@ -153,6 +154,17 @@ def _storage_version(config: dict, path: Path) -> str:
     return version
 
 
+def _config_defaults(config: dict, model: str) -> dict:
+    """The project file's model_defaults matching 'layer/name' (dbt's +materialized by folder),
+    later entries winning; a model's own `config:` in its YAML wins over all of them."""
+    found = {}
+    for entry in config.get("model_defaults") or []:
+        pattern = entry.get("match", "")
+        if fnmatch.fnmatchcase(model, pattern):
+            found.update({k: v for k, v in entry.items() if k != "match"})
+    return found
+
+
 def load_project(root: Path | None = None) -> Project:
     root = (root or find_root()).resolve()
     config = _read_yaml(root / PROJECT_FILE)
@@ -170,7 +182,7 @@ def load_project(root: Path | None = None) -> Project:
                     f"{path}: a model named {name} exists already at {nodes[name].path}"
                 )
             doc = docs.pop(name, {})
-            cfg = doc.get("config") or {}
+            cfg = {**_config_defaults(config, f"{layer}/{name}"), **(doc.get("config") or {})}
             nodes[name] = Node(
                 name=name,
                 layer=layer,

@@ -1,4 +1,5 @@
 import pytest
+import yaml
 
 from runner.compile import Compiler
 from runner.errors import CompileError, ProjectError
@@ -121,3 +122,23 @@ def test_yaml_for_a_missing_model_and_bad_severity_are_project_errors(tmp_path):
                 },
             )
         )
+
+
+def test_model_defaults_by_pattern_and_a_models_own_config_wins(tmp_path):
+    models = {
+        "staging/stg_a": "SELECT 1 AS x",
+        "staging/stg_b": "SELECT 1 AS x",
+        "staging/parsed_a": "SELECT 1 AS x",
+    }
+    root = write_project(
+        tmp_path, models, yml={"staging": [{"name": "stg_b", "config": {"materialized": "table"}}]}
+    )
+    config = yaml.safe_load((root / "lis_project.yml").read_text())
+    config["model_defaults"] = [{"match": "staging/stg_*", "materialized": "view"}]
+    (root / "lis_project.yml").write_text(yaml.safe_dump(config))
+    nodes = load_project(root).nodes
+    assert {name: nodes[name].materialized for name in nodes} == {
+        "stg_a": "view",
+        "stg_b": "table",
+        "parsed_a": "table",
+    }

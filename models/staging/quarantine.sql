@@ -1,8 +1,7 @@
 -- One row is: one row of an extract file that breaks a rule of the input contract, with the
 -- contract's reason code and the row as text (CPR numbers masked, also in the file name: audit is not
 -- restricted).
-{% set extracts = ['ydelser', 'leverandoerer', 'sagsbehandlere', 'budget', 'engangsbevillinger', 'anbringelser'] %}
-{% for extract in extracts %}
+{% for extract in extracts() %}
 select '{{ extract }}' as extract, {{ maskeret('_file') }} as file, _line as line, reason, raw_row
 from {{ ref('parsed_' ~ extract) }}
 where reason is not null

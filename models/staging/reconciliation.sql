@@ -1,8 +1,7 @@
 -- One row is: one extract, with its rows counted in the files, in staging and in the quarantine:
 -- every row must end in exactly one of the two.
-{% set extracts = ['ydelser', 'leverandoerer', 'sagsbehandlere', 'budget', 'engangsbevillinger', 'anbringelser'] %}
 with counted as (
-{% for extract in extracts %}
+{% for extract in extracts() %}
     select
         '{{ extract }}' as extract,
         (select count(*) from {{ source('extracts', extract) }}) as rows_in_files,
