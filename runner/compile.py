@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from .errors import CompileError
 from .project import Node, Project
+from .varedeklaration import entries as varedeklaration
 
 SEED_SCHEMA = "seeds"
 _MISSING = object()
@@ -23,6 +24,8 @@ class Compiler:
         self.vars = {**project.vars, **(run_vars or {})}
         self.env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals.update(var=self._var, ref=self._ref, source=self._source)
+        # The indicators' varedeklaration from their YAML, for the model that publishes it.
+        self.env.globals["varedeklaration"] = lambda: varedeklaration(project)
         self._where, self._refs = "", set()
         self._load_macros()
 

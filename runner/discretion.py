@@ -1,0 +1,204 @@
+"""Discretion: counts of fewer than a threshold of persons (var diskretion_min_personer) never leave
+the warehouse in a report or a discreet export.
+
+A cell counting fewer persons is shown as "<5" (primary suppression); an average over fewer persons
+(01, 08, 10, 12-15) likewise. Where cells add up to a published total, one hidden cell could be
+worked out from the total and the cells beside it, so another cell of the same sum is hidden too,
+marked "x" (complementary suppression), until every sum has none or at least two hidden cells.
+The marts keep the exact figures for analysts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+log = logging.getLogger("lis")
+
+COMPLEMENTARY = "x"
+# Whom a cell counts: the numerator of a count, the denominator of an average. 08's numerator is
+# persons (per caseworker, or pairs in the total); 11 counts no persons (money over a budget).
+PERSONS_IN = {
+    "01": "denominator",
+    "02": "numerator",
+    "03": "numerator",
+    "04": "numerator",
+    "05": "numerator",
+    "06": "numerator",
+    "07": "numerator",
+    "08": "numerator",
+    "09": "numerator",
+    "10": "denominator",
+    "12": "denominator",
+    "13": "denominator",
+    "14": "denominator",
+    "15": "denominator",
+    "A1": "numerator",
+}
+# A breakdown's cells add up to its indicator's total unless listed here: these add up to nothing
+# published, or to another indicator's cell (09's persons in dagtilbud by age are 03's point count).
+NO_SUM = {("06", "udgiftsinterval"), ("09", "aldersgruppe:botilbud")}
+NO_SUM |= {("09", "aldersgruppe:hjaelperordning")}
+SUMS_TO = {("09", "aldersgruppe:dagtilbud"): ("03", "total", "total")}
+TOTAL = ("total", "total")
+# 05 is 02 + 03 + 04: its total sums their totals, and each paragraph cell is theirs.
+PARTS_OF_05 = ("02", "03", "04")
+
+
+def label(threshold: float) -> str:
+    """How a primary suppressed cell reads: <5."""
+    return f"<{threshold:g}"
+
+
+def suppress(rows: list[dict], threshold: float) -> list[dict]:
+    """Copies of indicator_values rows (dicts with kommunekode, status_date, indicator, breakdown,
+    breakdown_value, numerator, denominator, value) with `undertrykt` set to None, "<5" or "x";
+    a suppressed row's numerator, denominator and value are None. Each municipality and status
+    date is one table."""
+    tables = defaultdict(dict)
+    for row in rows:
+        key = (row["indicator"], row["breakdown"], row["breakdown_value"])
+        tables[(row["kommunekode"], row["status_date"])][key] = row
+    out = []
+    for cells in tables.values():
+        marks = marks_of(
+            {
+                key: row[PERSONS_IN[key[0]]] if key[0] in PERSONS_IN else None
+                for key, row in cells.items()
+            },
+            threshold,
+        )
+        for key, row in cells.items():
+            mark = marks.get(key)
+            hidden = {"numerator": None, "denominator": None, "value": None} if mark else {}
+            out.append({**row, **hidden, "undertrykt": mark})
+    return out
+
+
+def marks_of(persons: dict[tuple, float | None], threshold: float) -> dict[tuple, str]:
+    """The cells of one table to hide: (indicator, breakdown, breakdown_value) -> "<5" or "x".
+    `persons` gives each cell's count of persons (None where it counts none)."""
+    primary = label(threshold)
+    marks = {
+        key: primary
+        for key, count in persons.items()
+        if key[0] in PERSONS_IN and count and 0 < count < threshold
+    }
+    sums, twins = _sums(persons), _twins(persons)
+    changed = True
+    while changed:
+        changed = False
+        for group in twins:
+            shown = [key for key in group if key in marks]
+            for key in group:
+                if shown and key not in marks:
+                    marks[key] = marks[shown[0]]
+                    changed = True
+        for parts, total in sums:
+            members = [*parts, total]
+            if sum(key in marks for key in members) != 1:
+                continue
+            candidates = [key for key in members if key not in marks]
+            if not candidates:
+                continue
+            # The smallest part that is not zero, else the total (a zero hidden protects nothing
+            # where zeros show elsewhere).
+            chosen = min(
+                candidates,
+                key=lambda key: (not persons[key], key == total, persons[key] or 0, key),
+            )
+            marks[chosen] = COMPLEMENTARY
+            changed = True
+    return marks
+
+
+def _sums(persons: dict) -> list[tuple[list[tuple], tuple]]:
+    """Every published sum of one table: (its parts, the cell they add up to)."""
+    parts = defaultdict(list)
+    for key in sorted(persons):
+        indicator, breakdown, _ = key
+        if indicator not in PERSONS_IN or (indicator, breakdown) in NO_SUM:
+            continue
+        if breakdown != "total":
+            parts[SUMS_TO.get((indicator, breakdown), (indicator, *TOTAL)), breakdown].append(key)
+    sums = [(cells, total) for (total, _), cells in parts.items() if total in persons]
+    totals_05 = [(i, *TOTAL) for i in PARTS_OF_05 if (i, *TOTAL) in persons]
+    if ("05", *TOTAL) in persons and totals_05:
+        sums.append((totals_05, ("05", *TOTAL)))
+    return sums
+
+
+def _twins(persons: dict) -> list[list[tuple]]:
+    """Cells published twice: 05's paragraph cells are 02's, 03's and 04's."""
+    groups = []
+    for indicator, breakdown, value in sorted(persons):
+        if indicator == "05" and breakdown != "total":
+            same = [(i, breakdown, value) for i in PARTS_OF_05 if (i, breakdown, value) in persons]
+            groups.append([(indicator, breakdown, value), *same])
+    return groups
+
+
+def discreet_relation(con, table: str, threshold: float) -> str | None:
+    """A temporary relation on `con` with the discreet version of marts.<table>, or None for a
+    table discretion cannot vouch for (it is then left out). Caseworker rows are left out too."""
+    if table == "varedeklaration":
+        return "marts.varedeklaration"
+    if table == "helmaanedsmodtagere":
+        con.execute(
+            "create or replace temp view discreet_helmaanedsmodtagere as "
+            "select kommunekode, gruppe, maaned, "
+            "case when hidden then null else persondage end as persondage, dage, "
+            "case when hidden then null else helmaanedsmodtagere end as helmaanedsmodtagere, "
+            "case when hidden then ? end as undertrykt "
+            "from (select *, helmaanedsmodtagere > 0 and helmaanedsmodtagere < ? as hidden "
+            "      from marts.helmaanedsmodtagere) "
+            "order by kommunekode, gruppe, maaned",
+            [label(threshold), threshold],
+        )
+        return "discreet_helmaanedsmodtagere"
+    _discreet_indicator_values(con, threshold)
+    if table == "indicator_values":
+        return "discreet_indicator_values"
+    models = dict(con.execute("select model, indicator from marts.varedeklaration").fetchall())
+    if table not in models:
+        log.warning(
+            "marts.%s: left out of the discreet export (discretion does not know it)", table
+        )
+        return None
+    view = f"discreet_{table}"
+    con.execute(
+        f"create or replace temp view {view} as select kommunekode, status_date, "
+        "breakdown as opdeling, breakdown_value as opdeling_vaerdi, numerator as taeller, "
+        "denominator as naevner, value as vaerdi, undertrykt from discreet_indicator_values "
+        "where indicator = ? order by kommunekode, status_date, opdeling, opdeling_vaerdi",
+        [models[table]],
+    )
+    return view
+
+
+def _discreet_indicator_values(con, threshold: float) -> None:
+    """Temp table discreet_indicator_values: indicator_values suppressed, without caseworkers."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where temporary "
+        "and table_name = 'discreet_indicator_values'"
+    ).fetchone()[0]
+    if exists:
+        return
+    import pandas
+
+    cursor = con.execute(
+        "select * from marts.indicator_values where breakdown <> 'sagsbehandler' "
+        "order by kommunekode, status_date, indicator, breakdown, breakdown_value"
+    )
+    names = [column[0] for column in cursor.description]
+    rows = suppress([dict(zip(names, row, strict=True)) for row in cursor.fetchall()], threshold)
+    frame = pandas.DataFrame(rows, columns=[*names, "undertrykt"])
+    con.register("suppressed_frame", frame)
+    con.execute(
+        "create temp table discreet_indicator_values as select kommunekode, status_date, "
+        "indicator, breakdown, breakdown_value, numerator::double as numerator, "
+        "denominator::double as denominator, value::double as value, "
+        "undertrykt::varchar as undertrykt from suppressed_frame "
+        "order by kommunekode, status_date, indicator, breakdown, breakdown_value"
+    )
+    con.unregister("suppressed_frame")
