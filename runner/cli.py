@@ -89,6 +89,26 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="the published file (default warehouse/lis.duckdb in the project)",
     )
+    export.add_argument(
+        "--discreet",
+        action="store_true",
+        help="suppress counts under var diskretion_min_personer (and the cells revealing them)",
+    )
+
+    report = commands.add_parser(
+        "report",
+        help="write the HTML reports for politikere, direktion and ledere, and the varedeklaration",
+        description="Write one self-contained HTML report per audience and the varedeklaration "
+        "for the warehouse's latest status date, to a new folder swapped in whole.",
+    )
+    report.add_argument(
+        "--warehouse",
+        type=Path,
+        help="the published file (default warehouse/lis.duckdb in the project)",
+    )
+    report.add_argument(
+        "--out", type=Path, help="folder to write to (default reports/ in the project)"
+    )
 
     commands.add_parser(
         "ls", help="list the models in run order", description="List the models in run order."
@@ -298,9 +318,22 @@ def cmd_test(args) -> int:
 def cmd_export(args) -> int:
     from .export import export_marts
 
-    warehouse = (args.warehouse or _project(args).warehouse).resolve()
-    files = export_marts(warehouse, args.out, args.format)
+    project = _project(args)
+    warehouse = (args.warehouse or project.warehouse).resolve()
+    threshold = project.vars["diskretion_min_personer"] if args.discreet else None
+    files = export_marts(warehouse, args.out, args.format, discreet_threshold=threshold)
     log.info("exported %d tables of %s to %s", len(files), warehouse, args.out)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import write_reports
+
+    project = _project(args)
+    warehouse = (args.warehouse or project.warehouse).resolve()
+    out = args.out or project.root / "reports"
+    files = write_reports(warehouse, out, project.vars["diskretion_min_personer"])
+    log.info("wrote %d reports to %s (open %s)", len(files), out, out / "index.html")
     return 0
 
 
@@ -311,6 +344,7 @@ _COMMANDS = {
     "compile": cmd_compile,
     "test": cmd_test,
     "export": cmd_export,
+    "report": cmd_report,
 }
 
 

@@ -139,41 +139,44 @@ def _twins(persons: dict) -> list[list[tuple]]:
 
 
 def discreet_relation(con, table: str, threshold: float) -> str | None:
-    """A temporary relation on `con` with the discreet version of marts.<table>, or None for a
-    table discretion cannot vouch for (it is then left out). Caseworker rows are left out too."""
+    """temp.<table> on `con`: the discreet version of marts.<table>, with a column `undertrykt`;
+    None for a table discretion cannot vouch for (left out). Caseworker rows are left out too."""
     if table == "varedeklaration":
         return "marts.varedeklaration"
     if table == "helmaanedsmodtagere":
         con.execute(
-            "create or replace temp view discreet_helmaanedsmodtagere as "
+            "create or replace temp view helmaanedsmodtagere as "
             "select kommunekode, gruppe, maaned, "
             "case when hidden then null else persondage end as persondage, dage, "
             "case when hidden then null else helmaanedsmodtagere end as helmaanedsmodtagere, "
-            "case when hidden then ? end as undertrykt "
-            "from (select *, helmaanedsmodtagere > 0 and helmaanedsmodtagere < ? as hidden "
-            "      from marts.helmaanedsmodtagere) "
-            "order by kommunekode, gruppe, maaned",
-            [label(threshold), threshold],
+            f"case when hidden then '{label(threshold)}' end as undertrykt "
+            "from (select *, helmaanedsmodtagere > 0 "
+            f"and helmaanedsmodtagere < {float(threshold)!r} as hidden "
+            "from marts.helmaanedsmodtagere) "
+            "order by kommunekode, gruppe, maaned"
         )
-        return "discreet_helmaanedsmodtagere"
+        return "temp.helmaanedsmodtagere"
     _discreet_indicator_values(con, threshold)
     if table == "indicator_values":
-        return "discreet_indicator_values"
+        con.execute(
+            "create or replace temp view indicator_values as "
+            "select * from discreet_indicator_values"
+        )
+        return "temp.indicator_values"
     models = dict(con.execute("select model, indicator from marts.varedeklaration").fetchall())
     if table not in models:
         log.warning(
             "marts.%s: left out of the discreet export (discretion does not know it)", table
         )
         return None
-    view = f"discreet_{table}"
     con.execute(
-        f"create or replace temp view {view} as select kommunekode, status_date, "
+        f"create or replace temp view {table} as select kommunekode, status_date, "
         "breakdown as opdeling, breakdown_value as opdeling_vaerdi, numerator as taeller, "
         "denominator as naevner, value as vaerdi, undertrykt from discreet_indicator_values "
-        "where indicator = ? order by kommunekode, status_date, opdeling, opdeling_vaerdi",
-        [models[table]],
+        f"where indicator = '{models[table]}' "
+        "order by kommunekode, status_date, opdeling, opdeling_vaerdi"
     )
-    return view
+    return f"temp.{table}"
 
 
 def _discreet_indicator_values(con, threshold: float) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import discretion
 from .errors import InputError
 
 FORMATS = ("parquet", "csv", "xlsx")
@@ -13,8 +14,11 @@ XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 BOM = "\ufeff"
 
 
-def export_marts(warehouse: Path, out_dir: Path, fmt: str) -> list[Path]:
-    """Write every table of schema marts to out_dir as <table>.<fmt>; return the files written."""
+def export_marts(
+    warehouse: Path, out_dir: Path, fmt: str, discreet_threshold: float | None = None
+) -> list[Path]:
+    """Write every table of schema marts to out_dir as <table>.<fmt>; return the files written.
+    With discreet_threshold, each table passes through runner/discretion.py first."""
     if not warehouse.is_file():
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -28,8 +32,13 @@ def export_marts(warehouse: Path, out_dir: Path, fmt: str) -> list[Path]:
             ).fetchall()
         ]
         for table in tables:
+            relation = f"marts.{table}"
+            if discreet_threshold is not None:
+                relation = discretion.discreet_relation(con, table, discreet_threshold)
+                if relation is None:
+                    continue
             path = out_dir / f"{table}.{fmt}"
-            _WRITERS[fmt](con, f"marts.{table}", path)
+            _WRITERS[fmt](con, relation, path)
             written.append(path)
     return written
 

@@ -1,0 +1,292 @@
+"""`lis report`: one self-contained HTML report per audience (politikere, direktion, ledere) and the
+varedeklaration, from the published warehouse read-only, written to a new folder and swapped in.
+
+The figures pass through discretion first: nothing below the threshold of persons reaches a page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import jinja2
+
+from . import discretion
+from .errors import InputError
+from .report_charts import line_chart
+from .report_text import (
+    MONTHS,
+    arrow,
+    benchmark_sentence,
+    change,
+    formatted,
+    long_date,
+    same_time_last_year,
+    sentence,
+)
+
+AUDIENCES = {
+    "politikere": "Politikere (udvalget)",
+    "direktion": "Direktion og chefer",
+    "ledere": "Områdeleder og teamledere",
+}
+# KL's råd 9: a few figures politicians can act on; 05 with its parts, budget, prices, placements.
+HEADLINE = ("05", "02", "03", "04", "11", "12", "13", "14", "A1")
+CASEWORKERS = "sagsbehandler"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class Figure:
+    """One indicator's total for a municipality, with its series and breakdown rows."""
+
+    indicator: str
+    declaration: dict
+    now: float | None
+    hidden: str | None
+    before: float | None
+    before_hidden: str | None
+    delta: object
+    arrow: str
+    sentence: str
+    benchmark: str | None
+    chart: str
+    months: list = field(default_factory=list)
+    breakdowns: list = field(default_factory=list)
+
+
+def write_reports(warehouse: Path, out_dir: Path, threshold: float) -> list[Path]:
+    """Write the report set to a new folder beside out_dir and swap it in; return the files."""
+    if not warehouse.is_file():
+        raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        data = _read(con, threshold)
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    new = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir()
+    try:
+        names = _render(data, new)
+        _swap_in(new, out_dir)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return [out_dir / name for name in names]
+
+
+def _swap_in(new: Path, out_dir: Path) -> None:
+    """The old set moves aside and the new one takes its name: a reader sees one whole set."""
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    os.rename(new, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _read(con, threshold: float) -> dict:
+    tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "varedeklaration" not in tables:
+        raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
+    cursor = con.execute("select * from marts.indicator_values")
+    names = [c[0] for c in cursor.description]
+    rows = discretion.suppress(
+        [dict(zip(names, row, strict=True)) for row in cursor.fetchall()], threshold
+    )
+    if not rows:
+        raise InputError("marts.indicator_values is empty: nothing to report")
+    cursor = con.execute("select * from marts.varedeklaration order by indicator")
+    names = [c[0] for c in cursor.description]
+    declarations = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return {
+        "rows": rows,
+        "declarations": declarations,
+        "run": _run_declaration(con),
+        "threshold": threshold,
+    }
+
+
+def _run_declaration(con) -> dict:
+    """The run's own declaration, from the audit tables: when, how much was read, what was
+    quarantined and every warning."""
+    run = con.execute(
+        "select run_id, started_at, status_date, git_revision from audit.runs "
+        "where status = 'success' order by started_at desc limit 1"
+    ).fetchone()
+    run_id = run[0] if run else None
+    return {
+        "started_at": run[1].strftime("%d.%m.%Y kl. %H:%M") if run else "ukendt",
+        "revision": run[3] if run else None,
+        "extracts": con.execute(
+            "select extract, rows_in_files, rows_staging, rows_quarantine "
+            "from audit.reconciliation order by extract"
+        ).fetchall(),
+        "quarantine": con.execute(
+            "select extract, reason, count(*) from audit.quarantine group by all order by all"
+        ).fetchall(),
+        "warnings": [
+            message
+            for (message,) in con.execute(
+                "select message from audit.expectation_results where run_id = ? "
+                "and not success order by model, expectation",
+                [run_id],
+            ).fetchall()
+        ],
+    }
+
+
+def _render(data: dict, folder: Path) -> list[str]:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = formatted
+    rows = data["rows"]
+    status_date = max(r["status_date"] for r in rows)
+    kommuner = sorted({r["kommunekode"] for r in rows})
+    common = {
+        "status_date": long_date(status_date),
+        "run": data["run"],
+        "declarations": data["declarations"],
+        "hidden_label": discretion.label(data["threshold"]),
+        "complementary": discretion.COMPLEMENTARY,
+        "kommuner": kommuner,
+    }
+    written = []
+    pages = []
+    for kommune in kommuner:
+        for audience, title in AUDIENCES.items():
+            name = f"{audience}.html" if len(kommuner) == 1 else f"{audience}_{kommune}.html"
+            figures = _figures(data, kommune, status_date, audience)
+            html = env.get_template("report.html").render(
+                **common, kommune=kommune, audience=audience, title=title, figures=figures
+            )
+            (folder / name).write_text(html, encoding="utf-8")
+            written.append(name)
+            pages.append((kommune, title, name))
+    for template, name in (("varedeklaration.html", "varedeklaration.html"),):
+        (folder / name).write_text(env.get_template(template).render(**common), encoding="utf-8")
+        written.append(name)
+    (folder / "index.html").write_text(
+        env.get_template("index.html").render(**common, pages=pages), encoding="utf-8"
+    )
+    written.append("index.html")
+    return written
+
+
+def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list[Figure]:
+    rows = data["rows"]
+    dates = {r["status_date"] for r in rows}
+    before_date = same_time_last_year(status_date, dates)
+    wanted = (
+        HEADLINE
+        if audience == "politikere"
+        else tuple(d["indicator"] for d in data["declarations"])
+    )
+    by_key = {
+        (
+            r["kommunekode"],
+            r["indicator"],
+            r["breakdown"],
+            r["breakdown_value"],
+            r["status_date"],
+        ): r
+        for r in rows
+    }
+    figures = []
+    declarations = {d["indicator"]: d for d in data["declarations"]}
+    for indicator in wanted:
+        declaration = declarations[indicator]
+        unit = declaration["enhed"]
+        total = by_key.get((kommune, indicator, "total", "total", status_date))
+        if total is None:
+            continue  # 06 in a year without refusion thresholds: the run's warnings say so
+        before = by_key.get((kommune, indicator, "total", "total", before_date), {})
+        # One point a month: the month end, or the status date in its own month.
+        series = {status_date.year: {}, status_date.year - 1: {}}
+        for day in sorted(dates):
+            if day <= status_date and day.year in series:
+                row = by_key.get((kommune, indicator, "total", "total", day), {})
+                series[day.year][day.month] = row.get("value")
+        others = [
+            r["value"]
+            for r in rows
+            if r["indicator"] == indicator
+            and r["breakdown"] == "total"
+            and r["status_date"] == status_date
+            and r["kommunekode"] != kommune
+            and r["value"] is not None
+        ]
+        delta = change(total["value"], before.get("value"), unit)
+        figures.append(
+            Figure(
+                indicator=indicator,
+                declaration=declaration,
+                now=total["value"],
+                hidden=total["undertrykt"],
+                before=before.get("value"),
+                before_hidden=before.get("undertrykt"),
+                delta=delta,
+                arrow=arrow(delta),
+                sentence=sentence(declaration["emne"], total["value"], before.get("value"), unit),
+                benchmark=benchmark_sentence(total["value"], others, unit),
+                chart=line_chart(
+                    f"{declaration['navn']}: {status_date.year} mod {status_date.year - 1}",
+                    unit,
+                    series[status_date.year],
+                    series[status_date.year - 1],
+                    (status_date.year, status_date.year - 1),
+                ),
+                months=[
+                    (
+                        MONTHS[m - 1],
+                        series[status_date.year].get(m, None),
+                        series[status_date.year - 1].get(m, None),
+                        m in series[status_date.year],
+                    )
+                    for m in range(1, 13)
+                ],
+                breakdowns=_breakdowns(
+                    rows, kommune, indicator, status_date, before_date, audience, by_key
+                ),
+            )
+        )
+    return figures
+
+
+def _breakdowns(rows, kommune, indicator, status_date, before_date, audience, by_key) -> list:
+    """The breakdown rows at the status date with the same time last year; caseworkers only for
+    the leaders (and politicians get the budget areas of 11 only)."""
+    if audience == "politikere" and indicator != "11":
+        return []
+    found = []
+    for r in rows:
+        if (
+            r["kommunekode"] != kommune
+            or r["indicator"] != indicator
+            or r["status_date"] != status_date
+            or r["breakdown"] == "total"
+            or (r["breakdown"] == CASEWORKERS and audience != "ledere")
+        ):
+            continue
+        before = by_key.get(
+            (kommune, indicator, r["breakdown"], r["breakdown_value"], before_date), {}
+        )
+        found.append(
+            (
+                r["breakdown"],
+                r["breakdown_value"],
+                r["value"],
+                r["undertrykt"],
+                before.get("value"),
+                before.get("undertrykt"),
+            )
+        )
+    return sorted(found, key=lambda f: (f[0], f[1]))
