@@ -333,7 +333,7 @@ def cmd_report(args) -> int:
     warehouse = (args.warehouse or project.warehouse).resolve()
     out = args.out or project.root / "reports"
     files = write_reports(warehouse, out, project.vars["diskretion_min_personer"])
-    log.info("wrote %d reports to %s (open %s)", len(files), out, out / "index.html")
+    log.info("wrote %d files to %s (open %s)", len(files), out, out / "index.html")
     return 0
 
 

@@ -20,6 +20,7 @@ from .errors import InputError
 from .report_charts import line_chart
 from .report_text import (
     MONTHS,
+    UNIT_WORDS,
     arrow,
     benchmark_sentence,
     change,
@@ -102,8 +103,17 @@ def _read(con, threshold: float) -> dict:
     cursor = con.execute("select * from marts.varedeklaration order by indicator")
     names = [c[0] for c in cursor.description]
     declarations = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    teams = {}
+    if "stg_sagsbehandlere" in {
+        v for (v,) in con.execute("select view_name from duckdb_views()").fetchall()
+    }:
+        # Caseworkers' teams: an id and a team name, nothing personal from the restricted layer.
+        teams = dict(
+            con.execute("select sagsbehandler_id, team from staging.stg_sagsbehandlere").fetchall()
+        )
     return {
         "rows": rows,
+        "teams": teams,
         "declarations": declarations,
         "run": _run_declaration(con),
         "threshold": threshold,
@@ -158,6 +168,7 @@ def _render(data: dict, folder: Path) -> list[str]:
         "hidden_label": discretion.label(data["threshold"]),
         "complementary": discretion.COMPLEMENTARY,
         "kommuner": kommuner,
+        "unit_words": UNIT_WORDS,
     }
     written = []
     pages = []
@@ -253,12 +264,43 @@ def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list
                     )
                     for m in range(1, 13)
                 ],
-                breakdowns=_breakdowns(
-                    rows, kommune, indicator, status_date, before_date, audience, by_key
-                ),
+                breakdowns=(
+                    _teams(data, kommune, status_date, before_date)
+                    if indicator == "08" and audience == "ledere"
+                    else []
+                )
+                + _breakdowns(rows, kommune, indicator, status_date, before_date, audience, by_key),
             )
         )
     return figures
+
+
+def _teams(data: dict, kommune: str, status_date: date, before_date: date) -> list:
+    """08 per team for the leaders: the mean caseload of the team's caseworkers. Shown only where
+    every caseworker of the team is shown, so a team row tells nothing the rows below do not."""
+    if not data["teams"]:
+        return []
+
+    def per_team(day):
+        teams = {}
+        for r in data["rows"]:
+            if (r["kommunekode"], r["indicator"], r["breakdown"], r["status_date"]) == (
+                kommune,
+                "08",
+                CASEWORKERS,
+                day,
+            ):
+                team = data["teams"].get(r["breakdown_value"]) or "ukendt"
+                teams.setdefault(team, []).append(r)
+        return {
+            team: (None, discretion.COMPLEMENTARY)
+            if any(r["undertrykt"] for r in rows)
+            else (sum(r["numerator"] for r in rows) / len(rows), None)
+            for team, rows in teams.items()
+        }
+
+    now, before = per_team(status_date), per_team(before_date)
+    return [("team", team, *now[team], *before.get(team, (None, None))) for team in sorted(now)]
 
 
 def _breakdowns(rows, kommune, indicator, status_date, before_date, audience, by_key) -> list:

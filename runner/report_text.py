@@ -7,6 +7,7 @@ import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+NBSP = "\u00a0"  # 4 % and 1.234 kr. stay on one line
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MONTH_NAMES = (
     "januar",
@@ -35,19 +36,23 @@ def number(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".").replace("-", "−")
 
 
-def formatted(value: float | None, unit: str, hidden: str | None = None) -> str:
-    """A value in its unit: antal (one decimal unless whole), kr, andel (percent), timer."""
+def formatted(value: float | None, unit: str, hidden: str | None = None, bare: bool = False) -> str:
+    """A value in its unit: antal (one decimal unless whole), kr, andel (percent), timer. Bare:
+    without the unit's word (a table whose header names it)."""
     if hidden:
         return hidden
     if value is None:
         return "–"
     if unit == "kr":
-        return f"{number(value)} kr."
+        return number(value) + ("" if bare else f"{NBSP}kr.")
     if unit == "andel":
-        return f"{number(value * 100, 1)} %"
+        return number(value * 100, 1) + ("" if bare else f"{NBSP}%")
     if unit == "timer":
-        return f"{number(value, 1)} timer"
+        return number(value, 1) + ("" if bare else f"{NBSP}timer")
     return number(value, 0 if float(value).is_integer() else 1)
+
+
+UNIT_WORDS = {"kr": "kr.", "andel": "%", "timer": "timer", "antal": "antal"}
 
 
 def long_date(day: date) -> str:
@@ -91,7 +96,11 @@ def sentence(subject: str, now: float | None, before: float | None, unit: str) -
         return f"{subject} kan ikke sammenlignes med samme tid sidste år."
     if delta == 0:
         return f"{subject} er på niveau med samme tid sidste år."
-    size = f"{number(abs(delta), 1)} procentpoint" if unit == "andel" else f"{number(abs(delta))} %"
+    size = (
+        f"{number(abs(delta), 1)}{NBSP}procentpoint"
+        if unit == "andel"
+        else f"{number(abs(delta))}{NBSP}%"
+    )
     return f"{subject} er {size} {'højere' if delta > 0 else 'lavere'} end samme tid sidste år."
 
 

@@ -102,7 +102,7 @@ class Browser:
             self.events.append(message)
 
     def open(self, url: str, expression: str) -> PageResult:
-        """Load url; return its errors, requests, expression's value and a full-page screenshot."""
+        """Load url; return its errors, requests, the expression's value and a screenshot."""
         self.events = []
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
@@ -119,7 +119,7 @@ class Browser:
         )["result"].get("value")
         shot = self.send(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True},
+            {"format": "png"},
             session=session,
         )
         result.screenshot = base64.b64decode(shot["data"])

@@ -13,7 +13,7 @@ import pytest
 
 from runner.cli import main
 from runner.errors import InputError
-from runner.report import write_reports
+from runner.report import _teams, write_reports
 from runner.report_text import (
     benchmark_sentence,
     formatted,
@@ -37,13 +37,13 @@ AVERAGES = {"01", "10", "12", "13", "14", "15"}
 
 def test_the_sentence_says_the_change_against_the_same_time_last_year_in_whole_percent():
     assert sentence(BOTILBUD, 104.0, 100.0, "antal") == (
-        "Antallet af helårsmodtagere i botilbud er 4 % højere end samme tid sidste år."
+        "Antallet af helårsmodtagere i botilbud er 4\u00a0% højere end samme tid sidste år."
     )
     assert sentence(BOTILBUD, 48.0, 50.0, "antal") == (
-        "Antallet af helårsmodtagere i botilbud er 4 % lavere end samme tid sidste år."
+        "Antallet af helårsmodtagere i botilbud er 4\u00a0% lavere end samme tid sidste år."
     )
     # 102.5 / 100: 2.5 % rounds half away from zero, to 3 %
-    assert "er 3 % højere" in sentence(BOTILBUD, 102.5, 100.0, "antal")
+    assert "er 3\u00a0% højere" in sentence(BOTILBUD, 102.5, 100.0, "antal")
     assert sentence(BOTILBUD, 100.4, 100.0, "antal") == (
         "Antallet af helårsmodtagere i botilbud er på niveau med samme tid sidste år."
     )
@@ -53,7 +53,7 @@ def test_the_sentence_says_the_change_against_the_same_time_last_year_in_whole_p
 
 def test_a_share_of_budget_changes_in_percentage_points():
     assert sentence("Andelen", 0.93, 0.88, "andel") == (
-        "Andelen er 5,0 procentpoint højere end samme tid sidste år."
+        "Andelen er 5,0\u00a0procentpoint højere end samme tid sidste år."
     )
 
 
@@ -61,8 +61,8 @@ def test_danish_number_format():
     assert number(1234.5, 1) == "1.234,5"
     assert number(-1234567.0) == "−1.234.567"
     assert number(0.25, 1) == "0,3"
-    assert formatted(0.975, "andel") == "97,5 %"
-    assert formatted(1056878.4, "kr") == "1.056.878 kr."
+    assert formatted(0.975, "andel") == "97,5\u00a0%"
+    assert formatted(1056878.4, "kr") == "1.056.878\u00a0kr."
     assert formatted(12.0, "antal") == "12"
     assert formatted(93.25, "antal") == "93,3"
     assert formatted(None, "antal", "<5") == "<5"
@@ -79,8 +79,8 @@ def test_the_benchmark_places_the_municipality_against_the_median_and_range_of_t
         "Kommunens 10 ligger over medianen for de øvrige 3 kommuner, 8 (fra 4 til 20)."
     )
     assert benchmark_sentence(0.5, [0.6, 0.8], "andel") == (
-        "Kommunens 50,0 % ligger under medianen for de øvrige 2 kommuner, 70,0 % "
-        "(fra 60,0 % til 80,0 %)."
+        "Kommunens 50,0\u00a0% ligger under medianen for de øvrige 2 kommuner, 70,0\u00a0% "
+        "(fra 60,0\u00a0% til 80,0\u00a0%)."
     )
     assert benchmark_sentence(5.0, [], "antal") is None
 
@@ -299,3 +299,26 @@ def test_each_report_carries_the_runs_declaration(built):
     page = Path(built / "reports" / "politikere_101.html").read_text(encoding="utf-8")
     assert "status pr. 30. november 2022" in page
     assert all(f"<td>{reason}</td>" in page for reason in reasons)
+
+
+def test_a_team_is_shown_only_where_all_its_caseworkers_are():
+    def row(caseworker, persons, mark=None):
+        return {
+            "kommunekode": "101",
+            "status_date": AS_OF,
+            "indicator": "08",
+            "breakdown": "sagsbehandler",
+            "breakdown_value": caseworker,
+            "numerator": None if mark else persons,
+            "undertrykt": mark,
+        }
+
+    data = {
+        "teams": {"a": "Vest", "b": "Vest", "c": "Øst", "d": "Øst"},
+        "rows": [row("a", 10.0), row("b", 13.0), row("c", None, "<5"), row("d", None, "x")],
+    }
+    # Vest: (10 + 13) / 2 caseworkers; Øst would give its hidden caseworkers away.
+    assert _teams(data, "101", AS_OF, date(2021, 11, 30)) == [
+        ("team", "Vest", 11.5, None, None, None),
+        ("team", "Øst", None, "x", None, None),
+    ]
