@@ -38,6 +38,7 @@ class PageResult:
     requests: list = field(default_factory=list)
     evaluated: object = None
     screenshot: bytes = b""
+    pdf: bytes = b""
 
 
 class Browser:
@@ -101,7 +102,7 @@ class Browser:
                 return message.get("result", message.get("params"))
             self.events.append(message)
 
-    def open(self, url: str, expression: str) -> PageResult:
+    def open(self, url: str, expression: str, pdf: bool = False) -> PageResult:
         """Load url; return its errors, requests, the expression's value and a screenshot."""
         self.events = []
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -123,6 +124,9 @@ class Browser:
             session=session,
         )
         result.screenshot = base64.b64decode(shot["data"])
+        if pdf:  # as a browser prints it, on the page size the print CSS asks for
+            printed = self.send("Page.printToPDF", {"preferCSSPageSize": True}, session=session)
+            result.pdf = base64.b64decode(printed["data"])
         for event in self.events:
             method, params = event.get("method"), event.get("params", {})
             if method == "Network.requestWillBeSent" and params["request"]["url"] != url:

@@ -132,19 +132,24 @@ def test_every_report_renders_in_chromium_with_its_charts_and_nothing_fetched(bu
     browser = Browser()
     try:
         for page in sorted((built / "reports").glob("*.html")):
-            result = browser.open(page.resolve().as_uri(), CHARTS)
+            result = browser.open(page.resolve().as_uri(), CHARTS, pdf=page.stem == "ledere_101")
             assert result.errors == [], page.name
             assert result.requests == [], page.name
             assert result.screenshot[:8] == b"\x89PNG\r\n\x1a\n", page.name
             assert len(result.screenshot) > 20_000, page.name
             (tmp_path / f"{page.stem}.png").write_bytes(result.screenshot)
             seen[page.stem] = json.loads(result.evaluated)
+            if result.pdf:
+                pdf = result.pdf
     finally:
         browser.close()
     for name, page in seen.items():
         if name.split("_")[0] in ("politikere", "direktion", "ledere"):
             assert page["charts"] == page["drawn"] == page["figures"] == page["sections"], name
             assert page["declaration"], name
+    # A4 portrait (595 x 842 points), several pages
+    assert pdf.startswith(b"%PDF") and b"/MediaBox [0 0 595" in pdf
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > 3
     # politikere: 05 with 02-04, 11, 12-14, A1; ledere: all fifteen and A1
     assert seen["politikere_101"]["charts"] == 9 and seen["ledere_101"]["charts"] == 16
 
