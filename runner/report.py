@@ -161,6 +161,23 @@ def _render(data: dict, folder: Path) -> list[str]:
     rows = data["rows"]
     status_date = max(r["status_date"] for r in rows)
     kommuner = sorted({r["kommunekode"] for r in rows})
+    data["dates"] = sorted({r["status_date"] for r in rows})
+    data["by_key"] = {
+        (
+            r["kommunekode"],
+            r["indicator"],
+            r["breakdown"],
+            r["breakdown_value"],
+            r["status_date"],
+        ): r
+        for r in rows
+    }
+    data["tables"] = {}
+    for r in rows:
+        data["tables"].setdefault((r["kommunekode"], r["indicator"], r["status_date"]), []).append(
+            r
+        )
+    data["kommuner"] = kommuner
     common = {
         "status_date": long_date(status_date),
         "run": data["run"],
@@ -182,60 +199,58 @@ def _render(data: dict, folder: Path) -> list[str]:
             (folder / name).write_text(html, encoding="utf-8")
             written.append(name)
             pages.append((kommune, title, name))
-    for template, name in (("varedeklaration.html", "varedeklaration.html"),):
-        (folder / name).write_text(env.get_template(template).render(**common), encoding="utf-8")
+    for name, extra in (("varedeklaration.html", {}), ("index.html", {"pages": pages})):
+        html = env.get_template(name).render(**common, **extra)
+        (folder / name).write_text(html, encoding="utf-8")
         written.append(name)
-    (folder / "index.html").write_text(
-        env.get_template("index.html").render(**common, pages=pages), encoding="utf-8"
-    )
-    written.append("index.html")
     return written
 
 
 def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list[Figure]:
-    rows = data["rows"]
-    dates = {r["status_date"] for r in rows}
-    before_date = same_time_last_year(status_date, dates)
+    by_key, dates = data["by_key"], data["dates"]
+    before_date = same_time_last_year(status_date, set(dates))
     wanted = (
         HEADLINE
         if audience == "politikere"
         else tuple(d["indicator"] for d in data["declarations"])
     )
-    by_key = {
-        (
-            r["kommunekode"],
-            r["indicator"],
-            r["breakdown"],
-            r["breakdown_value"],
-            r["status_date"],
-        ): r
-        for r in rows
-    }
-    figures = []
     declarations = {d["indicator"]: d for d in data["declarations"]}
+    figures = []
     for indicator in wanted:
         declaration = declarations[indicator]
         unit = declaration["enhed"]
-        total = by_key.get((kommune, indicator, "total", "total", status_date))
-        if total is None:
+
+        def total_at(day, where=kommune, indicator=indicator):
+            return by_key.get((where, indicator, "total", "total", day), {})
+
+        total, before = total_at(status_date), total_at(before_date)
+        if not total:
             continue  # 06 in a year without refusion thresholds: the run's warnings say so
-        before = by_key.get((kommune, indicator, "total", "total", before_date), {})
         # One point a month: the month end, or the status date in its own month.
         series = {status_date.year: {}, status_date.year - 1: {}}
-        for day in sorted(dates):
+        for day in dates:
             if day <= status_date and day.year in series:
-                row = by_key.get((kommune, indicator, "total", "total", day), {})
-                series[day.year][day.month] = row.get("value")
+                series[day.year][day.month] = total_at(day).get("value")
         others = [
-            r["value"]
-            for r in rows
-            if r["indicator"] == indicator
-            and r["breakdown"] == "total"
-            and r["status_date"] == status_date
-            and r["kommunekode"] != kommune
-            and r["value"] is not None
+            total_at(status_date, other).get("value")
+            for other in data["kommuner"]
+            if other != kommune and total_at(status_date, other).get("value") is not None
         ]
         delta = change(total["value"], before.get("value"), unit)
+        breakdowns = [
+            _row(
+                b,
+                by_key.get(
+                    (kommune, indicator, b["breakdown"], b["breakdown_value"], before_date), {}
+                ),
+            )  # fmt: skip
+            for b in data["tables"].get((kommune, indicator, status_date), [])
+            if b["breakdown"] != "total"
+            and (b["breakdown"] != CASEWORKERS or audience == "ledere")
+            and (audience != "politikere" or indicator == "11")
+        ]
+        if indicator == "08" and audience == "ledere":
+            breakdowns += _teams(data, kommune, status_date, before_date)
         figures.append(
             Figure(
                 indicator=indicator,
@@ -258,21 +273,28 @@ def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list
                 months=[
                     (
                         MONTHS[m - 1],
-                        series[status_date.year].get(m, None),
-                        series[status_date.year - 1].get(m, None),
+                        series[status_date.year].get(m),
+                        series[status_date.year - 1].get(m),
                         m in series[status_date.year],
                     )
                     for m in range(1, 13)
                 ],
-                breakdowns=(
-                    _teams(data, kommune, status_date, before_date)
-                    if indicator == "08" and audience == "ledere"
-                    else []
-                )
-                + _breakdowns(rows, kommune, indicator, status_date, before_date, audience, by_key),
+                breakdowns=sorted(breakdowns, key=lambda b: (b[0] == CASEWORKERS, b[0], b[1])),
             )
         )
     return figures
+
+
+def _row(now: dict, before: dict) -> tuple:
+    """A breakdown row of a table: its name and value, now and the same time last year."""
+    return (
+        now["breakdown"],
+        now["breakdown_value"],
+        now["value"],
+        now["undertrykt"],
+        before.get("value"),
+        before.get("undertrykt"),
+    )
 
 
 def _teams(data: dict, kommune: str, status_date: date, before_date: date) -> list:
@@ -283,15 +305,9 @@ def _teams(data: dict, kommune: str, status_date: date, before_date: date) -> li
 
     def per_team(day):
         teams = {}
-        for r in data["rows"]:
-            if (r["kommunekode"], r["indicator"], r["breakdown"], r["status_date"]) == (
-                kommune,
-                "08",
-                CASEWORKERS,
-                day,
-            ):
-                team = data["teams"].get(r["breakdown_value"]) or "ukendt"
-                teams.setdefault(team, []).append(r)
+        for r in data["tables"].get((kommune, "08", day), []):
+            if r["breakdown"] == CASEWORKERS:
+                teams.setdefault(data["teams"].get(r["breakdown_value"]) or "ukendt", []).append(r)
         return {
             team: (None, discretion.COMPLEMENTARY)
             if any(r["undertrykt"] for r in rows)
@@ -301,34 +317,3 @@ def _teams(data: dict, kommune: str, status_date: date, before_date: date) -> li
 
     now, before = per_team(status_date), per_team(before_date)
     return [("team", team, *now[team], *before.get(team, (None, None))) for team in sorted(now)]
-
-
-def _breakdowns(rows, kommune, indicator, status_date, before_date, audience, by_key) -> list:
-    """The breakdown rows at the status date with the same time last year; caseworkers only for
-    the leaders (and politicians get the budget areas of 11 only)."""
-    if audience == "politikere" and indicator != "11":
-        return []
-    found = []
-    for r in rows:
-        if (
-            r["kommunekode"] != kommune
-            or r["indicator"] != indicator
-            or r["status_date"] != status_date
-            or r["breakdown"] == "total"
-            or (r["breakdown"] == CASEWORKERS and audience != "ledere")
-        ):
-            continue
-        before = by_key.get(
-            (kommune, indicator, r["breakdown"], r["breakdown_value"], before_date), {}
-        )
-        found.append(
-            (
-                r["breakdown"],
-                r["breakdown_value"],
-                r["value"],
-                r["undertrykt"],
-                before.get("value"),
-                before.get("undertrykt"),
-            )
-        )
-    return sorted(found, key=lambda f: (f[0], f[1]))

@@ -318,9 +318,10 @@ def test_a_team_is_shown_only_where_all_its_caseworkers_are():
             "undertrykt": mark,
         }
 
+    rows = [row("a", 10.0), row("b", 13.0), row("c", None, "<5"), row("d", None, "x")]
     data = {
         "teams": {"a": "Vest", "b": "Vest", "c": "Øst", "d": "Øst"},
-        "rows": [row("a", 10.0), row("b", 13.0), row("c", None, "<5"), row("d", None, "x")],
+        "tables": {("101", "08", AS_OF): rows},
     }
     # Vest: (10 + 13) / 2 caseworkers; Øst would give its hidden caseworkers away.
     assert _teams(data, "101", AS_OF, date(2021, 11, 30)) == [
