@@ -35,8 +35,8 @@ def test_parquet_holds_every_row_of_every_mart(warehouse, tmp_path):
         == 0
     )
     assert (
-        len(list(tmp_path.glob("*.parquet"))) == 18
-    )  # 16 indicator models, indicator_values, helmaanedsmodtagere
+        len(list(tmp_path.glob("*.parquet"))) == 19
+    )  # 16 indicator models, indicator_values, helmaanedsmodtagere, varedeklaration
     exported = duckdb.execute(
         f"SELECT * FROM read_parquet('{tmp_path / 'indicator_values.parquet'}')"
     ).fetchall()
