@@ -230,7 +230,8 @@ def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list
         series = {status_date.year: {}, status_date.year - 1: {}}
         for day in dates:
             if day <= status_date and day.year in series:
-                series[day.year][day.month] = total_at(day).get("value")
+                series[day.year][day.month] = total_at(day)
+        this_year, last_year = series[status_date.year], series[status_date.year - 1]
         others = [
             total_at(status_date, other).get("value")
             for other in data["kommuner"]
@@ -266,18 +267,12 @@ def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list
                 chart=line_chart(
                     f"{declaration['navn']}: {status_date.year} mod {status_date.year - 1}",
                     unit,
-                    series[status_date.year],
-                    series[status_date.year - 1],
+                    {m: row.get("value") for m, row in this_year.items()},
+                    {m: row.get("value") for m, row in last_year.items()},
                     (status_date.year, status_date.year - 1),
                 ),
                 months=[
-                    (
-                        MONTHS[m - 1],
-                        series[status_date.year].get(m),
-                        series[status_date.year - 1].get(m),
-                        m in series[status_date.year],
-                    )
-                    for m in range(1, 13)
+                    (MONTHS[m - 1], this_year.get(m), last_year.get(m, {})) for m in range(1, 13)
                 ],
                 breakdowns=sorted(breakdowns, key=lambda b: (b[0] == CASEWORKERS, b[0], b[1])),
             )
