@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
+from .errors import InputError
+
 log = logging.getLogger("lis")
 
 COMPLEMENTARY = "x"
@@ -156,6 +158,12 @@ def discreet_relation(con, table: str, threshold: float) -> str | None:
             "order by kommunekode, gruppe, maaned"
         )
         return "temp.helmaanedsmodtagere"
+    known = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' "
+        "and table_name = 'varedeklaration'"
+    ).fetchone()[0]
+    if not known:
+        raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
     _discreet_indicator_values(con, threshold)
     if table == "indicator_values":
         con.execute(

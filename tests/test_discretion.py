@@ -123,3 +123,21 @@ def test_suppress_empties_the_hidden_rows_per_municipality_and_date():
     assert out["101", "opholdssted"]["numerator"] is None
     assert out["101", "total"]["value"] == 12.0
     assert all(out["751", v]["undertrykt"] is None for v in ("total", "plejefamilie"))
+
+
+def test_a_varedeklaration_without_a_field_is_a_project_error(tmp_path):
+    import pytest
+
+    from runner.errors import ProjectError
+    from runner.project import load_project
+    from runner.varedeklaration import entries
+    from tests.tiny_project import write_project
+
+    declared = {"indikator": "01", "navn": "Timer", "enhed": "timer"}
+    root = write_project(
+        tmp_path,
+        {"marts/ind_01": "select 1 as x"},
+        yml={"marts": [{"name": "ind_01", "meta": {"varedeklaration": declared}}]},
+    )
+    with pytest.raises(ProjectError, match="ind_01: varedeklaration lacks emne, formaal"):
+        entries(load_project(root))
