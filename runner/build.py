@@ -11,9 +11,16 @@ from pathlib import Path
 
 import duckdb
 
-from . import dag, execute, fingerprint, gates, publish, record
+from . import dag, execute, fingerprint, gates, logs, publish, record
 from .compile import Compiler
-from .errors import ExecutionError, GateFailed, InputError, LisError
+from .errors import (
+    ExecutionError,
+    GateFailed,
+    InputError,
+    LisError,
+    UsageError,
+    environment_error,
+)
 from .extracts import load_extracts
 from .progress import Progress
 from .project import Node, Project
@@ -58,14 +65,17 @@ def build(
     warehouse: Path,
     full_refresh: bool = False,
     progress: Progress | None = None,
+    allow_any_date: bool = False,
 ) -> BuildOutcome:
-    """Build and publish; every run, whatever its end, is journalled and described in target/run_results.json."""
+    """Build and publish; every run, whatever its end, is journalled and described in
+    <warehouse>.run_results.json."""
     variables = run_vars(project, as_of)
     rec = record.RunRecord(
         status_date=as_of.isoformat(),
         extracts_dir=str(extracts_dir),
         git_revision=record.git_revision(project.root),
     )
+    logs.run_id.set(rec.run_id)
     try:
         with publish.exclusive(warehouse):
             try:
@@ -77,6 +87,7 @@ def build(
                     full_refresh,
                     progress or Progress(enabled=False),
                     rec,
+                    allow_any_date,
                 )
             except BaseException as error:
                 rec.finish(
@@ -88,7 +99,6 @@ def build(
                 raise
             finally:
                 _keep_record(
-                    project,
                     warehouse,
                     rec,
                     {
@@ -98,22 +108,26 @@ def build(
                     },
                 )
     except Exception as error:
+        # The machine's failures, also those met running a model, are told as what to fix.
+        cause = error.__cause__ if isinstance(error, LisError) else error
+        problem = environment_error(cause) if cause is not None else None
+        if problem is not None:
+            raise problem from cause
         if isinstance(error, LisError):
             raise
-        first_line = (str(error).splitlines() or [""])[0]
-        kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
-        raise kind(
-            f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}"
-        ) from error
+        if isinstance(error, duckdb.Error):
+            first_line = (str(error).splitlines() or [""])[0]
+            raise ExecutionError(f"{type(error).__name__}: {first_line}") from error
+        raise  # a bug: the command line logs its traceback
     return BuildOutcome(status, rec)
 
 
-def _keep_record(project: Project, warehouse: Path, rec: record.RunRecord, args: dict) -> None:
+def _keep_record(warehouse: Path, rec: record.RunRecord, args: dict) -> None:
     """Journal the run and write run_results.json. Neither may turn a published build into a failure,
     nor hide why a build failed, so a failure here is logged, not raised."""
     for write in (
         lambda: publish.append_journal(warehouse, rec.as_dict()),
-        lambda: record.write_run_results(project.root / "target", rec, args),
+        lambda: record.write_run_results(record.run_results_path(warehouse), rec, args),
     ):
         try:
             write()
@@ -129,6 +143,7 @@ def _build(
     full_refresh: bool,
     progress: Progress,
     rec: record.RunRecord,
+    allow_any_date: bool,
 ) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
@@ -149,8 +164,10 @@ def _build(
     building = publish.building_path(warehouse, rec.run_id)
     con = None
     try:
-        con = duckdb.connect(str(building))
-        execute.load_seeds(con, project.seeds)
+        con = duckdb.connect(
+            str(building), config={"storage_compatibility_version": project.storage_version}
+        )
+        execute.load_seeds(con, project.seeds, project.seed_docs)
         with progress.step("load", "extracts") as step:
             step.done(
                 sum(
@@ -161,9 +178,12 @@ def _build(
             )
         for group in layers:
             _run_layer(con, group, rec, progress)
+            if not allow_any_date:
+                _check_status_date(con, group, date.fromisoformat(variables["as_of"]))
             _gate(con, compiler, group, rec, progress)
         rec.finish("success", "published")
         record.write_audit(con, publish.read_journal(warehouse), rec)
+        execute.document_tables(con, project.table_docs)
         con.execute("CHECKPOINT")
         con.close()
         publish.swap_in(building, warehouse)
@@ -173,6 +193,33 @@ def _build(
         publish.discard(building)
         raise
     return "published"
+
+
+# Where the extracts' dates begin: the first day of a service, a placement or a one-off grant.
+_FIRST_DATES = {
+    "stg_ydelser": "startdato",
+    "stg_anbringelser": "startdato",
+    "stg_engangsbevillinger": "bevillingsdato",
+}
+
+
+def _check_status_date(con, group: list[Node], as_of: date) -> None:
+    """A status date before anything in the extracts began is a mistyped date, not a back-fill:
+    every count would be 0. Checked once the staged dates exist."""
+    staged = [node for node in group if node.name in _FIRST_DATES]
+    if not staged:
+        return
+    union = " union all ".join(
+        f"select min({_FIRST_DATES[node.name]}) as first_date from {node.relation}"
+        for node in staged
+    )
+    (first,) = con.execute(f"select min(first_date) from ({union})").fetchone()
+    if first is not None and as_of < first:
+        raise UsageError(
+            f"--as-of {as_of} is before the extracts' first date {first} (the earliest start or "
+            "grant date), so every count would be 0: correct the date, or --allow-any-date "
+            "builds it anyway"
+        )
 
 
 def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:

@@ -9,9 +9,17 @@ import signal
 import sys
 import time
 from datetime import date, timedelta
+from importlib import metadata
 from pathlib import Path
 
-from .errors import LisError
+from . import logs
+from .errors import (
+    EnvironmentProblem,
+    LisError,
+    UsageError,
+    WarehouseInUse,
+    environment_error,
+)
 
 log = logging.getLogger("lis")
 
@@ -23,36 +31,125 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    from .export import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _yesterday() -> date:
     return date.today() - timedelta(days=1)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 64 (EX_USAGE), apart from the project errors' 2."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(UsageError.exit_code, f"{self.prog}: error: {message}\n")
+
+
+def versions() -> str:
+    """From the installed packages' metadata: no import of DuckDB or great-expectations."""
+    lines = []
+    for label, distribution in (
+        ("lis", "lis"),
+        ("DuckDB", "duckdb"),
+        ("great-expectations", "great-expectations"),
+    ):
+        try:
+            lines.append(f"{label} {metadata.version(distribution)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{label} (not installed)")
+    return "\n".join(lines)
+
+
+class _Versions(argparse.Action):
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="print the versions of lis, DuckDB and great-expectations",
+        )
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(versions())
+        parser.exit()
+
+
+def _global_options(top: bool) -> argparse.ArgumentParser:
+    """Options that work before or after the command; given after it, they override."""
+    options = _Parser(add_help=False)
+
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
+    options.add_argument(
+        "--project",
+        type=Path,
+        default=default(None),
+        help="the project folder (default: found from the current folder)",
+    )
+    options.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default(False),
+        help="log every step, also when not on a terminal; tracebacks on stderr",
+    )
+    options.add_argument(
+        "--log-file", type=Path, default=default(None), help="also append the log to this file"
+    )
+    options.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default=default("text"),
+        help="text (default) or json: one JSON object per line, for log collectors",
+    )
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lis",
         description="Management information for the disability area: "
         "raw extracts to KL's indicators in a published DuckDB warehouse.",
+        parents=[_global_options(top=True)],
     )
-    parser.add_argument(
-        "--project", type=Path, help="the project folder (default: found from the current folder)"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log every step, also when not on a terminal"
-    )
-    parser.add_argument("--log-file", type=Path, help="also append the log to this file")
+    parser.add_argument("--version", action=_Versions)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub_options = [_global_options(top=False)]
 
     build = commands.add_parser(
         "build",
+        parents=sub_options,
         help="build every layer, gate it, and publish the warehouse",
         description="Read the extracts, build every layer behind its gates and publish "
         "the warehouse atomically. Exit 0 when published (or already up to date).",
     )
     build.add_argument("--extracts", type=Path, required=True, help="folder with the extract files")
     _common_build_args(build)
+    build.add_argument(
+        "--export",
+        type=_formats,
+        metavar="FORMAT[,FORMAT]",
+        help="after publishing, export the marts as with lis export --format",
+    )
+    build.add_argument(
+        "--export-dir",
+        type=Path,
+        default=Path("exports"),
+        help="where --export writes (default exports)",
+    )
 
     demo = commands.add_parser(
         "demo",
+        parents=sub_options,
         help="write synthetic extracts for a fictional municipality and build them",
         description="Write synthetic extracts (the contract's Danish dialect) and build them.",
     )
@@ -74,15 +171,23 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
+        parents=sub_options,
         help="export the published marts as parquet, csv or xlsx",
         description="Write every table of schema marts of the published warehouse to a "
         "folder: parquet, csv for Danish Excel (';', decimal comma, UTF-8 with BOM) or xlsx.",
     )
     export.add_argument(
-        "--format", choices=("parquet", "csv", "xlsx"), default="parquet", help="default parquet"
+        "--format",
+        type=_formats,
+        default=("parquet",),
+        metavar="FORMAT[,FORMAT]",
+        help="parquet, csv and/or xlsx, comma-separated (default parquet)",
     )
     export.add_argument(
-        "--out", type=Path, default=Path("exports"), help="folder to write to (default exports)"
+        "--out",
+        type=Path,
+        default=Path("exports"),
+        help="folder to write to (default exports): OUT/<status date>/, and OUT/latest links to it",
     )
     export.add_argument(
         "--warehouse",
@@ -97,6 +202,7 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
+        parents=sub_options,
         help="write the HTML reports for politikere, direktion and ledere, and the varedeklaration",
         description="Write one self-contained HTML report per audience and the varedeklaration "
         "for the warehouse's latest status date, to a new folder swapped in whole.",
@@ -111,11 +217,17 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser(
-        "ls", help="list the models in run order", description="List the models in run order."
+        "ls",
+        parents=sub_options,
+        help="list the models in run order",
+        description="List the models in run order, by the names lis compile takes.",
     )
 
     compile_ = commands.add_parser(
-        "compile", help="print a model's compiled SQL", description="Print a model's compiled SQL."
+        "compile",
+        parents=sub_options,
+        help="print a model's compiled SQL",
+        description="Print a model's compiled SQL.",
     )
     compile_.add_argument("model")
     compile_.add_argument(
@@ -124,6 +236,7 @@ def _parser() -> argparse.ArgumentParser:
 
     test = commands.add_parser(
         "test",
+        parents=sub_options,
         help="run the gates against the published warehouse without rebuilding",
         description="Run every expectation against the published warehouse, read-only.",
     )
@@ -147,30 +260,17 @@ def _common_build_args(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--full-refresh", action="store_true", help="rebuild even when nothing changed"
     )
-
-
-def _setup_logging(verbose: bool, log_file: Path | None) -> None:
-    tty = sys.stderr.isatty()
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter(
-            "%(levelname)s: %(message)s" if tty else "%(asctime)s %(levelname)s %(message)s"
-        )
+    sub.add_argument(
+        "--allow-any-date",
+        action="store_true",
+        help="accept an --as-of in the future or before the extracts' first date (back-filling)",
     )
-    handlers = [handler]
-    if log_file:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
-        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        handlers.append(file_handler)
-    log.handlers[:] = handlers
-    log.setLevel(logging.DEBUG if verbose else logging.INFO)
-    log.propagate = False
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (a scheduler's timeout): unwind like Ctrl-C, so the build cleans up and is journalled.
-    A KeyboardInterrupt, because libraries (DuckDB among them) let that through or stop on it."""
+    """SIGTERM (a scheduler's timeout): unwind like Ctrl-C, so the build cleans up and is
+    journalled. A KeyboardInterrupt, because libraries (DuckDB among them) let that through or
+    stop on it."""
 
 
 _received: list[int] = []
@@ -183,33 +283,46 @@ def _terminate(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _setup_logging(args.verbose, args.log_file)
+    logs.run_id.set(None)
     previous = signal.signal(signal.SIGTERM, _terminate)
     _received.clear()
     try:
+        logs.setup(args.verbose, args.log_file, args.log_format)
         return _COMMANDS[args.command](args)
     except BaseException as error:
         # Whatever a library made of the signal on its way out, a terminated run says so.
         if _received or isinstance(error, KeyboardInterrupt):
-            print(
-                f"lis: {'terminated' if _received else 'interrupted'}; nothing more was published",
-                file=sys.stderr,
+            return _end(
+                args,
+                f"{'terminated' if _received else 'interrupted'}; nothing more was published",
+                143 if _received else 130,
             )
-            return 143 if _received else 130
+        if isinstance(error, BrokenPipeError):
+            # stdout's reader has gone (lis ls | head): quiet, like the shell's tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + signal.SIGPIPE
+        if isinstance(error, (EnvironmentProblem, WarehouseInUse)):
+            return _end(args, str(error), error.exit_code, error)
         if isinstance(error, LisError):
-            print(f"lis: {error}", file=sys.stderr)
-            return error.exit_code
+            return _end(args, str(error), error.exit_code)
+        problem = environment_error(error)
+        if problem is not None:
+            return _end(args, str(problem), problem.exit_code, error)
         if not isinstance(error, Exception):
             raise
-        # a bug: still one line for the scheduler, the traceback in the -v log
-        log.debug("internal error", exc_info=True)
-        print(
-            f"lis: internal error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}",
-            file=sys.stderr,
-        )
-        return 1
+        # a bug: still one line for the scheduler; the traceback in the -v log and the log file
+        first_line = (str(error).splitlines() or [""])[0]
+        return _end(args, f"internal error: {type(error).__name__}: {first_line}", 1, error)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _end(args, message: str, code: int, error: BaseException | None = None) -> int:
+    """Log the reason; in text mode it is also stderr's last line, for the scheduler's mail."""
+    logs.reason(message, code, error)
+    if args.log_format == "text":
+        print(f"lis: {message}", file=sys.stderr)
+    return code
 
 
 def _project(args):
@@ -218,21 +331,46 @@ def _project(args):
     return load_project(find_root(args.project) if args.project else None)
 
 
+def _status_date(args) -> date:
+    """--as-of, or yesterday; refused in the future, and refused with a --warehouse in a folder
+    that does not exist (a typo, which would otherwise publish somewhere unexpected)."""
+    if args.warehouse and not args.warehouse.resolve().parent.is_dir():
+        raise UsageError(
+            f"--warehouse {args.warehouse}: the folder {args.warehouse.resolve().parent} does "
+            "not exist (create it, or correct the path)"
+        )
+    as_of = args.as_of or _yesterday()
+    if as_of > date.today() and not args.allow_any_date:
+        raise UsageError(
+            f"--as-of {as_of} is in the future (today is {date.today()}): a status date's "
+            "counts would be incomplete; --allow-any-date builds it anyway"
+        )
+    return as_of
+
+
 def _build(args, extracts_dir: Path) -> int:
     from .build import build
     from .progress import Progress
 
     project = _project(args)
     warehouse = (args.warehouse or project.warehouse).resolve()
-    as_of = args.as_of or _yesterday()
+    as_of = _status_date(args)
     started = time.perf_counter()
     log.info("building status date %s from %s into %s", as_of, extracts_dir, warehouse)
     outcome = build(
-        project, extracts_dir.resolve(), as_of, warehouse, args.full_refresh, Progress()
+        project,
+        extracts_dir.resolve(),
+        as_of,
+        warehouse,
+        args.full_refresh,
+        # JSON lines only: the terminal's progress lines become DEBUG log records.
+        Progress(enabled=False if args.log_format == "json" else None),
+        allow_any_date=args.allow_any_date,
     )
     if outcome.status == "up_to_date":
         log.info(
-            "up to date: %s was built from these extracts, models and status date (use --full-refresh to rebuild)",
+            "up to date: %s was built from these extracts, models and status date "
+            "(use --full-refresh to rebuild)",
             warehouse,
         )
     else:
@@ -249,13 +387,16 @@ def _build(args, extracts_dir: Path) -> int:
 
 
 def cmd_build(args) -> int:
-    return _build(args, args.extracts)
+    code = _build(args, args.extracts)
+    if code == 0 and args.export:
+        return _export(args, args.export, args.export_dir)
+    return code
 
 
 def cmd_demo(args) -> int:
     from .synth import write_extracts
 
-    as_of = args.as_of or _yesterday()
+    as_of = _status_date(args)
     counts = write_extracts(
         args.out,
         grants=args.grants,
@@ -274,7 +415,8 @@ def cmd_demo(args) -> int:
     warehouse = (args.warehouse or _project(args).warehouse).resolve()
     print(
         f"The warehouse is {warehouse}\nOpen it read-only with:\n"
-        f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
+        f'  .venv/bin/python -c "import duckdb; '
+        f"print(duckdb.connect('{warehouse}', read_only=True)"
         f".sql('select * from marts.indicator_values limit 20'))\""
     )
     return code
@@ -289,7 +431,10 @@ def cmd_ls(args) -> int:
     for group in dag.plan(compiler.compile_all(), project.layers):
         for node in group:
             parents = ", ".join(sorted(node.depends_on)) or "-"
-            print(f"{node.layer:<13} {node.relation:<45} {node.materialized:<6} <- {parents}")
+            print(
+                f"{node.layer:<13} {node.name:<32} {node.materialized:<6} "
+                f"{node.relation:<45} <- {parents}"
+            )
     return 0
 
 
@@ -298,13 +443,15 @@ def cmd_compile(args) -> int:
     from .errors import ProjectError
 
     project = _project(args)
-    if args.model not in project.nodes:
+    by_relation = {node.relation: node for node in project.nodes.values()}
+    node = project.nodes.get(args.model) or by_relation.get(args.model)
+    if node is None:
         raise ProjectError(f"no model named {args.model} (see lis ls)")
     compiler = Compiler(
         project,
         {"as_of": (args.as_of or _yesterday()).isoformat(), "pseudonym_key": "<LIS_PSEUDONYM_KEY>"},
     )
-    print(compiler.compile_node(project.nodes[args.model]).compiled_sql)
+    print(compiler.compile_node(node).compiled_sql)
     return 0
 
 
@@ -316,13 +463,21 @@ def cmd_test(args) -> int:
 
 
 def cmd_export(args) -> int:
+    return _export(args, args.format, args.out, args.discreet)
+
+
+def _export(args, formats: tuple[str, ...], out: Path, discreet: bool = False) -> int:
     from .export import export_marts
 
     project = _project(args)
     warehouse = (args.warehouse or project.warehouse).resolve()
-    threshold = project.vars["diskretion_min_personer"] if args.discreet else None
-    files = export_marts(warehouse, args.out, args.format, discreet_threshold=threshold)
-    log.info("exported %d tables of %s to %s", len(files), warehouse, args.out)
+    transform = None
+    if discreet:
+        from .discretion import discreet_transform
+
+        transform = discreet_transform(project)
+    done = export_marts(warehouse, out, formats, project, transform)
+    log.info("exported %d files of %s to %s", len(done.files), warehouse, done.folder)
     return 0
 
 
@@ -351,7 +506,8 @@ _COMMANDS = {
 def entry() -> None:
     """The console script. Exits without interpreter teardown: with duckdb 2.0, great-expectations'
     duckdb-engine import makes nanobind print hundreds of 'leaked instance' lines at shutdown,
-    which would bury the one-line reason a scheduler needs. Everything is closed and flushed by then."""
+    which would bury the one-line reason a scheduler needs. Everything is closed and flushed by
+    then."""
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -1,7 +1,9 @@
-"""Compiling models: Jinja templating (ref, source, var, macros), then a sqlglot check of every table read."""
+"""Compiling models: Jinja templating (ref, source, var, macros), then a sqlglot check of every
+table a model reads."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import jinja2
@@ -26,7 +28,7 @@ class Compiler:
         self.env.globals.update(var=self._var, ref=self._ref, source=self._source)
         # The indicators' varedeklaration from their YAML, for the model that publishes it.
         self.env.globals["varedeklaration"] = lambda: varedeklaration(project)
-        self._where, self._refs = "", set()
+        self._where, self._refs, self._reads = "", set(), set()
         self._load_macros()
 
     def _var(self, name: str, default=_MISSING):
@@ -49,16 +51,16 @@ class Compiler:
             {name: getattr(module, name) for name in dir(module) if not name.startswith("_")}
         )
 
-    def known_relations(self) -> set[str]:
-        relations = {node.relation for node in self.project.nodes.values()}
-        relations |= {f"{SEED_SCHEMA}.{name}" for name in self.project.seeds}
-        for source in self.project.sources.values():
-            relations |= {f"{source['schema']}.{t['name']}" for t in source["tables"]}
-        return relations
+    def source_relations(self) -> set[str]:
+        return {
+            f"{source['schema']}.{t['name']}"
+            for source in self.project.sources.values()
+            for t in source["tables"]
+        }
 
     def render(self, text: str, where: str) -> tuple[str, set[str]]:
         """Render a template; return the SQL and the models it refs (also through macros)."""
-        self._where, self._refs = where, set()
+        self._where, self._refs, self._reads = where, set(), set()
         try:
             sql = self.env.from_string(text).render()
         except jinja2.TemplateSyntaxError as error:
@@ -70,8 +72,10 @@ class Compiler:
     def _ref(self, name: str) -> str:
         if name in self.project.nodes:
             self._refs.add(name)
+            self._reads.add(self.project.nodes[name].relation)
             return self.project.nodes[name].relation
         if name in self.project.seeds:
+            self._reads.add(f"{SEED_SCHEMA}.{name}")
             return f"{SEED_SCHEMA}.{name}"
         raise CompileError(f"{self._where}: ref('{name}') names no model or seed")
 
@@ -79,22 +83,25 @@ class Compiler:
         src = self.project.sources.get(source_name)
         if not src or table not in {t["name"] for t in src["tables"]}:
             raise CompileError(
-                f"{self._where}: source('{source_name}', '{table}') is not declared in models/sources.yml"
+                f"{self._where}: source('{source_name}', '{table}') is not declared "
+                "in models/sources.yml"
             )
         return f"{src['schema']}.{table}"
 
     def compile_node(self, node: Node) -> Node:
         where = str(node.path.relative_to(self.project.root))
         sql, refs = self.render(node.raw_sql, where)
-        check_tables(sql, where, self.known_relations())
+        check_tables(sql, where, self._reads | self.source_relations(), node.raw_sql)
         return replace(node, compiled_sql=sql, depends_on=frozenset(refs))
 
     def compile_all(self) -> dict[str, Node]:
         return {name: self.compile_node(node) for name, node in self.project.nodes.items()}
 
 
-def check_tables(sql: str, where: str, known: set[str]) -> set[str]:
-    """Parse the compiled SQL; fail on a syntax error or on any table that is not a model, seed or source."""
+def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> set[str]:
+    """Parse the compiled SQL; fail on a syntax error or on any table not read through ref() or
+    source(). A model or seed named directly would be read without a dependency, and so could be
+    scheduled before it is built."""
     try:
         statements = sqlglot.parse(sql, read="duckdb")
     except sqlglot.errors.ParseError as error:
@@ -115,9 +122,22 @@ def check_tables(sql: str, where: str, known: set[str]) -> set[str]:
             qualified = f"{table.db.lower()}.{name}" if table.db else name
             if not table.db and name in ctes:
                 continue
-            if qualified not in known:
+            if qualified not in allowed:
                 raise CompileError(
-                    f"{where}: reads table '{qualified}', which no model, seed or source provides (use ref() or source())"
+                    f"{where}{_line_of(raw_sql, qualified)}: reads table '{qualified}' without "
+                    "ref() or source(); read models and seeds with ref(), so that the build knows "
+                    "what to run first"
                 )
             tables.add(qualified)
     return tables
+
+
+def _line_of(raw_sql: str, qualified: str) -> str:
+    """':N' for the first line of the model's own text that names the table, if any."""
+    pattern = re.compile(
+        r"\b" + r"\s*\.\s*".join(map(re.escape, qualified.split("."))) + r"\b", re.I
+    )
+    for number, line in enumerate(raw_sql.splitlines(), start=1):
+        if pattern.search(line):
+            return f":{number}"
+    return ""

@@ -12,12 +12,27 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import replace
 
 from .errors import InputError
+from .export import Column, Table, Transform
+from .project import Project
 
 log = logging.getLogger("lis")
 
 COMPLEMENTARY = "x"
+UNDERTRYKT = "undertrykt"  # the discreet export's column of marks
+DISCREET = "Discreet: counts of few persons and the cells revealing them are emptied (undertrykt)."
+INDICATOR_VALUES = (
+    "kommunekode",
+    "status_date",
+    "indicator",
+    "breakdown",
+    "breakdown_value",
+    "numerator",
+    "denominator",
+    "value",
+)
 # Whom a cell counts: the numerator of a count, the denominator of an average. 08's numerator is
 # persons (per caseworker, or pairs in the total); 11 counts no persons (money over a budget).
 PERSONS_IN = {
@@ -140,55 +155,81 @@ def _twins(persons: dict) -> list[list[tuple]]:
     return groups
 
 
-def discreet_relation(con, table: str, threshold: float) -> str | None:
-    """temp.<table> on `con`: the discreet version of marts.<table>, with a column `undertrykt`;
-    None for a table discretion cannot vouch for (left out). Caseworker rows are left out too."""
-    if table == "varedeklaration":
-        return "marts.varedeklaration"
-    if table == "helmaanedsmodtagere":
-        con.execute(
-            "create or replace temp view helmaanedsmodtagere as "
-            "select kommunekode, gruppe, maaned, "
-            "case when hidden then null else persondage end as persondage, dage, "
-            "case when hidden then null else helmaanedsmodtagere end as helmaanedsmodtagere, "
-            f"case when hidden then '{label(threshold)}' end as undertrykt "
-            "from (select *, helmaanedsmodtagere > 0 "
-            f"and helmaanedsmodtagere < {float(threshold)!r} as hidden "
-            "from marts.helmaanedsmodtagere) "
-            "order by kommunekode, gruppe, maaned"
+def discreet_transform(project: Project) -> Transform:
+    """`lis export --discreet`'s transform (runner/export.py): each mart's `Table` as its discreet
+    version under the export's column names, with a column `undertrykt`; a suppressed row's
+    figures are empty and caseworker rows are left out. A mart discretion cannot vouch for is left
+    out (None), with a warning."""
+    threshold = project.vars["diskretion_min_personer"]
+    column = Column(
+        UNDERTRYKT,
+        project.export_labels.get(UNDERTRYKT, UNDERTRYKT),
+        f"Why the row's figures are empty: '{label(threshold)}' counts fewer than "
+        f"{threshold:g} persons, '{COMPLEMENTARY}' is hidden so that such a count cannot be "
+        "worked out from a total; empty where the figures are shown.",
+    )
+
+    def transform(con, table: Table) -> Table | None:
+        if table.name == "varedeklaration":
+            return table
+        if table.name == "helmaanedsmodtagere":
+            return _discreet_helmaanedsmodtagere(table, column, threshold)
+        indicators = _indicators_of_models(con)
+        if table.name == "indicator_values":
+            sources, where = INDICATOR_VALUES, ""
+        elif table.name in indicators:
+            sources = tuple(c for c in INDICATOR_VALUES if c != "indicator")
+            where = f" where indicator = '{indicators[table.name]}'"
+        else:
+            log.warning(
+                "marts.%s: left out of the discreet export (discretion does not know it)",
+                table.name,
+            )
+            return None
+        _discreet_indicator_values(con, threshold)
+        # An ind_* mart is indicator_values' columns but the indicator, in that order.
+        select = ", ".join(
+            f'{source} as "{c.name}"' for source, c in zip(sources, table.columns, strict=True)
         )
-        return "temp.helmaanedsmodtagere"
+        return replace(
+            table,
+            description=f"{table.description} {DISCREET}",
+            columns=(*table.columns, column),
+            query=f"select {select}, {UNDERTRYKT} from discreet_indicator_values{where}",
+        )
+
+    return transform
+
+
+def _discreet_helmaanedsmodtagere(table: Table, column: Column, threshold: float) -> Table:
+    """A month's full-month recipients of a group are few persons: they and their days hidden."""
+    hidden = f"helmaanedsmodtagere > 0 and helmaanedsmodtagere < {float(threshold)!r}"
+    return replace(
+        table,
+        description=f"{table.description} {DISCREET}",
+        columns=(*table.columns, column),
+        query="select * replace ("
+        f"case when not ({hidden}) then persondage end as persondage, "
+        f"case when not ({hidden}) then helmaanedsmodtagere end as helmaanedsmodtagere), "
+        f"case when {hidden} then '{label(threshold)}' end as {UNDERTRYKT} "
+        f"from ({table.query})",
+    )
+
+
+def _indicators_of_models(con) -> dict[str, str]:
+    """ind_* mart -> its indicator, from marts.varedeklaration."""
     known = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'marts' "
         "and table_name = 'varedeklaration'"
     ).fetchone()[0]
     if not known:
         raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
-    _discreet_indicator_values(con, threshold)
-    if table == "indicator_values":
-        con.execute(
-            "create or replace temp view indicator_values as "
-            "select * from discreet_indicator_values"
-        )
-        return "temp.indicator_values"
-    models = dict(con.execute("select model, indicator from marts.varedeklaration").fetchall())
-    if table not in models:
-        log.warning(
-            "marts.%s: left out of the discreet export (discretion does not know it)", table
-        )
-        return None
-    con.execute(
-        f"create or replace temp view {table} as select kommunekode, status_date, "
-        "breakdown as opdeling, breakdown_value as opdeling_vaerdi, numerator as taeller, "
-        "denominator as naevner, value as vaerdi, undertrykt from discreet_indicator_values "
-        f"where indicator = '{models[table]}' "
-        "order by kommunekode, status_date, opdeling, opdeling_vaerdi"
-    )
-    return f"temp.{table}"
+    return dict(con.execute("select model, indicator from marts.varedeklaration").fetchall())
 
 
 def _discreet_indicator_values(con, threshold: float) -> None:
-    """Temp table discreet_indicator_values: indicator_values suppressed, without caseworkers."""
+    """Temp table discreet_indicator_values: marts.indicator_values without caseworker rows, a
+    suppressed row's figures emptied and its mark in `undertrykt`; the figures keep their types."""
     exists = con.execute(
         "select count(*) from duckdb_tables() where temporary "
         "and table_name = 'discreet_indicator_values'"
@@ -201,15 +242,28 @@ def _discreet_indicator_values(con, threshold: float) -> None:
         "select * from marts.indicator_values where breakdown <> 'sagsbehandler' "
         "order by kommunekode, status_date, indicator, breakdown, breakdown_value"
     )
-    names = [column[0] for column in cursor.description]
+    names = [c[0] for c in cursor.description]
     rows = suppress([dict(zip(names, row, strict=True)) for row in cursor.fetchall()], threshold)
-    frame = pandas.DataFrame(rows, columns=[*names, "undertrykt"])
-    con.register("suppressed_frame", frame)
-    con.execute(
-        "create temp table discreet_indicator_values as select kommunekode, status_date, "
-        "indicator, breakdown, breakdown_value, numerator::double as numerator, "
-        "denominator::double as denominator, value::double as value, "
-        "undertrykt::varchar as undertrykt from suppressed_frame "
-        "order by kommunekode, status_date, indicator, breakdown, breakdown_value"
+    keys = ["kommunekode", "status_date", "indicator", "breakdown", "breakdown_value"]
+    marks = pandas.DataFrame(
+        [[*(row[k] for k in keys), row[UNDERTRYKT]] for row in rows if row[UNDERTRYKT]],
+        columns=[*keys, UNDERTRYKT],
+        dtype=object,
     )
-    con.unregister("suppressed_frame")
+    con.register("suppression_marks", marks)
+    try:
+        types = {k: "date" if k == "status_date" else "varchar" for k in keys}
+        same = " and ".join(f"shown.{k} is not distinct from marks.{k}::{types[k]}" for k in keys)
+        figures = ", ".join(
+            f"case when marks.{UNDERTRYKT} is null then shown.{c} end as {c}"
+            for c in ("numerator", "denominator", "value")
+        )
+        con.execute(
+            f"create temp table discreet_indicator_values as select shown.* replace ({figures}), "
+            f"marks.{UNDERTRYKT}::varchar as {UNDERTRYKT} "
+            "from marts.indicator_values as shown "
+            f"left join suppression_marks as marks on {same} "
+            "where shown.breakdown <> 'sagsbehandler'"
+        )
+    finally:
+        con.unregister("suppression_marks")

@@ -20,7 +20,10 @@ class ModelResult:
     seconds: float
 
 
-def load_seeds(con: duckdb.DuckDBPyConnection, seeds: dict[str, Path]) -> None:
+def load_seeds(
+    con: duckdb.DuckDBPyConnection, seeds: dict[str, Path], docs: dict | None = None
+) -> None:
+    """Each seed as a table of schema seeds, commented from `docs` (name -> its YAML entry)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SEED_SCHEMA}")
     for name, path in seeds.items():
         try:
@@ -32,6 +35,22 @@ def load_seeds(con: duckdb.DuckDBPyConnection, seeds: dict[str, Path]) -> None:
             )
         except duckdb.Error as error:
             raise ExecutionError(f"seeds/{path.name}: {str(error).splitlines()[0]}") from error
+    document_tables(
+        con,
+        {f"{SEED_SCHEMA}.{name}": (docs or {}).get(name, {}) for name in seeds},
+    )
+
+
+def document_tables(con: duckdb.DuckDBPyConnection, docs: dict) -> None:
+    """Comment tables that are not models (seeds, the run record) from their YAML, by relation."""
+    statements = [
+        statement
+        for relation, entry in docs.items()
+        for statement in _comments(
+            relation, "TABLE", (entry.get("description") or "").strip(), entry.get("columns") or ()
+        )
+    ]
+    _execute_batch(con, statements)
 
 
 def run_model(con: duckdb.DuckDBPyConnection, node: Node) -> ModelResult:
@@ -54,13 +73,32 @@ def run_model(con: duckdb.DuckDBPyConnection, node: Node) -> ModelResult:
 def _document(con: duckdb.DuckDBPyConnection, node: Node, kind: str) -> None:
     """The YAML's descriptions as DuckDB comments, so an analyst finds them in the warehouse itself
     (duckdb_tables(), duckdb_views(), duckdb_columns())."""
-    if node.description:
-        con.execute(f"COMMENT ON {kind} {node.relation} IS {_literal(node.description)}")
-    for column in node.columns:
-        if column.get("description"):
-            con.execute(
-                f"COMMENT ON COLUMN {node.relation}.{column['name']} IS {_literal(column['description'])}"
-            )
+    _execute_batch(con, _comments(node.relation, kind, node.description, node.columns))
+
+
+def _comments(relation: str, kind: str, description: str, columns) -> list[str]:
+    statements = [f"COMMENT ON {kind} {relation} IS {_literal(description)}"] if description else []
+    statements += [
+        f'COMMENT ON COLUMN {relation}."{column["name"]}" IS {_literal(column["description"])}'
+        for column in columns
+        if column.get("description")
+    ]
+    return statements
+
+
+def _execute_batch(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+    """Many small catalog changes in one execute and one transaction: each commit of a file
+    database is a write of its own (421 comments: 2.5-4.5 s one by one, 0.4 s in one transaction,
+    on a loaded 2-core machine)."""
+    if not statements:
+        return
+    con.begin()
+    try:
+        con.execute(";\n".join(statements))
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
 
 
 def _literal(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from .errors import ProjectError
 
 PROJECT_FILE = "lis_project.yml"
 SEVERITIES = ("error", "warn")
+SEEDS_DOCS = "seeds/_seeds.yml"
+# DuckDB 1.4 (the LTS line, DBeaver's driver) reads storage versions up to v1.4.0; the warehouse
+# needs nothing newer (../shared/notes/duckdb-storage.md).
+DEFAULT_STORAGE_VERSION = "v1.4.0"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,12 @@ class Project:
     macro_paths: tuple
     sources: dict  # source name -> {"schema": str, "tables": [dict]}
     extract_overrides: dict = field(default_factory=dict)
+    storage_version: str = DEFAULT_STORAGE_VERSION
+    seed_docs: dict = field(default_factory=dict)  # seed name -> its entry in seeds/_seeds.yml
+    # relation (schema.name) -> {"description", "columns"} of the tables the runner writes itself
+    table_docs: dict = field(default_factory=dict)
+    export_column_names: dict = field(default_factory=dict)  # a mart column -> its export name
+    export_labels: dict = field(default_factory=dict)  # an export column -> its XLSX header
 
     def source_tables(self, source: str = "extracts") -> list[dict]:
         return self.sources[source]["tables"]
@@ -111,6 +122,37 @@ def _model_docs(models_dir: Path) -> dict:
     return docs
 
 
+def _seed_docs(root: Path, seeds: dict) -> dict:
+    path = root / SEEDS_DOCS
+    docs = {}
+    for entry in (_read_yaml(path).get("seeds", []) or []) if path.is_file() else []:
+        if entry.get("name") not in seeds:
+            raise ProjectError(f"{path}: describes seed {entry.get('name')}, which has no .csv")
+        docs[entry["name"]] = entry
+    return docs
+
+
+def _table_docs(models_dir: Path) -> dict:
+    """The `tables:` of any YAML under models/: tables the runner writes, by relation."""
+    docs = {}
+    for path in sorted(models_dir.rglob("*.yml")):
+        for entry in _read_yaml(path).get("tables", []) or []:
+            if not entry.get("schema") or not entry.get("name"):
+                raise ProjectError(f"{path}: a table needs a name and a schema, got {entry!r}")
+            docs[f"{entry['schema']}.{entry['name']}"] = entry
+    return docs
+
+
+def _storage_version(config: dict, path: Path) -> str:
+    version = str(config.get("storage_version", DEFAULT_STORAGE_VERSION))
+    if version != "latest" and not re.fullmatch(r"v\d+\.\d+\.\d+", version):
+        raise ProjectError(
+            f"{path}: storage_version must be a DuckDB version such as v1.4.0, or latest; "
+            f"got {version!r}"
+        )
+    return version
+
+
 def load_project(root: Path | None = None) -> Project:
     root = (root or find_root()).resolve()
     config = _read_yaml(root / PROJECT_FILE)
@@ -147,6 +189,8 @@ def load_project(root: Path | None = None) -> Project:
     if sources_file.is_file():
         for source in _read_yaml(sources_file).get("sources", []):
             sources[source["name"]] = source
+    seeds = {p.stem: p for p in sorted((root / "seeds").glob("*.csv"))}
+    export = config.get("export") or {}
     return Project(
         root=root,
         name=config.get("name", root.name),
@@ -154,8 +198,13 @@ def load_project(root: Path | None = None) -> Project:
         vars=dict(config.get("vars") or {}),
         warehouse=root / config.get("warehouse", "warehouse/lis.duckdb"),
         nodes=nodes,
-        seeds={p.stem: p for p in sorted((root / "seeds").glob("*.csv"))},
+        seeds=seeds,
         macro_paths=tuple(sorted((root / "macros").glob("*.sql"))),
         sources=sources,
         extract_overrides=dict(config.get("extracts") or {}),
+        storage_version=_storage_version(config, root / PROJECT_FILE),
+        seed_docs=_seed_docs(root, seeds),
+        table_docs=_table_docs(models_dir),
+        export_column_names=dict(export.get("column_names") or {}),
+        export_labels=dict(export.get("labels") or {}),
     )

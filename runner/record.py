@@ -1,8 +1,9 @@
-"""The run record: audit tables in the published file, and dbt-style target/run_results.json."""
+"""The run record: audit tables in the published file, and dbt-style run_results.json beside it."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 import uuid
@@ -132,8 +133,15 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
     )
 
 
-def write_run_results(target: Path, record: RunRecord, args: dict) -> Path:
-    """target/run_results.json with dbt's field names, so schedulers and tools can read it."""
+def run_results_path(warehouse: Path) -> Path:
+    """Beside the warehouse it describes, like the journal: a test warehouse's failed build must
+    not overwrite what the production job's monitor reads."""
+    return warehouse.with_name(warehouse.name + ".run_results.json")
+
+
+def write_run_results(path: Path, record: RunRecord, args: dict) -> Path:
+    """The last run with dbt's field names, so schedulers and tools can read it; swapped in whole,
+    so a monitor never reads half a file."""
     results = [
         {
             "unique_id": f"model.lis.{m['model']}",
@@ -177,9 +185,12 @@ def write_run_results(target: Path, record: RunRecord, args: dict) -> Path:
         "args": args,
         "results": results,
     }
-    target.mkdir(parents=True, exist_ok=True)
-    path = target / "run_results.json"
-    path.write_text(
-        json.dumps(document, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
-    )
+    partial = path.with_name(f".{path.name}.{record.run_id}")
+    try:
+        partial.write_text(
+            json.dumps(document, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
+        )
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path

@@ -61,6 +61,27 @@ def test_unknown_references_name_the_model_file(tmp_path, sql, message):
     assert "models/intermediate/b.sql" in str(error.value) and message in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "sql, table",
+    [
+        ("SELECT *\nFROM intermediate.z_source", "intermediate.z_source"),
+        ("SELECT *\nFROM staging.a", "staging.a"),
+        ("SELECT *\nFROM seeds.s", "seeds.s"),
+    ],
+)
+def test_a_model_or_seed_read_without_ref_is_a_compile_error_with_file_and_line(
+    tmp_path, sql, table
+):
+    # Read by name, a model has no dependency and may be scheduled before it is built.
+    models = {"staging/a": "SELECT 1 AS x", "intermediate/z_source": "SELECT 1 AS x"}
+    project = load_project(
+        write_project(tmp_path, {**models, "intermediate/b": sql}, seeds={"s": "k\n1\n"})
+    )
+    with pytest.raises(CompileError) as error:
+        Compiler(project, {"as_of": "2022-03-31"}).compile_node(project.nodes["b"])
+    assert f"models/intermediate/b.sql:2: reads table '{table}' without ref()" in str(error.value)
+
+
 def test_a_parse_error_names_the_file_and_line(tmp_path):
     with pytest.raises(CompileError, match=r"models/intermediate/b.sql: line 3"):
         compile_one(tmp_path, "SELECT 1\nFROM {{ ref('a') }}\nWHERE (((")

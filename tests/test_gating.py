@@ -266,6 +266,6 @@ def test_the_pseudonym_key_is_stored_nowhere(tmp_path, monkeypatch):
     for path in (
         warehouse,
         tmp_path / "lis.duckdb.runs.jsonl",
-        load_project().root / "target" / "run_results.json",
+        tmp_path / "lis.duckdb.run_results.json",
     ):
         assert b"hemmelig-noegle-4711" not in path.read_bytes(), path
