@@ -194,6 +194,27 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="the published file (default warehouse/lis.duckdb in the project)",
     )
+    export.add_argument(
+        "--discreet",
+        action="store_true",
+        help="suppress counts under var diskretion_min_personer (and the cells revealing them)",
+    )
+
+    report = commands.add_parser(
+        "report",
+        parents=sub_options,
+        help="write the HTML reports for politikere, direktion and ledere, and the varedeklaration",
+        description="Write one self-contained HTML report per audience and the varedeklaration "
+        "for the warehouse's latest status date, to a new folder swapped in whole.",
+    )
+    report.add_argument(
+        "--warehouse",
+        type=Path,
+        help="the published file (default warehouse/lis.duckdb in the project)",
+    )
+    report.add_argument(
+        "--out", type=Path, help="folder to write to (default reports/ in the project)"
+    )
 
     commands.add_parser(
         "ls",
@@ -442,16 +463,32 @@ def cmd_test(args) -> int:
 
 
 def cmd_export(args) -> int:
-    return _export(args, args.format, args.out)
+    return _export(args, args.format, args.out, args.discreet)
 
 
-def _export(args, formats: tuple[str, ...], out: Path) -> int:
+def _export(args, formats: tuple[str, ...], out: Path, discreet: bool = False) -> int:
     from .export import export_marts
 
     project = _project(args)
     warehouse = (args.warehouse or project.warehouse).resolve()
-    done = export_marts(warehouse, out, formats, project)
+    transform = None
+    if discreet:
+        from .discretion import discreet_transform
+
+        transform = discreet_transform(project)
+    done = export_marts(warehouse, out, formats, project, transform)
     log.info("exported %d files of %s to %s", len(done.files), warehouse, done.folder)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import write_reports
+
+    project = _project(args)
+    warehouse = (args.warehouse or project.warehouse).resolve()
+    out = args.out or project.root / "reports"
+    files = write_reports(warehouse, out, project.vars["diskretion_min_personer"])
+    log.info("wrote %d files to %s (open %s)", len(files), out, out / "index.html")
     return 0
 
 
@@ -462,6 +499,7 @@ _COMMANDS = {
     "compile": cmd_compile,
     "test": cmd_test,
     "export": cmd_export,
+    "report": cmd_report,
 }
 
 

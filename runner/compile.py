@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from .errors import CompileError
 from .project import Node, Project
+from .varedeklaration import entries as varedeklaration
 
 SEED_SCHEMA = "seeds"
 _MISSING = object()
@@ -28,6 +29,8 @@ class Compiler:
         # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
         # is one YAML entry.
         self.env.globals["extracts"] = lambda: [t["name"] for t in project.source_tables()]
+        # The indicators' varedeklaration from their YAML, for the model that publishes it.
+        self.env.globals["varedeklaration"] = lambda: varedeklaration(project)
         self._where, self._refs, self._reads = "", set(), set()
         self._load_macros()
 

@@ -4,7 +4,8 @@ and one XLSX workbook with a sheet per mart.
 An export is a set: every mart of one publication, in every format asked for, written into a new
 folder and swapped in as `<out>/<status date>`; `<out>/latest` then points at it, so a report
 that reads `latest` never sees half a set. Each mart becomes a `Table` (its query, sort key and
-column docs); a transform given to `export_marts` may rewrite each table before it is written.
+column docs); a transform given to `export_marts` may rewrite each table before it is written, or
+leave it out (None): `lis export --discreet` passes runner/discretion.py's.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Table:
     order_by: tuple[str, ...]
 
 
-Transform = Callable[[duckdb.DuckDBPyConnection, Table], Table]
+Transform = Callable[[duckdb.DuckDBPyConnection, Table], Table | None]
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def export_marts(
         building.mkdir()
         try:
             tables = [transform(con, t) if transform else t for t in _tables(con, project)]
+            tables = [t for t in tables if t is not None]
             files = []
             for fmt in formats:
                 if fmt == "xlsx":
