@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import LisError
+from .privacy import MaskCpr, mask_cpr
 
 log = logging.getLogger("lis")
 
@@ -143,6 +144,8 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
         file_handler = logging.FileHandler(log_file, encoding="utf-8")
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         handlers.append(file_handler)
+    for each in handlers:
+        each.addFilter(MaskCpr())  # a message may quote file content
     log.handlers[:] = handlers
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
@@ -184,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         # a bug: still one line for the scheduler, the traceback in the -v log
         log.debug("internal error", exc_info=True)
         print(
-            f"lis: internal error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}",
+            f"lis: internal error: {type(error).__name__}: "
+            + mask_cpr((str(error).splitlines() or [""])[0]),
             file=sys.stderr,
         )
         return 1

@@ -1,10 +1,16 @@
 """The error hierarchy; the command line maps each kind to its own exit code."""
 
+from .privacy import mask_cpr
+
 
 class LisError(Exception):
-    """A failure the user can act on; str(error) is one line."""
+    """A failure the user can act on; str(error) is one line. A message is often built from file
+    content (a header, a line), so CPR numbers are masked here, before anything logs or keeps it."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(mask_cpr(str(message)))
 
 
 class ProjectError(LisError):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from .privacy import mask_cpr
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -87,7 +89,7 @@ class RunRecord:
         )
 
     def finish(self, status: str, message: str = "") -> None:
-        self.status, self.message, self.ended_at = status, message, now()
+        self.status, self.message, self.ended_at = status, mask_cpr(message), now()
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -112,6 +114,8 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
         path = Path(tmp) / "records.jsonl"
         with path.open("w", encoding="utf-8") as handle:
             for record in [*history, current.as_dict()]:
+                # a journal line may predate masking: its free text is masked on the way in
+                record = {**record, "message": mask_cpr(record.get("message"))}
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
         sql_path = str(path).replace("'", "''")
         con.execute(
