@@ -97,3 +97,14 @@ def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(
     for line in range(good + 1, good + 5):
         assert f"lis.duckdb.runs.jsonl, line {line}: not a run record" in err
     assert len(runs(warehouse)) == good + 1
+
+
+def test_a_header_only_ydelser_is_an_input_error_naming_the_file(published, tmp_path, capsys):
+    warehouse = fresh_copy(published, tmp_path)
+    extracts = extracts_copy(tmp_path)
+    ydelser = extracts / "ydelser.csv"
+    ydelser.write_text(ydelser.read_text().splitlines(keepends=True)[0])
+    before = warehouse.read_bytes()
+    assert build(extracts, warehouse) == 4
+    assert "ydelser.csv: the required extract 'ydelser' has no data rows" in capsys.readouterr().err
+    assert warehouse.read_bytes() == before
