@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import dag, execute, fingerprint, gates, publish, record
+from . import dag, execute, fingerprint, gates, interrupts, publish, record
 from .compile import Compiler
 from .errors import ExecutionError, GateFailed, InputError, LisError
 from .extracts import load_extracts
@@ -66,46 +67,51 @@ def build(
         extracts_dir=str(extracts_dir),
         git_revision=record.git_revision(project.root),
     )
-    try:
-        with publish.exclusive(warehouse):
-            try:
-                status = _build(
-                    project,
-                    extracts_dir,
-                    variables,
-                    warehouse,
-                    full_refresh,
-                    progress or Progress(enabled=False),
-                    rec,
-                )
-            except BaseException as error:
-                rec.finish(
-                    "error",
-                    str(error)
-                    if isinstance(error, LisError)
-                    else f"{type(error).__name__}: {error}",
-                )
+    with interrupts.watched() as signals:
+        try:
+            with publish.exclusive(warehouse):
+                try:
+                    status = _build(
+                        project,
+                        extracts_dir,
+                        variables,
+                        warehouse,
+                        full_refresh,
+                        progress or Progress(enabled=False),
+                        rec,
+                        signals,
+                    )
+                except BaseException as error:
+                    rec.finish("error", _failure(error, signals))
+                    raise
+                finally:
+                    _keep_record(
+                        project,
+                        warehouse,
+                        rec,
+                        {
+                            "as_of": as_of.isoformat(),
+                            "extracts": str(extracts_dir),
+                            "warehouse": str(warehouse),
+                        },
+                    )
+        except Exception as error:
+            if signals.received:  # whatever a library made of the signal, it stops the build
+                raise KeyboardInterrupt(_failure(error, signals)) from error
+            if isinstance(error, LisError):
                 raise
-            finally:
-                _keep_record(
-                    project,
-                    warehouse,
-                    rec,
-                    {
-                        "as_of": as_of.isoformat(),
-                        "extracts": str(extracts_dir),
-                        "warehouse": str(warehouse),
-                    },
-                )
-    except Exception as error:
-        if isinstance(error, LisError):
-            raise
-        first_line = (str(error).splitlines() or [""])[0]
-        kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
-        raise kind(
-            f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}"
-        ) from error
+            first_line = (str(error).splitlines() or [""])[0]
+            kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
+            raise kind(
+                f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}"
+            ) from error
     return BuildOutcome(status, rec)
+
+
+def _failure(error: BaseException, signals: interrupts.Interrupts) -> str:
+    if signals.received:
+        return f"{signal.Signals(signals.received[0]).name} received; nothing was published"
+    return str(error) if isinstance(error, LisError) else f"{type(error).__name__}: {error}"
 
 
 def _keep_record(project: Project, warehouse: Path, rec: record.RunRecord, args: dict) -> None:
@@ -129,6 +135,7 @@ def _build(
     full_refresh: bool,
     progress: Progress,
     rec: record.RunRecord,
+    signals: interrupts.Interrupts,
 ) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
@@ -149,24 +156,26 @@ def _build(
     building = publish.building_path(warehouse, rec.run_id)
     con = None
     try:
-        con = duckdb.connect(str(building))
-        execute.load_seeds(con, project.seeds)
-        with progress.step("load", "extracts") as step:
-            step.done(
-                sum(
-                    load_extracts(
-                        con, extracts_dir, project.source_tables(), project.extract_overrides
-                    ).values()
+        with publish.private_files() as umask:
+            con = duckdb.connect(str(building))
+            execute.load_seeds(con, project.seeds)
+            with progress.step("load", "extracts") as step:
+                step.done(
+                    sum(
+                        load_extracts(
+                            con, extracts_dir, project.source_tables(), project.extract_overrides
+                        ).values()
+                    )
                 )
-            )
-        for group in layers:
-            _run_layer(con, group, rec, progress)
-            _gate(con, compiler, group, rec, progress)
-        rec.finish("success", "published")
-        record.write_audit(con, publish.read_journal(warehouse), rec)
-        con.execute("CHECKPOINT")
-        con.close()
-        publish.swap_in(building, warehouse)
+            for group in layers:
+                _run_layer(con, group, rec, progress)
+                _gate(con, compiler, group, rec, progress)
+                signals.check()
+            rec.finish("success", "published")
+            record.write_audit(con, publish.read_journal(warehouse), rec)
+            con.execute("CHECKPOINT")
+            con.close()
+            publish.swap_in(building, warehouse, umask, signals.last_chance)
     except BaseException:
         if con is not None:
             con.close()
