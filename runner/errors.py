@@ -9,8 +9,8 @@ class LisError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str = "") -> None:
-        super().__init__(mask_cpr(str(message)))
+    def __init__(self, message: object = "", *args) -> None:
+        super().__init__(mask_cpr(str(message)), *args)
 
 
 class ProjectError(LisError):
