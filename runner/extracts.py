@@ -241,13 +241,8 @@ def _csv_reader(path: Path, options: dict, stack: ExitStack) -> tuple[str, list,
             quotechar='"',
         )
     )
-    if encoding == "cp1252" and scan.undefined_cp1252 is not None:
-        raise ExtractError(
-            f"{path.name}: neither UTF-8 nor Windows-1252 (byte 0x{scan.undefined_cp1252:02x} "
-            "has no character)"
-        )
     source = str(path)
-    if (encoding == "cp1252" and scan.c1) or scan.mixed_line_endings:
+    if (encoding == "cp1252" and _c1_bytes(path)) or scan.mixed_line_endings:
         transcode = encoding == "cp1252"
         source = str(stack.enter_context(_utf8_pipe(path, "cp1252" if transcode else None)))
         encoding = "utf-8" if transcode else encoding
@@ -277,16 +272,13 @@ def _first_line(path: Path) -> bytes:
 @dataclass
 class _Scan:
     utf8: bool = True
-    c1: bool = False  # bytes 0x80-0x9F, where Windows-1252 and Latin-1 differ
-    undefined_cp1252: int | None = None  # a byte Windows-1252 has no character for
     mixed_line_endings: bool = False
 
 
 def _scan(path: Path) -> _Scan:
-    """One pass over the file's bytes: its encoding's clues, and whether its line endings mix."""
+    """One pass over the file's bytes: whether it is UTF-8, and whether its line endings mix."""
     scan, decoder = _Scan(), codecs.getincrementaldecoder("utf-8")()
-    endings = {"crlf": 0, "lf": 0, "cr": 0}
-    previous = b""
+    lf = cr = 0
     with path.open("rb") as file:
         while chunk := file.read(1 << 22):
             if scan.utf8:
@@ -294,23 +286,32 @@ def _scan(path: Path) -> _Scan:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     scan.utf8 = False
-            if len(chunk.translate(None, C1_BYTES)) != len(chunk):
-                scan.c1 = True
-                undefined = [byte for byte in CP1252_UNDEFINED if byte in chunk]
-                if undefined and scan.undefined_cp1252 is None:
-                    scan.undefined_cp1252 = chunk[min(map(chunk.index, undefined))]
-            pairs = chunk.count(b"\r\n") + (previous == b"\r" and chunk[:1] == b"\n")
-            endings["crlf"] += pairs
-            endings["lf"] += chunk.count(b"\n") - pairs
-            endings["cr"] += chunk.count(b"\r") - pairs
-            previous = chunk[-1:]
+            lf += chunk.count(b"\n")
+            cr += chunk.count(b"\r") if b"\r" in chunk else 0
     if scan.utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             scan.utf8 = False
-    scan.mixed_line_endings = sum(1 for count in endings.values() if count) > 1
+    # LF only, CR only, or as many CRs as LFs (CRLF): one kind of line ending, read by DuckDB.
+    scan.mixed_line_endings = bool(lf and cr and lf != cr)
     return scan
+
+
+def _c1_bytes(path: Path) -> bool:
+    """Whether a Windows-1252 file has bytes 0x80-0x9F, where it differs from Latin-1; raises
+    if one of them is a byte Windows-1252 has no character for."""
+    found = False
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 22):
+            if len(chunk.translate(None, C1_BYTES)) != len(chunk):
+                found = True
+                if undefined := [byte for byte in CP1252_UNDEFINED if byte in chunk]:
+                    raise ExtractError(
+                        f"{path.name}: neither UTF-8 nor Windows-1252 (byte "
+                        f"0x{chunk[min(map(chunk.index, undefined))]:02x} has no character)"
+                    )
+    return found
 
 
 @contextmanager
