@@ -17,6 +17,7 @@ from runner import gates
 from runner.cli import main
 
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def build(extracts: Path, warehouse: Path, *extra) -> int:
@@ -59,11 +60,19 @@ def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(
     ydelser = extracts / "ydelser.csv"
     ydelser.write_text("".join(ydelser.read_text().splitlines(keepends=True)[1:]))
     log_file = tmp_path / "lis.log"
+    started = time.time()
     assert main(["--log-file", str(log_file)] + _args(extracts, warehouse)) == 4
     err = capsys.readouterr().err
     assert "0101801234" not in err and "010180-XXXX" in err
     assert "0101801234" not in (tmp_path / "lis.duckdb.runs.jsonl").read_text()
     assert "0101801234" not in log_file.read_text()
+    # target/run_results.json (or, where it has moved, beside the warehouse) describes this run
+    for run_results in (
+        ROOT / "target" / "run_results.json",
+        tmp_path / "lis.duckdb.run_results.json",
+    ):
+        if run_results.is_file() and run_results.stat().st_mtime >= started:
+            assert "010180-XXXX" in (text := run_results.read_text()) and "0101801234" not in text
     # the failed run reaches the next publication's audit.runs, masked
     assert build(SMALL, warehouse, "--full-refresh") == 0
     failed = [message for status, message in runs(warehouse) if status == "error"]
