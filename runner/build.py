@@ -67,44 +67,46 @@ def build(
         extracts_dir=str(extracts_dir),
         git_revision=record.git_revision(project.root),
     )
-    with interrupts.watched() as signals:
-        try:
-            with publish.exclusive(warehouse):
-                try:
-                    status = _build(
-                        project,
-                        extracts_dir,
-                        variables,
-                        warehouse,
-                        full_refresh,
-                        progress or Progress(enabled=False),
-                        rec,
-                        signals,
-                    )
-                except BaseException as error:
-                    rec.finish("error", _failure(error, signals))
-                    raise
-                finally:
-                    _keep_record(
-                        project,
-                        warehouse,
-                        rec,
-                        {
-                            "as_of": as_of.isoformat(),
-                            "extracts": str(extracts_dir),
-                            "warehouse": str(warehouse),
-                        },
-                    )
-        except Exception as error:
-            if signals.received:  # whatever a library made of the signal, it stops the build
-                raise KeyboardInterrupt(_failure(error, signals)) from error
-            if isinstance(error, LisError):
+    signals = interrupts.watch()
+    try:
+        with publish.exclusive(warehouse):
+            try:
+                status = _build(
+                    project,
+                    extracts_dir,
+                    variables,
+                    warehouse,
+                    full_refresh,
+                    progress or Progress(enabled=False),
+                    rec,
+                    signals,
+                )
+            except BaseException as error:
+                rec.finish("error", _failure(error, signals))
                 raise
-            first_line = (str(error).splitlines() or [""])[0]
-            kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
-            raise kind(
-                f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}"
-            ) from error
+            finally:
+                _keep_record(
+                    project,
+                    warehouse,
+                    rec,
+                    {
+                        "as_of": as_of.isoformat(),
+                        "extracts": str(extracts_dir),
+                        "warehouse": str(warehouse),
+                    },
+                )
+    except Exception as error:
+        if signals.received:  # whatever a library made of the signal, it stops the build
+            raise KeyboardInterrupt(_failure(error, signals)) from error
+        if isinstance(error, LisError):
+            raise
+        first_line = (str(error).splitlines() or [""])[0]
+        kind = ExecutionError if isinstance(error, duckdb.Error) else LisError
+        raise kind(
+            f"{'' if kind is ExecutionError else 'internal error: '}{type(error).__name__}: {first_line}"
+        ) from error
+    finally:
+        signals.restore()
     return BuildOutcome(status, rec)
 
 
@@ -155,32 +157,34 @@ def _build(
         log.info("removed %s, left by a build that did not finish", stale.name)
     building = publish.building_path(warehouse, rec.run_id)
     con = None
+    umask = publish.private_umask()
     try:
-        with publish.private_files() as umask:
-            con = duckdb.connect(str(building))
-            execute.load_seeds(con, project.seeds)
-            with progress.step("load", "extracts") as step:
-                step.done(
-                    sum(
-                        load_extracts(
-                            con, extracts_dir, project.source_tables(), project.extract_overrides
-                        ).values()
-                    )
+        con = duckdb.connect(str(building))
+        execute.load_seeds(con, project.seeds)
+        with progress.step("load", "extracts") as step:
+            step.done(
+                sum(
+                    load_extracts(
+                        con, extracts_dir, project.source_tables(), project.extract_overrides
+                    ).values()
                 )
-            for group in layers:
-                _run_layer(con, group, rec, progress)
-                _gate(con, compiler, group, rec, progress)
-                signals.check()
-            rec.finish("success", "published")
-            record.write_audit(con, publish.read_journal(warehouse), rec)
-            con.execute("CHECKPOINT")
-            con.close()
-            publish.swap_in(building, warehouse, umask, signals.last_chance)
+            )
+        for group in layers:
+            _run_layer(con, group, rec, progress)
+            _gate(con, compiler, group, rec, progress)
+            signals.check()
+        rec.finish("success", "published")
+        record.write_audit(con, publish.read_journal(warehouse), rec)
+        con.execute("CHECKPOINT")
+        con.close()
+        publish.swap_in(building, warehouse, umask, signals.last_chance)
     except BaseException:
         if con is not None:
             con.close()
         publish.discard(building)
         raise
+    finally:
+        os.umask(umask)
     return "published"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from contextlib import contextmanager
 
 log = logging.getLogger("lis")
 
@@ -40,31 +39,29 @@ class Interrupts:
         if self.received:
             raise KeyboardInterrupt(f"{_name(self.received[0])} received; nothing was published")
 
+    def restore(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+
     def last_chance(self) -> None:
         """Right before the rename: stop if a signal came; from now on a signal cannot stop it."""
         self.check()
         self.published = True
 
 
-@contextmanager
-def watched():
-    """Remember SIGINT and SIGTERM while the build runs (in the main thread; elsewhere Python
-    delivers no signals to handlers anyway)."""
+def watch() -> Interrupts:
+    """Remember SIGINT and SIGTERM until .restore(). Only the main thread can set handlers (and
+    Python runs them only there); elsewhere nothing is watched."""
     interrupts = Interrupts()
     if threading.current_thread() is not threading.main_thread():
-        yield interrupts
-        return
+        return interrupts
     for signum in SIGNALS:
         previous = signal.getsignal(signum)
         if previous is signal.SIG_IGN:
             continue
         interrupts._previous[signum] = previous
         signal.signal(signum, interrupts._handle)
-    try:
-        yield interrupts
-    finally:
-        for signum, previous in interrupts._previous.items():
-            signal.signal(signum, previous)
+    return interrupts
 
 
 def _name(signum: int) -> str:

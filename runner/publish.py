@@ -113,15 +113,11 @@ def discard(path: Path) -> None:
 FIRST_MODE = 0o640
 
 
-@contextmanager
-def private_files():
-    """While a build writes its file, what it creates is readable by its owner only. Yields the
-    umask it replaced, which the published file's mode respects."""
-    umask = os.umask(0o077)
-    try:
-        yield umask
-    finally:
-        os.umask(umask)
+def private_umask() -> int:
+    """From now on, what the process creates is readable by its owner only (the building file,
+    its WAL and spill files). Returns the umask it replaced, for the caller to restore and for
+    the published file's mode to respect."""
+    return os.umask(0o077)
 
 
 def swap_in(building: Path, warehouse: Path, umask: int, last_chance=lambda: None) -> None:
