@@ -48,6 +48,9 @@ class RunRecord:
     expectations: list = field(default_factory=list)
     fingerprints: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.extracts_dir = mask_cpr(self.extracts_dir)  # a folder may be named after a person
+
     def add_model(
         self,
         name: str,
@@ -115,7 +118,11 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
         with path.open("w", encoding="utf-8") as handle:
             for record in [*history, current.as_dict()]:
                 # a journal line may predate masking: its free text is masked on the way in
-                record = {**record, "message": mask_cpr(record.get("message"))}
+                record = {
+                    **record,
+                    "message": mask_cpr(record.get("message")),
+                    "extracts_dir": mask_cpr(record.get("extracts_dir")),
+                }
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
         sql_path = str(path).replace("'", "''")
         con.execute(
@@ -178,7 +185,7 @@ def write_run_results(target: Path, record: RunRecord, args: dict) -> Path:
         "status": record.status,
         "message": record.message,
         "elapsed_time": (ended - started).total_seconds(),
-        "args": args,
+        "args": mask_cpr(args),
         "results": results,
     }
     target.mkdir(parents=True, exist_ok=True)
