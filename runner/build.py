@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import dag, execute, fingerprint, gates, logs, publish, record
+from . import dag, execute, fingerprint, gates, interrupts, logs, publish, record
 from .compile import Compiler
 from .errors import (
     ExecutionError,
@@ -76,6 +77,7 @@ def build(
         git_revision=record.git_revision(project.root),
     )
     logs.run_id.set(rec.run_id)
+    signals = interrupts.watch()
     try:
         with publish.exclusive(warehouse):
             try:
@@ -88,14 +90,10 @@ def build(
                     progress or Progress(enabled=False),
                     rec,
                     allow_any_date,
+                    signals,
                 )
             except BaseException as error:
-                rec.finish(
-                    "error",
-                    str(error)
-                    if isinstance(error, LisError)
-                    else f"{type(error).__name__}: {error}",
-                )
+                rec.finish("error", _failure(error, signals))
                 raise
             finally:
                 _keep_record(
@@ -108,6 +106,8 @@ def build(
                     },
                 )
     except Exception as error:
+        if signals.received:  # whatever a library made of the signal, it stops the build
+            raise KeyboardInterrupt(_failure(error, signals)) from error
         # The machine's failures, also those met running a model, are told as what to fix.
         cause = error.__cause__ if isinstance(error, LisError) else error
         problem = environment_error(cause) if cause is not None else None
@@ -119,7 +119,15 @@ def build(
             first_line = (str(error).splitlines() or [""])[0]
             raise ExecutionError(f"{type(error).__name__}: {first_line}") from error
         raise  # a bug: the command line logs its traceback
+    finally:
+        signals.restore()
     return BuildOutcome(status, rec)
+
+
+def _failure(error: BaseException, signals: interrupts.Interrupts) -> str:
+    if signals.received:
+        return f"{signal.Signals(signals.received[0]).name} received; nothing was published"
+    return str(error) if isinstance(error, LisError) else f"{type(error).__name__}: {error}"
 
 
 def _keep_record(warehouse: Path, rec: record.RunRecord, args: dict) -> None:
@@ -144,6 +152,7 @@ def _build(
     progress: Progress,
     rec: record.RunRecord,
     allow_any_date: bool,
+    signals: interrupts.Interrupts,
 ) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
@@ -163,6 +172,7 @@ def _build(
         log.info("removed %s, left by a build that did not finish", stale.name)
     building = publish.building_path(warehouse, rec.run_id)
     con = None
+    umask = publish.private_umask()
     try:
         con = duckdb.connect(
             str(building), config={"storage_compatibility_version": project.storage_version}
@@ -181,17 +191,20 @@ def _build(
             if not allow_any_date:
                 _check_status_date(con, group, date.fromisoformat(variables["as_of"]))
             _gate(con, compiler, group, rec, progress)
+            signals.check()
         rec.finish("success", "published")
         record.write_audit(con, publish.read_journal(warehouse), rec)
         execute.document_tables(con, project.table_docs)
         con.execute("CHECKPOINT")
         con.close()
-        publish.swap_in(building, warehouse)
+        publish.swap_in(building, warehouse, umask, signals.last_chance)
     except BaseException:
         if con is not None:
             con.close()
         publish.discard(building)
         raise
+    finally:
+        os.umask(umask)
     return "published"
 
 

@@ -20,6 +20,7 @@ from .errors import (
     WarehouseInUse,
     environment_error,
 )
+from .privacy import mask_cpr
 
 log = logging.getLogger("lis")
 
@@ -319,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _end(args, message: str, code: int, error: BaseException | None = None) -> int:
     """Log the reason; in text mode it is also stderr's last line, for the scheduler's mail."""
+    message = mask_cpr(message)  # a message may quote file content
     logs.reason(message, code, error)
     if args.log_format == "text":
         print(f"lis: {message}", file=sys.stderr)

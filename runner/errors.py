@@ -7,11 +7,17 @@ import re
 import sys
 from pathlib import Path
 
+from .privacy import mask_cpr
+
 
 class LisError(Exception):
-    """A failure the user can act on; str(error) is one line."""
+    """A failure the user can act on; str(error) is one line. A message is often built from file
+    content (a header, a line), so CPR numbers are masked here, before anything logs or keeps it."""
 
     exit_code = 1
+
+    def __init__(self, message: object = "", *args) -> None:
+        super().__init__(mask_cpr(str(message)), *args)
 
 
 class ProjectError(LisError):

@@ -21,7 +21,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import os
+import re
 import tempfile
+import threading
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -41,6 +46,7 @@ FIXED_WIDTH = {"betalingskommune": 3, "cpr": 10}
 # Windows-1252 differs from Latin-1 only in these bytes; without them DuckDB's own
 # latin-1 decoding reads a cp1252 file correctly and no transcoding is needed.
 C1_BYTES = bytes(range(0x80, 0xA0))
+CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 # An override's encoding, by Python's codec name, as this loader reads it.
 ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "iso8859-1": "latin-1"}
 INTEGER_TYPES = {
@@ -56,6 +62,13 @@ INTEGER_TYPES = {
     "UHUGEINT",
 }
 XLSX_FRAME = "_xlsx_frame"
+# How DuckDB's CSV errors state their reason (its other lines quote the row, or suggest options).
+CSV_REASONS = (
+    "Expected Number of Columns",
+    "Value with unterminated quote",
+    "Maximum line size",
+    "Invalid unicode",
+)
 
 
 class ExtractError(InputError):
@@ -70,8 +83,9 @@ def load_extracts(
 ) -> dict[str, int]:
     """Load every extract file into raw.<extract> (schema raw), return rows loaded per extract.
 
-    `sources` is the `tables` list of models/sources.yml; `overrides` maps an extract to
-    {delimiter, encoding} for its CSV files, from lis_project.yml's `extracts:`.
+    `sources` is the `tables` list of models/sources.yml; `overrides` maps an extract to its
+    settings in lis_project.yml's `extracts:` ({delimiter, encoding} for its CSV files, and
+    may_be_empty). A required extract without a data row is broken input unless may_be_empty.
     """
     overrides = overrides or {}
     files = extract_files(extracts_dir, [table["name"] for table in sources])
@@ -88,6 +102,7 @@ def load_extracts(
         columns = [column["name"] for column in table["columns"]]
         required = [column["name"] for column in table["columns"] if column.get("required")]
         options = _csv_options(name, overrides.get(name) or {})
+        may_be_empty = options.pop("may_be_empty", False)
         parts = []
         for i, path in enumerate(files[name], start=1):
             file_table = f"{SCHEMA}._{name}_{i}"
@@ -103,6 +118,12 @@ def load_extracts(
             )
         con.execute(f"CREATE VIEW {SCHEMA}.{name} AS " + "\nUNION ALL\n".join(parts))
         loaded[name] = con.execute(f"SELECT count(*) FROM {SCHEMA}.{name}").fetchall()[0][0]
+        if files[name] and not loaded[name] and table.get("required") and not may_be_empty:
+            raise ExtractError(
+                f"{', '.join(path.name for path in files[name])}: the required extract '{name}' "
+                f"has no data rows (a header only); if that is right, set "
+                f"extracts.{name}.may_be_empty: true in lis_project.yml"
+            )
     return loaded
 
 
@@ -122,11 +143,11 @@ def extract_files(extracts_dir: Path, names: list[str]) -> dict[str, list[Path]]
 
 
 def _csv_options(extract: str, override: dict) -> dict:
-    unknown = set(override) - {"delimiter", "encoding"}
+    unknown = set(override) - {"delimiter", "encoding", "may_be_empty"}
     if unknown:
         raise ExtractError(
             f"lis_project.yml: extracts.{extract}: unknown option(s) {', '.join(sorted(unknown))} "
-            "(known: delimiter, encoding)"
+            "(known: delimiter, encoding, may_be_empty)"
         )
     options = dict(override)
     if "encoding" in options:
@@ -152,9 +173,9 @@ def _load_file(
     """Read one file into `table` in one scan: the contract's columns as trimmed text (plus _line for xlsx)."""
     suffix = path.suffix.lower()
     try:
-        with tempfile.TemporaryDirectory(prefix="lis-") as scratch:
+        with ExitStack() as stack:
             if suffix == ".csv":
-                source, params, text = _csv_reader(path, options, Path(scratch))
+                source, params, text = _csv_reader(path, options, stack)
             elif suffix == ".parquet":
                 source, params = "read_parquet(?)", [str(path)]
                 described = con.execute(f"DESCRIBE SELECT * FROM {source}", params).fetchall()
@@ -186,24 +207,33 @@ def _load_file(
                 values.append("_line")
             con.execute(f"CREATE TABLE {table} AS SELECT {', '.join(values)} FROM {source}", params)
     except (duckdb.Error, OSError) as error:
-        raise ExtractError(f"{path.name}: cannot be read: {_reason(error)}") from error
+        line, reason = _reason(error)
+        where = f"{path.name}, line {line}" if line else path.name
+        raise ExtractError(f"{where}: cannot be read: {reason}") from error
     finally:
         if suffix == ".xlsx":
             con.unregister(XLSX_FRAME)
 
 
-def _csv_reader(path: Path, options: dict, scratch: Path) -> tuple[str, list, dict[str, str]]:
+def _csv_reader(path: Path, options: dict, stack: ExitStack) -> tuple[str, list, dict[str, str]]:
     """read_csv for this file, with its delimiter and encoding detected unless the project sets them.
 
     The header is read here and the columns are given to DuckDB by position: its sniffer, left to
     itself, silently skips a header whose column count differs from the rows', and then reads
-    every line number wrong; told the columns, it reports such a file with the line at fault."""
-    with path.open("rb") as file:
-        first = file.readline()
+    every line number wrong; told the columns, it reports such a file with the line at fault.
+    A file DuckDB cannot read as it is (Windows-1252 with bytes Latin-1 lacks, or line endings
+    that change within the file) is streamed to it through a pipe as UTF-8 with LF endings: no
+    clear-text copy is ever written to disk."""
+    first = _first_line(path)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in first:
+        raise ExtractError(
+            f"{path.name}, line 1: UTF-16 or a NUL byte; the contract allows UTF-8 or Windows-1252"
+        )
     if not first.strip():
         raise ExtractError(f"{path.name}: the file is empty (no header row)")
     delimiter = options.get("delimiter") or (";" if first.count(b";") > first.count(b",") else ",")
-    encoding = options.get("encoding") or ("utf-8" if _is_utf8(path) else "cp1252")
+    scan = _scan(path)
+    encoding = options.get("encoding") or ("utf-8" if scan.utf8 else "cp1252")
     header = next(
         csv.reader(
             [first.decode("utf-8-sig" if encoding == "utf-8" else encoding, "replace")],
@@ -211,12 +241,13 @@ def _csv_reader(path: Path, options: dict, scratch: Path) -> tuple[str, list, di
             quotechar='"',
         )
     )
-    if encoding == "cp1252":
-        if _has_c1_bytes(path):
-            path = _transcode_to_utf8(path, scratch)
-            encoding = "utf-8"
-        else:
-            encoding = "latin-1"
+    source = str(path)
+    if (encoding == "cp1252" and _c1_bytes(path)) or scan.mixed_line_endings:
+        transcode = encoding == "cp1252"
+        source = str(stack.enter_context(_utf8_pipe(path, "cp1252" if transcode else None)))
+        encoding = "utf-8" if transcode else encoding
+    elif encoding == "cp1252":
+        encoding = "latin-1"  # no byte where the two differ: DuckDB's own decoding reads it
     positions = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     reader = (
         f"read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"', encoding = ?, "
@@ -224,9 +255,103 @@ def _csv_reader(path: Path, options: dict, scratch: Path) -> tuple[str, list, di
     )
     return (
         reader,
-        [str(path), delimiter, encoding],
+        [source, delimiter, encoding],
         _by_header(path, [(n, f"c{i}") for i, n in enumerate(header)]),
     )
+
+
+def _first_line(path: Path) -> bytes:
+    """The header line, whether lines end in LF, CRLF or CR."""
+    with path.open("rb") as file:
+        head = file.read(1 << 16)
+        while not re.search(b"[\r\n]", head) and (more := file.read(1 << 16)):
+            head += more
+    return re.split(b"\r\n|\r|\n", head, maxsplit=1)[0]
+
+
+@dataclass
+class _Scan:
+    utf8: bool = True
+    mixed_line_endings: bool = False
+
+
+def _scan(path: Path) -> _Scan:
+    """One pass over the file's bytes: whether it is UTF-8, and whether its line endings mix."""
+    scan, decoder = _Scan(), codecs.getincrementaldecoder("utf-8")()
+    lf = cr = 0
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 22):
+            if scan.utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    scan.utf8 = False
+            lf += chunk.count(b"\n")
+            cr += chunk.count(b"\r") if b"\r" in chunk else 0
+    if scan.utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            scan.utf8 = False
+    # LF only, CR only, or as many CRs as LFs (CRLF): one kind of line ending, read by DuckDB.
+    scan.mixed_line_endings = bool(lf and cr and lf != cr)
+    return scan
+
+
+def _c1_bytes(path: Path) -> bool:
+    """Whether a Windows-1252 file has bytes 0x80-0x9F, where it differs from Latin-1; raises
+    if one of them is a byte Windows-1252 has no character for."""
+    found = False
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 22):
+            if len(chunk.translate(None, C1_BYTES)) != len(chunk):
+                found = True
+                if undefined := [byte for byte in CP1252_UNDEFINED if byte in chunk]:
+                    raise ExtractError(
+                        f"{path.name}: neither UTF-8 nor Windows-1252 (byte "
+                        f"0x{chunk[min(map(chunk.index, undefined))]:02x} has no character)"
+                    )
+    return found
+
+
+@contextmanager
+def _utf8_pipe(path: Path, encoding: str | None):
+    """A named pipe DuckDB reads `path` from, as UTF-8 (decoded from `encoding`, if given) with
+    every line ending made LF; a line stays a line, so DuckDB's line numbers are the file's.
+    Only the empty pipe is on disk: a killed build leaves no clear-text copy behind."""
+    folder = Path(tempfile.mkdtemp(prefix="lis-"))
+    fifo = folder / (path.stem + ".csv")
+    os.mkfifo(fifo, 0o600)
+
+    def feed() -> None:
+        try:
+            with path.open("rb") as source, open(fifo, "wb") as sink:
+                carry = b""
+                while chunk := source.read(1 << 22):
+                    chunk, carry = carry + chunk, b""
+                    if chunk.endswith(b"\r"):  # a CRLF may be split between two chunks
+                        chunk, carry = chunk[:-1], b"\r"
+                    text = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                    sink.write(text.decode(encoding).encode("utf-8") if encoding else text)
+                sink.write(b"\n" if carry else b"")
+        except BrokenPipeError:
+            pass  # DuckDB stopped reading: it has an error to report
+
+    feeder = threading.Thread(target=feed, name=f"lis-feed-{path.name}", daemon=True)
+    feeder.start()
+    try:
+        yield fifo
+    finally:
+        # DuckDB has finished with the pipe. A feeder still waiting for a reader, or writing to
+        # one that left, is let go: opening and closing the read end ends its wait with EPIPE.
+        while feeder.is_alive():
+            reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+            try:
+                feeder.join(0.05)
+            finally:
+                os.close(reader)
+        fifo.unlink()
+        folder.rmdir()
 
 
 def _by_header(path: Path, columns: list[tuple[str, str]]) -> dict[str, str]:
@@ -255,13 +380,18 @@ def _typed_as_text(name: str, data_type: str) -> str:
         text = f"CAST({column} AS VARCHAR)"
     elif data_type in ("FLOAT", "DOUBLE") or data_type.startswith("DECIMAL"):
         # 2500.0 reads as '2500', not '2500.0', so that an integral id or code keeps its form.
+        # NaN and infinity stay 'nan' and 'inf', which staging reports as number_invalid.
+        finite = f"isfinite({column}) AND " if data_type in ("FLOAT", "DOUBLE") else ""
         text = (
-            f"CASE WHEN {column} = trunc({column}) THEN CAST(CAST({column} AS HUGEINT) AS VARCHAR) "
-            f"ELSE CAST({column} AS VARCHAR) END"
+            f"CASE WHEN {finite}{column} = trunc({column}) AND abs({column}) < 1e38 "
+            f"THEN CAST(CAST({column} AS HUGEINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END"
         )
     else:
         return f"CAST({column} AS VARCHAR)"  # booleans become 'true'/'false', which staging reads
-    return f"lpad({text}, {width}, '0')" if width else text
+    if not width:
+        return text
+    # Pad only: lpad would cut a longer value ('7510' to '751'), which must reach staging whole.
+    return f"CASE WHEN length({text}) < {width} THEN lpad({text}, {width}, '0') ELSE {text} END"
 
 
 def _xlsx_frame(path: Path) -> tuple[list[str], pyarrow.Table]:
@@ -311,48 +441,19 @@ def _cell_text(value, width: int | None) -> str | None:
     return str(value)
 
 
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as file:
-            while chunk := file.read(1 << 22):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _has_c1_bytes(path: Path) -> bool:
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 22):
-            if len(chunk.translate(None, C1_BYTES)) != len(chunk):
-                return True
-    return False
-
-
-def _transcode_to_utf8(path: Path, scratch: Path) -> Path:
-    target = scratch / (path.stem + ".utf8.csv")
-    try:
-        with path.open("rb") as source, target.open("wb") as sink:
-            # cp1252 is one byte per character, so any chunk boundary is a character boundary.
-            while chunk := source.read(1 << 22):
-                sink.write(chunk.decode("cp1252").encode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ExtractError(
-            f"{path.name}: neither UTF-8 nor Windows-1252 (byte 0x{error.object[error.start]:02x} "
-            "has no character)"
-        ) from error
-    return target
-
-
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reason(error: Exception) -> str:
-    """The first line of an error, and for a CSV error the count of columns expected and found;
+def _reason(error: Exception) -> tuple[int | None, str]:
+    """The line DuckDB names, if any, and why it failed: its first line, or for a CSV error the
+    reason it gave (columns expected and found, an unterminated quote, a line too long ...);
     never DuckDB's 'Original Line', which would put the row, CPR number and all, into the log."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    kept = lines[:1] + [line for line in lines if line.startswith("Expected Number of Columns")]
-    return ": ".join(kept) or type(error).__name__
+    if not lines:
+        return None, type(error).__name__
+    first = lines[0].removeprefix("Invalid Input Error: ")
+    reasons = [line for line in lines[1:] if line.startswith(CSV_REASONS)]
+    if found := re.match(r"CSV Error on Line: (\d+)", first):
+        return int(found[1]), "; ".join(reasons) or first
+    return None, ": ".join([first, *reasons])

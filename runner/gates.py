@@ -11,11 +11,12 @@ from __future__ import annotations
 import enum
 import functools
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .privacy import mask_cpr
 
 if TYPE_CHECKING:
     import duckdb
@@ -24,9 +25,6 @@ _EXAMPLES = 3  # unexpected values/rows kept per result
 # BASIC still gives unexpected_count and the first few unexpected values; SUMMARY adds value
 # counts and index lists a gate does not use (measured ≈10 % slower on small tables).
 _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": _EXAMPLES}
-# A CPR number: DDMMYY and a 4-digit serial, with or without a dash, not part of a longer run of
-# ASCII digits, anywhere in a text. The same rule as macros/cpr.sql's cpr_moenster.
-_CPR = re.compile(r"(?<![0-9])([0-9]{6})-?[0-9]{4}(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -199,7 +197,7 @@ def _to_ge(expectation: Expectation, meta: dict):
 def _result(expectation: Expectation, ge_result, batch) -> ExpectationResult:
     if error := _exception_message(ge_result.exception_info):
         return _error(expectation, error)
-    result = _mask(ge_result.to_json_dict().get("result") or {})
+    result = mask_cpr(ge_result.to_json_dict().get("result") or {})
     observed = result.get("observed_value")
     unexpected = result.get("unexpected_count")
     examples = _distinct(result.get("partial_unexpected_list", []))
@@ -227,7 +225,7 @@ def _unexpected_rows(batch, config) -> list:
     is asked again on its own."""
     complete = batch.validate(config.to_domain_obj(), result_format="COMPLETE").to_json_dict()
     rows = (complete.get("result") or {}).get("details", {}).get("unexpected_rows", [])
-    return _mask(rows[:_EXAMPLES])
+    return mask_cpr(rows[:_EXAMPLES])
 
 
 def _error(expectation: Expectation, exc: BaseException | str) -> ExpectationResult:
@@ -236,7 +234,7 @@ def _error(expectation: Expectation, exc: BaseException | str) -> ExpectationRes
     if len(text) > 300:
         text = text[:299] + "…"
     return ExpectationResult(
-        expectation, False, None, None, [], f"{_label(expectation)} errored: {_mask(text)}"
+        expectation, False, None, None, [], f"{_label(expectation)} errored: {mask_cpr(text)}"
     )
 
 
@@ -268,17 +266,6 @@ def _distinct(values: list) -> list:
         if value not in out:
             out.append(value)
     return out
-
-
-def _mask(value: Any) -> Any:
-    """`value` with every CPR number in its strings masked: 0101801234 -> 010180-XXXX."""
-    if isinstance(value, str):
-        return _CPR.sub(r"\1-XXXX", value)
-    if isinstance(value, dict):
-        return {k: _mask(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask(v) for v in value]
-    return value
 
 
 _ge_lock = threading.Lock()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import EnvironmentProblem, environment_error
+from .privacy import mask_cpr
 
 log = logging.getLogger("lis")
 
@@ -27,6 +28,10 @@ class _Formatter(logging.Formatter):
         self.tracebacks = tracebacks
 
     def format(self, record: logging.LogRecord) -> str:
+        # a message or a traceback may quote file content: every line written is masked
+        return mask_cpr(self._format(record))
+
+    def _format(self, record: logging.LogRecord) -> str:
         if self.tracebacks or not record.exc_info:
             return self.render(record)
         saved = record.exc_info, record.exc_text

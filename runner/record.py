@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from .privacy import mask_cpr
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -46,6 +48,9 @@ class RunRecord:
     models: list = field(default_factory=list)
     expectations: list = field(default_factory=list)
     fingerprints: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.extracts_dir = mask_cpr(self.extracts_dir)  # a folder may be named after a person
 
     def add_model(
         self,
@@ -88,7 +93,7 @@ class RunRecord:
         )
 
     def finish(self, status: str, message: str = "") -> None:
-        self.status, self.message, self.ended_at = status, message, now()
+        self.status, self.message, self.ended_at = status, mask_cpr(message), now()
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -113,6 +118,12 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
         path = Path(tmp) / "records.jsonl"
         with path.open("w", encoding="utf-8") as handle:
             for record in [*history, current.as_dict()]:
+                # a journal line may predate masking: its free text is masked on the way in
+                record = {
+                    **record,
+                    "message": mask_cpr(record.get("message")),
+                    "extracts_dir": mask_cpr(record.get("extracts_dir")),
+                }
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
         sql_path = str(path).replace("'", "''")
         con.execute(
@@ -182,7 +193,7 @@ def write_run_results(path: Path, record: RunRecord, args: dict) -> Path:
         "status": record.status,
         "message": record.message,
         "elapsed_time": (ended - started).total_seconds(),
-        "args": args,
+        "args": mask_cpr(args),
         "results": results,
     }
     partial = path.with_name(f".{path.name}.{record.run_id}")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -20,6 +24,8 @@ MINIMAL = {  # the required extracts with a header only, so that a test can writ
     "budget.csv": "aar;betalingskommune;omraade;beloeb\n",
     "ydelser.csv": "bevilling_id;cpr;paragraf;startdato;betalingskommune\n",
 }
+# Header-only files stand in for the extracts a test is not about: let them be empty.
+EMPTY_OK = {name.split(".")[0]: {"may_be_empty": True} for name in MINIMAL}
 
 
 def folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
@@ -38,7 +44,11 @@ def load(
     extracts_dir: Path, overrides: dict | None = None
 ) -> tuple[duckdb.DuckDBPyConnection, dict]:
     con = duckdb.connect()
-    return con, load_extracts(con, extracts_dir, SOURCES, overrides)
+    settings = {
+        name: {**EMPTY_OK.get(name, {}), **(overrides or {}).get(name, {})}
+        for name in {*EMPTY_OK, *(overrides or {})}
+    }
+    return con, load_extracts(con, extracts_dir, SOURCES, settings)
 
 
 def rows(con, extract: str, columns: str) -> list[tuple]:
@@ -160,7 +170,7 @@ def test_line_numbers_follow_the_file_on_a_multi_megabyte_file_read_by_two_threa
                        TO '{path}' ({options})""")
     assert path.stat().st_size > 2_000_000
     con = duckdb.connect(config={"threads": 2})
-    load_extracts(con, folder(tmp_path, {}), SOURCES)
+    load_extracts(con, folder(tmp_path, {}), SOURCES, EMPTY_OK)
     first = 2 if suffix == "csv" else 1  # the header is line 1; parquet has none
     misplaced = con.execute(
         f"SELECT count(*) FROM raw.ydelser WHERE bevilling_id <> 'G' || (_line - {first})"
@@ -200,7 +210,7 @@ def test_a_missing_required_extract_names_the_file_it_expected(tmp_path):
         ({"sagsbehandlere.csv": ""}, r"^sagsbehandlere\.csv: the file is empty"),
         (
             {"sagsbehandlere.csv": "sagsbehandler_id;navn\nS1;0101801234;b\n"},
-            r"^sagsbehandlere\.csv: cannot be read: .*Line: 2: Expected Number of Columns: 2 Found: 3$",
+            r"^sagsbehandlere\.csv, line 2: cannot be read: Expected Number of Columns: 2 Found: 3$",
         ),
         (
             {"sagsbehandlere.csv": "sagsbehandler_id;navn;Navn\nS1;a;b\n"},
@@ -243,10 +253,132 @@ def test_raw_lives_beside_the_warehouse_not_in_it(tmp_path):
     (tmp_path / "extracts").mkdir()
     warehouse = tmp_path / "w.duckdb"
     con = duckdb.connect(str(warehouse))
-    load_extracts(con, folder(tmp_path / "extracts", {}), SOURCES)
+    load_extracts(con, folder(tmp_path / "extracts", {}), SOURCES, EMPTY_OK)
     assert con.execute("SELECT count(*) FROM raw.ydelser").fetchall() == [(0,)]
     con.close()
     tables = (
         duckdb.connect(str(warehouse)).execute("SELECT count(*) FROM duckdb_tables()").fetchall()
     )
     assert tables == [(0,)]
+
+
+def test_parquet_numbers_reach_raw_whole_and_a_non_finite_takst_is_one_bad_value(tmp_path):
+    # An 11-digit CPR number, a 4-digit kommune code, NaN and infinity must reach staging as they
+    # are, to be quarantined there (cpr_invalid, kommune_invalid, number_invalid), not cut or fail.
+    duckdb.execute(f"""COPY (SELECT * FROM (VALUES
+                             ('G1', 12345678901, '107', DATE '2022-01-01', 7510, 'nan'::DOUBLE),
+                             ('G2', 101801234, '107', DATE '2022-01-01', 751, 'inf'::DOUBLE),
+                             ('G3', 101801234, '107', DATE '2022-01-01', 1, 2500.0))
+                             t(bevilling_id, cpr, paragraf, startdato, betalingskommune, takst))
+                       TO '{tmp_path / "ydelser.parquet"}'""")
+    con, _ = load(folder(tmp_path, {}))
+    assert rows(con, "ydelser", "bevilling_id, cpr, betalingskommune, takst") == [
+        ("G1", "12345678901", "7510", "nan"),
+        ("G2", "0101801234", "751", "inf"),
+        ("G3", "0101801234", "001", "2500"),
+    ]
+
+
+def test_a_required_extract_with_a_header_only_is_broken_unless_the_project_allows_it(
+    tmp_path,
+):
+    extracts = folder(tmp_path, {})
+    con = duckdb.connect()
+    with pytest.raises(
+        ExtractError,
+        match=r"^budget\.csv: the required extract 'budget' has no data rows .*"
+        r"extracts\.budget\.may_be_empty: true in lis_project\.yml$",
+    ):
+        load_extracts(con, extracts, SOURCES, {**EMPTY_OK, "budget": {}})
+    assert load_extracts(con, extracts, SOURCES, EMPTY_OK)["budget"] == 0
+
+
+SAGSBEHANDLERE = "sagsbehandler_id;navn;team"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"{SAGSBEHANDLERE}\rS1;a;Vest\rS2;b;Øst\r".encode(),  # CR only (old Mac)
+        f"{SAGSBEHANDLERE}\r\nS1;a;Vest\nS2;b;Øst\r\n".encode(),  # CRLF with one LF line
+        f"{SAGSBEHANDLERE}\nS1;a;Vest\r\nS2;b;Øst\n".encode(),  # LF with one CRLF line
+        f"{SAGSBEHANDLERE}\r\nS1;a;Vest\nS2;b;Øst\r\nS3;–;Nord\r\n".encode("cp1252"),
+    ],
+    ids=["cr", "crlf-with-lf", "lf-with-crlf", "cp1252-mixed"],
+)
+def test_every_line_ending_and_a_mix_of_them_is_read(tmp_path, content):
+    con, _ = load(folder(tmp_path, {"sagsbehandlere.csv": content}))
+    assert rows(con, "sagsbehandlere", "sagsbehandler_id, team, _line")[:2] == [
+        ("S1", "Vest", 2),
+        ("S2", "Øst", 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            f"{SAGSBEHANDLERE}\nS1;a;Vest\n".encode("utf-16"),
+            r"^sagsbehandlere\.csv, line 1: UTF-16 or a NUL byte; the contract allows UTF-8 or "
+            r"Windows-1252$",
+        ),
+        (
+            (
+                f"{SAGSBEHANDLERE}\n" + "S1;a;Vest\n" * 10_000 + "S2;0101801234;" + "x" * 5_000_000
+            ).encode(),
+            r"^sagsbehandlere\.csv, line 10002: cannot be read: Maximum line size of \d+ bytes "
+            r"exceeded",
+        ),
+        (
+            (
+                f"{SAGSBEHANDLERE}\n" + "S1;a;Vest\n" * 10_000 + 'S2;"0101801234;Vest\nS3;b;c\n'
+            ).encode(),
+            r"^sagsbehandlere\.csv, line 10002: cannot be read: Value with unterminated quote",
+        ),
+        (
+            (f"{SAGSBEHANDLERE}\r\n" + "S1;a;Vest\r\n" * 10 + "S2;0101801234;Vest;x\n").encode(),
+            r"^sagsbehandlere\.csv, line 12: cannot be read: Expected Number of Columns: 3 Found: 4$",
+        ),
+    ],
+    ids=["utf-16", "5-mb-field", "unterminated-quote", "mixed-endings-bad-row"],
+)
+def test_an_unreadable_file_names_the_file_the_line_and_the_reason(tmp_path, content, message):
+    with pytest.raises(ExtractError, match=message) as raised:
+        load(folder(tmp_path, {"sagsbehandlere.csv": content}))
+    assert "\n" not in str(raised.value) and "0101801234" not in str(raised.value)
+
+
+def test_a_killed_load_leaves_no_clear_text_copy_of_a_windows_1252_file(tmp_path):
+    (tmp_path / "tmp").mkdir()
+    row = "G1;0101801234;107;2022-01-01;751;Åen – bofællesskab\n"  # '–' is 0x96: transcoded
+    text = "bevilling_id;cpr;paragraf;startdato;betalingskommune;leverandoer_id\n" + row * 400_000
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    folder(extracts, {"ydelser.csv": text.encode("cp1252")})
+    loader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys\n"
+            "from runner.extracts import load_extracts\n"
+            "from runner.project import load_project\n"
+            f"project = load_project(__import__('pathlib').Path({str(ROOT)!r}))\n"
+            "con = duckdb.connect(config={'threads': 1})\n"
+            f"load_extracts(con, __import__('pathlib').Path({str(extracts)!r}), "
+            f"project.source_tables(), {EMPTY_OK!r})\n"
+            "print('loaded', flush=True)\n",
+        ],
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
+        stdout=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any((tmp_path / "tmp").glob("lis-*/*")):
+            assert loader.poll() is None and time.monotonic() < deadline, "no scratch file seen"
+            time.sleep(0.01)
+        loader.kill()
+        loader.wait()
+    finally:
+        loader.kill()
+    left = [path for path in (tmp_path / "tmp").rglob("*") if path.is_file()]
+    assert left == []  # at most an empty pipe: is_file() is False for a FIFO

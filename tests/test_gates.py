@@ -13,6 +13,7 @@ import pytest
 
 from runner import gates
 from runner.gates import Expectation, run_expectations
+from runner.privacy import mask_cpr
 
 TABLE = "staging.bevillinger"
 # G3 ends before it starts and has no amount; G4 is registered twice, once under paragraph 999.
@@ -284,7 +285,7 @@ def test_batch_is_a_subquery_named_subselect(con):
     ],
 )
 def test_mask(text, masked):
-    assert gates._mask({"rows": [text]}) == {"rows": [masked]}
+    assert mask_cpr({"rows": [text]}) == {"rows": [masked]}
 
 
 def test_broken_expectations_fail_without_raising(con):

@@ -165,7 +165,7 @@ def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_
         (
             "sagsbehandlere.csv",
             "sagsbehandler_id;navn\nS1;a;b\n",
-            "sagsbehandlere.csv: cannot be read",
+            "sagsbehandlere.csv, line 2: cannot be read",
         ),
         (
             "leverandoerer.csv",

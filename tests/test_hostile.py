@@ -1,0 +1,219 @@
+"""Hostile input, signals and tampering (issue 10): nothing leaked, nothing lost, a clear reason."""
+
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from runner import gates
+from runner.cli import main
+
+SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(extracts: Path, warehouse: Path, *extra) -> int:
+    return main(
+        ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"]
+        + ["--warehouse", str(warehouse), *extra]
+    )
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    warehouse = tmp_path_factory.mktemp("pub") / "lis.duckdb"
+    assert build(SMALL, warehouse) == 0
+    return warehouse
+
+
+def fresh_copy(published: Path, folder: Path) -> Path:
+    warehouse = folder / "lis.duckdb"
+    shutil.copy(published, warehouse)
+    shutil.copy(published.with_name("lis.duckdb.runs.jsonl"), folder / "lis.duckdb.runs.jsonl")
+    return warehouse
+
+
+def extracts_copy(folder: Path) -> Path:
+    extracts = folder / "extracts"
+    shutil.copytree(SMALL, extracts)
+    return extracts
+
+
+def runs(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select status, message from audit.runs order by started_at").fetchall()
+
+
+def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(
+    published, tmp_path, capsys
+):
+    warehouse = fresh_copy(published, tmp_path)
+    extracts = extracts_copy(tmp_path)
+    ydelser = extracts / "ydelser.csv"
+    ydelser.write_text("".join(ydelser.read_text().splitlines(keepends=True)[1:]))
+    log_file = tmp_path / "lis.log"
+    started = time.time()
+    assert main(["--log-file", str(log_file)] + _args(extracts, warehouse)) == 4
+    err = capsys.readouterr().err
+    assert "0101801234" not in err and "010180-XXXX" in err
+    assert "0101801234" not in (tmp_path / "lis.duckdb.runs.jsonl").read_text()
+    assert "0101801234" not in log_file.read_text()
+    # target/run_results.json (or, where it has moved, beside the warehouse) describes this run
+    for run_results in (
+        ROOT / "target" / "run_results.json",
+        tmp_path / "lis.duckdb.run_results.json",
+    ):
+        if run_results.is_file() and run_results.stat().st_mtime >= started:
+            assert "010180-XXXX" in (text := run_results.read_text()) and "0101801234" not in text
+    # the failed run reaches the next publication's audit.runs, masked
+    assert build(SMALL, warehouse, "--full-refresh") == 0
+    failed = [message for status, message in runs(warehouse) if status == "error"]
+    assert failed and "010180-XXXX" in failed[0] and "0101801234" not in failed[0]
+
+
+def test_an_old_journal_line_with_a_cpr_number_is_masked_in_audit_runs(published, tmp_path):
+    warehouse = fresh_copy(published, tmp_path)
+    journal = tmp_path / "lis.duckdb.runs.jsonl"
+    old = json.loads(journal.read_text().splitlines()[0])
+    old.update(run_id="old", status="error", message="columns found: b0000001, 200674-2955")
+    with journal.open("a") as handle:
+        handle.write(json.dumps(old) + "\n")
+    assert build(SMALL, warehouse, "--full-refresh") == 0
+    messages = [message for _, message in runs(warehouse)]
+    assert "columns found: b0000001, 200674-XXXX" in messages
+
+
+def _args(extracts: Path, warehouse: Path, *extra) -> list[str]:
+    return ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"] + [
+        "--warehouse",
+        str(warehouse),
+        *extra,
+    ]
+
+
+def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(
+    published, tmp_path, capsys
+):
+    warehouse = fresh_copy(published, tmp_path)
+    journal = tmp_path / "lis.duckdb.runs.jsonl"
+    good = len(journal.read_text().splitlines())
+    with journal.open("a") as handle:
+        handle.write('[1, 2]\n{"models": 5}\n{"run_id": "x", "status": "ok", "models": [7]}\n')
+        handle.write('{"run_id": "y", "status": "ok", "started_at": "not a time"}\n')
+    assert build(SMALL, warehouse, "--full-refresh") == 0
+    err = capsys.readouterr().err
+    for line in range(good + 1, good + 5):
+        assert f"lis.duckdb.runs.jsonl, line {line}: not a run record" in err
+    assert len(runs(warehouse)) == good + 1
+
+
+def test_a_header_only_ydelser_is_an_input_error_naming_the_file(published, tmp_path, capsys):
+    warehouse = fresh_copy(published, tmp_path)
+    extracts = extracts_copy(tmp_path)
+    ydelser = extracts / "ydelser.csv"
+    ydelser.write_text(ydelser.read_text().splitlines(keepends=True)[0])
+    before = warehouse.read_bytes()
+    assert build(extracts, warehouse) == 4
+    assert "ydelser.csv: the required extract 'ydelser' has no data rows" in capsys.readouterr().err
+    assert warehouse.read_bytes() == before
+
+
+def test_a_rebuild_keeps_the_published_files_mode_and_group(published, tmp_path):
+    warehouse = fresh_copy(published, tmp_path)
+    other = next((g for g in os.getgroups() if g != warehouse.stat().st_gid), None)
+    if os.geteuid() == 0:
+        other = other if other is not None else 1
+    if other is None:
+        pytest.skip("the test user belongs to one group only")
+    os.chmod(warehouse, 0o600)
+    os.chown(warehouse, -1, other)
+    assert build(SMALL, warehouse, "--full-refresh") == 0
+    assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600
+    assert warehouse.stat().st_gid == other
+
+
+def test_a_first_publication_is_not_readable_by_others(published):
+    assert stat.S_IMODE(published.stat().st_mode) & 0o007 == 0
+
+
+@pytest.mark.parametrize(
+    "signum, code, then",
+    [
+        (signal.SIGTERM, 143, None),
+        (signal.SIGINT, 130, None),
+        (signal.SIGINT, 130, RuntimeError("Query interrupted")),
+    ],
+    ids=["sigterm", "sigint", "sigint-as-query-interrupted"],
+)
+def test_a_signal_a_library_swallows_during_the_gates_still_stops_the_build(
+    published, tmp_path, monkeypatch, capsys, signum, code, then
+):
+    # What great-expectations and DuckDB may do with the exception a signal raises: catch it and
+    # go on, or turn it into an error of their own. Sent from inside the gates, so not by chance.
+    real = gates.run_expectations
+
+    def swallowing(con, expectations):
+        try:
+            os.kill(os.getpid(), signum)
+            time.sleep(1)  # the handler runs at once; this is never waited out
+        except BaseException:
+            pass
+        if then is not None:
+            raise then
+        return real(con, expectations)
+
+    monkeypatch.setattr(gates, "run_expectations", swallowing)
+    warehouse = fresh_copy(published, tmp_path)
+    before = warehouse.read_bytes()
+    assert build(SMALL, warehouse, "--full-refresh") == code
+    assert warehouse.read_bytes() == before
+    assert not list(tmp_path.glob(".lis.duckdb.building-*"))
+    assert "nothing more was published" in capsys.readouterr().err.splitlines()[-1]
+    last = json.loads((tmp_path / "lis.duckdb.runs.jsonl").read_text().splitlines()[-1])
+    assert last["status"] == "error" and "received; nothing was published" in last["message"]
+
+
+def test_a_build_never_removes_a_building_file_a_live_build_holds(published, tmp_path, capsys):
+    # The first build's lock file was deleted: only its building file, open in DuckDB, is left.
+    warehouse = fresh_copy(published, tmp_path)
+    building = tmp_path / ".lis.duckdb.building-20990101T000000-first"
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys\n"
+            f"con = duckdb.connect({str(building)!r})\n"
+            "print('open', flush=True)\n"
+            "sys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert first.stdout.readline().strip() == "open"
+        assert build(SMALL, warehouse, "--full-refresh") == 7
+        assert building.exists()
+        assert building.name in capsys.readouterr().err
+    finally:
+        first.communicate("\n", timeout=60)
+
+
+def test_a_deleted_lock_file_does_not_let_a_second_build_in(tmp_path):
+    from runner.errors import BuildRunning
+    from runner.publish import exclusive
+
+    warehouse = tmp_path / "lis.duckdb"
+    with exclusive(warehouse):
+        (tmp_path / "lis.duckdb.lock").unlink()
+        with pytest.raises(BuildRunning):
+            with exclusive(warehouse):
+                pass
