@@ -1127,8 +1127,9 @@ def rules_2022() -> Extracts:
         takst_enhed="dag",
         botilbudslignende=True,
     )
-    x.engangsbevilling("506", born(1970, 9, 3, 61), "112", "2022-02-01", 100000)
-    x.engangsbevilling("506", born(1970, 9, 4, 62), "114", "2022-02-01", 200000)
+    # both one-off grants go to the person with the §100 service (serial 46)
+    x.engangsbevilling("506", born(1970, 9, 1, 46), "112", "2022-02-01", 100000)
+    x.engangsbevilling("506", born(1970, 9, 1, 46), "114", "2022-02-01", 200000)
     for omraade in OMRAADER:
         x.budget("506", 2022, omraade, 1000000)
     return x
@@ -1236,3 +1237,11 @@ def test_11_puts_each_paragraph_in_its_budget_area(rules):
         expect(rules, "506", S, "11", "omraade", omraade, disp, 1000000.0, disp / 1000000)
     total = sum(areas.values())
     expect(rules, "506", S, "11", "total", "total", total, 5000000.0, total / 5000000)
+
+
+def test_15_counts_a_person_once_in_each_part_and_in_the_total(rules):
+    # 506: one person has the §100 service (32 a day all 2022 = 11,680) and both one-off grants
+    # (100,000 + 200,000): 100 = 11,680 / 1; 112_114 = 300,000 / 1; total = 311,680 / 1.
+    expect(rules, "506", S, "15", "paragraf", "100", 11680.0, 1.0, 11680.0)
+    expect(rules, "506", S, "15", "paragraf", "112_114", 300000.0, 1.0, 300000.0)
+    expect(rules, "506", S, "15", "total", "total", 311680.0, 1.0, 311680.0)
