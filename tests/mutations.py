@@ -11,7 +11,7 @@ Run on demand, not in every CI run (a mutation costs a build or two):
 
     .venv/bin/python -m tests.mutations                    # every mutation, then a summary table
     .venv/bin/python -m tests.mutations helmaaned_30 ...   # only these
-    .venv/bin/python -m tests.mutations --list             # names and files, nothing run
+    .venv/bin/python -m tests.mutations --list             # names, files, whether each applies
 
 Exit status 0 when every mutation was killed; 1 when one survived, did not apply (its text is no
 longer in the file: update the mutation with the code), or the baseline failed. When a defect is
@@ -288,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [by_name[n] for n in args.names] if args.names else MUTATIONS
     if args.list:
         for m in chosen:
-            print(f"{m.name:34} {m.file:52} {m.why}")
+            path = ROOT / m.file
+            found = path.read_text(encoding="utf-8").count(m.old) if path.exists() else 0
+            state = "applies" if found == 1 else f"STALE ({found} matches)"
+            print(f"{m.name:32} {state:8} {m.file:52} {m.why}")
         return 0
 
     with tempfile.TemporaryDirectory(prefix="lis-mutations-") as tmp:
