@@ -237,7 +237,7 @@ def reason(extract: str, r: dict[str, str]) -> str | None:
         return "kommune_invalid"
     for c in NUMBERS[extract]:
         text = r.get(c, "")
-        if text and (not re.fullmatch(r"-?\d+([.,]\d+)?", text) or text.startswith("-")):
+        if text and (not re.fullmatch(r"-?\d+([.,]\d+)?", text) or parse_number(text) < 0):
             return "number_invalid"
     if r.get("takst") and r.get("takst_enhed", "").lower() not in UNITS:
         return "unit_invalid"
@@ -740,7 +740,7 @@ def ind_10(at: At) -> dict:
     return out
 
 
-def omraade(at: At, svc: Service) -> str:
+def omraade(at: At, svc: Service) -> str | None:
     """The budget area of a service: the paragraph catalogue's, §85 botilbudslignende is botilbud."""
     if svc.paragraf == "85" and svc.botilbudslignende:
         return "botilbud"
