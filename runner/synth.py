@@ -777,6 +777,9 @@ def _dirty(con, table: str, ex: _Extract, rng) -> tuple[str, dict[str, int]]:
     quota = {c: per_code for c in ex.codes}
     if per_code == 0:
         quota.update({c: 1 for c in ex.codes[: int(0.0125 * n)]})
+    if quota.get("date_invalid"):
+        # one bad date in each date column at least, so that every column's check is exercised
+        quota["date_invalid"] = max(quota["date_invalid"], len(ex.dates))
     order = rng.permutation(n)
     free = np.ones(n, dtype=bool)
     picks = []

@@ -227,7 +227,13 @@ def test_failure_message(case_results):
 
 
 def test_results_are_json_serialisable(case_results):
-    json.dumps([[r.observed_value, r.unexpected_count, r.examples] for r in case_results.values()])
+    # The run record stores observed values and examples as JSON: each must come back from a round
+    # trip unchanged (no tuples, dates or Decimals that only a `default=` could write).
+    for case, r in case_results.items():
+        stored = [r.observed_value, r.unexpected_count, r.examples]
+        assert json.loads(json.dumps(stored)) == stored, case
+    # dates among them (the pair of dates) are ISO text already
+    assert case_results["pair_dates_fail"].examples == [["2021-12-31", "2022-01-01"]]
 
 
 def test_severity_is_checked():

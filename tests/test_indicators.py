@@ -1173,3 +1173,200 @@ def test_no_cpr_in_marts_or_audit_with_a_quarantined_row(dirty):
     # ... yet no table of marts or audit holds its CPR number, nor any other.
     hits = _cpr_hits(wh, extracts.cprs())
     assert not hits, hits
+
+
+# --------------------------------------------------------------------------------------------
+# 17. one rule per case: each of these rules was once caught only by the day-by-day reference
+#     (tests/test_reference.py) or by nothing; a failure here names the rule. One build, as of
+#     2022-03-31, one paying municipality per rule.
+
+
+def rules_2022() -> Extracts:
+    x = Extracts()
+    x.sagsbehandler("S1")
+
+    # 501: helmaanedsmodtagere, (person, day) pairs in a month / the days of that month.
+    x.ydelse("501", born(1970, 5, 1, 1), "107", "2022-02-10", "2022-03-05")  # P
+    x.ydelse("501", born(1970, 5, 2, 2), "108", "2022-02-01", "2022-02-28")  # R
+    x.ydelse("501", born(1970, 5, 3, 3), "104", "2021-02-01", None)  # Q
+
+    # 502: a municipality that appears only in the budget.
+    x.budget("502", 2022, "botilbud", 500000)
+
+    # 503: one-off grants dated on s, on 1 January, on 31 December of the year before, after s.
+    x.engangsbevilling("503", born(1970, 6, 1, 11), "114", "2022-03-31", 20000)  # a
+    x.engangsbevilling("503", born(1970, 6, 2, 12), "112", "2022-01-01", 1000)  # b
+    x.engangsbevilling("503", born(1970, 6, 3, 13), "112", "2021-12-31", 7000)  # c
+    x.engangsbevilling("503", born(1970, 6, 4, 14), "112", "2022-04-01", 3000)  # d
+
+    # 504: indicator 10's denominator counts persons whose cost in the year is > 0.
+    y, z, u = born(1970, 7, 1, 21), born(1970, 7, 2, 22), born(1970, 7, 3, 23)
+    x.ydelse(
+        "504", y, "104", "2022-01-01", None, sagsbehandler_id="S1", takst=100, takst_enhed="dag"
+    )
+    x.ydelse("504", z, "103", "2022-01-01", None, sagsbehandler_id="S1")  # no takst: costs 0
+    x.ydelse("504", u, "108", "2022-01-01", None, takst=0, takst_enhed="dag")  # takst 0
+
+    # 505: 13's monthly points: a period ending the day before a month end is not on that point.
+    x.ydelse(
+        "505", born(1970, 8, 1, 31), "103", "2022-01-01", "2022-02-27", takst=100, takst_enhed="dag"
+    )  # F
+    x.ydelse(
+        "505", born(1970, 8, 2, 32), "104", "2022-02-01", "2022-02-28", takst=200, takst_enhed="dag"
+    )  # G
+
+    # 506: every paragraph's budget area (indicators.md, 11), one person per paragraph, each with a
+    # daily takst that is a power of two, so that each area's sum shows which paragraphs it holds.
+    serial = 40
+    for paragraf, takst in [
+        ("83", 1),
+        ("85", 2),
+        ("97", 4),
+        ("98", 8),
+        ("99", 16),
+        ("100", 32),
+        ("103", 64),
+        ("104", 128),
+        ("107", 256),
+        ("108", 512),
+        ("95", 1024),
+        ("96", 2048),
+    ]:
+        serial += 1
+        x.ydelse(
+            "506",
+            born(1970, 9, 1, serial),
+            paragraf,
+            "2022-01-01",
+            None,
+            takst=takst,
+            takst_enhed="dag",
+        )
+    x.ydelse(
+        "506",
+        born(1970, 9, 2, 60),
+        "85",
+        "2022-01-01",
+        None,
+        takst=4096,
+        takst_enhed="dag",
+        botilbudslignende=True,
+    )
+    # both one-off grants go to the person with the §100 service (serial 46)
+    x.engangsbevilling("506", born(1970, 9, 1, 46), "112", "2022-02-01", 100000)
+    x.engangsbevilling("506", born(1970, 9, 1, 46), "114", "2022-02-01", 200000)
+    for omraade in OMRAADER:
+        x.budget("506", 2022, omraade, 1000000)
+    return x
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory) -> Warehouse:
+    return published(tmp_path_factory, "rules", rules_2022(), S)
+
+
+def helmaaned(wh: Warehouse, kommune: str, gruppe: str) -> dict[str, tuple]:
+    rows = wh.query(
+        "SELECT maaned::VARCHAR, persondage, dage, helmaanedsmodtagere "
+        "FROM marts.helmaanedsmodtagere WHERE kommunekode = ? AND gruppe = ?",
+        [kommune, gruppe],
+    )
+    return {maaned: tuple(rest) for maaned, *rest in rows}
+
+
+def test_helmaanedsmodtagere_divide_by_the_days_of_the_month(rules):
+    # 501. P §107 10 Feb-5 March, R §108 1-28 Feb: botilbud in February (28 days): P 19 + R 28
+    # = 47 person days → 47/28 = 1.678571; in March (31 days, up to s = 31 March): P 5 → 5/31.
+    botilbud = helmaaned(rules, "501", "botilbud")
+    assert botilbud["2022-02-01"][:2] == (47, 28)
+    assert close(botilbud["2022-02-01"][2], 47 / 28)
+    assert botilbud["2022-03-01"][:2] == (5, 31)
+    assert close(botilbud["2022-03-01"][2], 5 / 31)
+    assert "2022-01-01" not in botilbud or botilbud["2022-01-01"][2] == 0
+    # Q §104 from 1 February 2021: every day of February 2021 (28) and of January 2022 (31) → 1.
+    dagtilbud = helmaaned(rules, "501", "dagtilbud")
+    assert dagtilbud["2021-02-01"] == (28, 28, 1.0)
+    assert dagtilbud["2022-01-01"] == (31, 31, 1.0)
+    assert "2021-01-01" not in dagtilbud or dagtilbud["2021-01-01"][2] == 0
+
+
+def test_helmaanedsmodtagere_in_a_leap_february(leap):
+    # 301. P §108 from 1 Dec 2023 (all 29 days of February 2024) and P3 §107 on 29 February only:
+    # (29 + 1) / 29 = 1.034483.
+    botilbud = helmaaned(leap, "301", "botilbud")
+    assert botilbud["2024-02-01"][:2] == (30, 29)
+    assert close(botilbud["2024-02-01"][2], 30 / 29)
+
+
+def test_a_municipality_only_in_the_budget_gets_every_total_row(rules):
+    # 502 pays for nothing but has a budget: every indicator's total row on every status date, 0
+    # where a count, and for 11 its budget as the denominator of 0 disposed.
+    totals = rules.query(
+        "SELECT status_date::VARCHAR, indicator FROM marts.indicator_values "
+        "WHERE kommunekode = '502' AND breakdown = 'total'"
+    )
+    assert sorted(totals) == sorted((d, i) for d in STATUS_DATES_2022 for i in INDICATORS)
+    expect(rules, "502", S, "11", "total", "total", 0.0, 500000.0, 0.0)
+    expect(rules, "502", S, "11", "omraade", "botilbud", 0.0, 500000.0, 0.0)
+    counted(rules, "502", S, "02", "total", "total", 0)
+    counted(rules, "502", S, "06", "total", "total", 0)
+
+
+def test_one_off_grants_dated_in_j_to_s_both_included(rules):
+    # 503, s = 31 March 2022: a (20,000, dated s) and b (1,000, dated 1 January) count; c (dated 31
+    # December 2021) belongs to 2021, d (dated 1 April) to after s → 21,000 over 2 persons.
+    expect(rules, "503", S, "15", "paragraf", "112_114", 21000.0, 2.0, 10500.0)
+    expect(rules, "503", S, "15", "total", "total", 21000.0, 2.0, 10500.0)
+    # 28 February: b only; 31 December 2021 (s = the grant's date): c only.
+    expect(rules, "503", "2022-02-28", "15", "paragraf", "112_114", 1000.0, 1.0, 1000.0)
+    expect(rules, "503", "2021-12-31", "15", "paragraf", "112_114", 7000.0, 1.0, 7000.0)
+    # 11 counts the same grants; 503 has no budget → 21,000 / 0 → NULL. 06: two persons in 0-250000.
+    expect(rules, "503", S, "11", "total", "total", 21000.0, 0.0, None)
+    counted(rules, "503", S, "06", "udgiftsinterval", "0-250000", 2)
+
+
+def test_indicator_10_counts_only_persons_whose_cost_is_above_zero(rules):
+    # 504. y §104 100 a day all 2022 = 36,500 (S1); z §103 without takst (S1) and u §108 at takst 0
+    # (no caseworker) cost 0: 10 = 36,500 over 1 person, in the total and in S1's row.
+    expect(rules, "504", S, "10", "total", "total", 36500.0, 1.0, 36500.0)
+    expect(rules, "504", S, "10", "sagsbehandler", "S1", 36500.0, 1.0, 36500.0)
+
+
+def test_13_point_on_a_month_end_needs_the_service_on_that_day(rules):
+    # 505. F §103 1 Jan-27 Feb (100 a day), G §104 1-28 Feb (200 a day). s = 31 March:
+    # PT(31 Jan) = F = 1; PT(28 Feb) = G = 1 (F ended the day before); PT(31 Mar) = 0 → APT = 2/3.
+    # DISP = F 100 × (31 + 27) + G 200 × 28 = 5,800 + 5,600 = 11,400 → 11,400 / (2/3) = 17,100.
+    expect(rules, "505", S, "13", "total", "total", 11400.0, 2 / 3, 17100.0)
+    expect(rules, "505", S, "13", "paragraf", "103", 5800.0, 1 / 3, 17400.0)
+    expect(rules, "505", S, "13", "paragraf", "104", 5600.0, 1 / 3, 16800.0)
+    # s = 28 February: PT(31 Jan) = F, PT(28 Feb) = G → (1 + 1) / 2 = 1.
+    expect(rules, "505", "2022-02-28", "13", "total", "total", 11400.0, 1.0, 11400.0)
+    # 03 on s: nobody.
+    counted(rules, "505", S, "03", "total", "total", 0)
+
+
+def test_11_puts_each_paragraph_in_its_budget_area(rules):
+    # 506, every service all of 2022 (365 days), budget 1,000,000 per area (indicators.md, 11):
+    #   stoette_i_eget_hjem: 83, 85 not botilbudslignende, 97, 98, 99 = (1 + 2 + 4 + 8 + 16) × 365;
+    #   merudgift_hjaelpemidler: 100 = 32 × 365, plus the one-off 112 and 114 = 300,000;
+    #   dagtilbud: 103, 104 = (64 + 128) × 365; botilbud: 107, 108, 85 botilbudslignende =
+    #   (256 + 512 + 4096) × 365; hjaelperordning: 95, 96 = (1024 + 2048) × 365.
+    areas = {
+        "stoette_i_eget_hjem": 31 * 365,
+        "merudgift_hjaelpemidler": 32 * 365 + 300000,
+        "dagtilbud": 192 * 365,
+        "botilbud": 4864 * 365,
+        "hjaelperordning": 3072 * 365,
+    }
+    for omraade, disp in areas.items():
+        expect(rules, "506", S, "11", "omraade", omraade, disp, 1000000.0, disp / 1000000)
+    total = sum(areas.values())
+    expect(rules, "506", S, "11", "total", "total", total, 5000000.0, total / 5000000)
+
+
+def test_15_counts_a_person_once_in_each_part_and_in_the_total(rules):
+    # 506: one person has the §100 service (32 a day all 2022 = 11,680) and both one-off grants
+    # (100,000 + 200,000): 100 = 11,680 / 1; 112_114 = 300,000 / 1; total = 311,680 / 1.
+    expect(rules, "506", S, "15", "paragraf", "100", 11680.0, 1.0, 11680.0)
+    expect(rules, "506", S, "15", "paragraf", "112_114", 300000.0, 1.0, 300000.0)
+    expect(rules, "506", S, "15", "total", "total", 311680.0, 1.0, 311680.0)

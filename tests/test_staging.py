@@ -705,3 +705,89 @@ def test_second_wave_rows_fail_no_gate_but_the_quarantine_share(staging, second_
         ("audit.referencefejl", "warn"),
     ]
     assert "karantaene_max_andel" in failed[1][2]
+
+
+# One row per date column of each extract, with an impossible date (31 April, 30 February) in that
+# column and nothing else wrong; the first row of each file is valid. (extract, id, column, row)
+BAD_DATES = {
+    "ydelser": (
+        YDELSER_HEADER,
+        "D0;0101801234;107;2022-01-01;;751;;;;;;;;",
+        [
+            ("startdato", "D1;0101801234;107;31-04-2022;;751;;;;;;;;"),
+            ("slutdato", "D2;0101801234;107;2022-01-01;31-04-2022;751;;;;;;;;"),
+            ("oprettet_dato", "D3;0101801234;107;2022-01-01;;751;;;;;;;;30-02-2022"),
+        ],
+    ),
+    "engangsbevillinger": (
+        "bevilling_id;cpr;paragraf;bevillingsdato;beloeb;betalingskommune;sagsbehandler_id;kategori;"
+        "oprettet_dato\n",
+        "E0;0101801234;112;10-02-2022;100;751;;;",
+        [
+            ("bevillingsdato", "E1;0101801234;112;31-04-2022;100;751;;;"),
+            ("oprettet_dato", "E2;0101801234;112;10-02-2022;100;751;;;30-02-2022"),
+        ],
+    ),
+    "anbringelser": (
+        "anbringelse_id;cpr;anbringelsestype;startdato;slutdato;betalingskommune;leverandoer_id;takst;"
+        "takst_enhed;oprettet_dato\n",
+        "A0;1111119876;plejefamilie;2021-09-01;;751;;;;",
+        [
+            ("startdato", "A1;1111119876;plejefamilie;31-04-2021;;751;;;;"),
+            ("slutdato", "A2;1111119876;plejefamilie;2021-09-01;31-04-2022;751;;;;"),
+            ("oprettet_dato", "A3;1111119876;plejefamilie;2021-09-01;;751;;;;30-02-2021"),
+        ],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_dates(staging, tmp_path_factory):
+    files = {
+        f"{extract}.csv": header + "".join(f"{row}\n" for row in [valid, *(r for _, r in bad)])
+        for extract, (header, valid, bad) in BAD_DATES.items()
+    }
+    return build_staging(staging, extracts(tmp_path_factory.mktemp("bad_dates"), files))
+
+
+@pytest.mark.parametrize(
+    "extract, column",
+    [(extract, column) for extract, (_, _, bad) in BAD_DATES.items() for column, _ in bad],
+)
+def test_every_date_column_of_every_extract_is_checked(bad_dates, extract, column):
+    _, _, bad = BAD_DATES[extract]
+    line = 3 + [c for c, _ in bad].index(column)  # header = 1, the valid row = 2
+    reasons = dict(
+        query(bad_dates, f"SELECT line, reason FROM audit.quarantine WHERE extract = '{extract}'")
+    )
+    assert reasons.get(line) == "date_invalid", f"{extract}.{column}: {reasons}"
+    staged = {row[0] for row in query(bad_dates, f"SELECT _line FROM staging.stg_{extract}")}
+    assert line not in staged and 2 in staged
+
+
+def ydelser_with_bad_rows(total: int, bad: int) -> str:
+    """`total` rows of ydelser of which the last `bad` have an impossible start date."""
+    rows = [
+        f"Q{i:02d};0101801234;107;{'2022-02-30' if i >= total - bad else '2022-01-01'};;751;;;;;;;;"
+        for i in range(total)
+    ]
+    return YDELSER_HEADER + "".join(f"{row}\n" for row in rows)
+
+
+@pytest.mark.parametrize(
+    "total, bad, broken",
+    [(20, 1, False), (25, 2, True)],  # 5 % is not more than 5 %; 8 % is
+)
+def test_the_extract_is_broken_above_5_percent_quarantined(staging, tmp_path, total, bad, broken):
+    _, compiler, nodes = staging
+    con = build_staging(
+        staging, extracts(tmp_path, {"ydelser.csv": ydelser_with_bad_rows(total, bad)})
+    )
+    limit = [
+        e
+        for e in expectations_of(compiler, nodes)
+        if e.model == "audit.reconciliation" and "quarantine_share" in str(e.kwargs)
+    ]
+    assert len(limit) == 1
+    [result] = gates.run_expectations(con, limit)
+    assert result.success is not broken, result.message

@@ -173,6 +173,17 @@ def test_dirty_mode_injects_each_reason_code(dirty):
     assert unknown.sum() == summary["ydelser:unknown_sagsbehandler"]
 
 
+def test_dirty_mode_puts_a_bad_date_in_every_date_column(dirty):
+    folder, _ = dirty
+    for name, ex in EXTRACTS.items():
+        df = read(folder, name)
+        for column in ex.dates:
+            bad = (df[column] != "") & pd.to_datetime(
+                df[column], format="%d-%m-%Y", errors="coerce"
+            ).isna()
+            assert bad.any(), f"{name}.{column}: no impossible date injected"
+
+
 def test_national_scale_spreads_over_real_municipality_codes(tmp_path):
     summary = write_extracts(tmp_path, grants=3_000, municipalities=98, as_of=AS_OF)
     paying = set(read(tmp_path, "ydelser")["betalingskommune"])
