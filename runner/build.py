@@ -150,6 +150,8 @@ def _build(
     con = None
     try:
         con = duckdb.connect(str(building))
+        if project.vars.get("threads"):
+            con.execute(f"SET threads = {int(project.vars['threads'])}")
         execute.load_seeds(con, project.seeds)
         with progress.step("load", "extracts") as step:
             step.done(

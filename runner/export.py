@@ -14,7 +14,8 @@ BOM = "\ufeff"
 
 
 def export_marts(warehouse: Path, out_dir: Path, fmt: str) -> list[Path]:
-    """Write every table of schema marts to out_dir as <table>.<fmt>; return the files written."""
+    """Write every table of schema marts to out_dir as <table>.<fmt>, rows sorted by their key
+    (every mart's leading columns), so the same marts give the same bytes; return the files."""
     if not warehouse.is_file():
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -35,7 +36,9 @@ def export_marts(warehouse: Path, out_dir: Path, fmt: str) -> list[Path]:
 
 
 def _parquet(con, relation: str, path: Path) -> None:
-    con.execute(f"COPY {relation} TO '{_quoted(path)}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT * FROM {relation} ORDER BY ALL) TO '{_quoted(path)}' (FORMAT parquet)"
+    )
 
 
 def _csv(con, relation: str, path: Path) -> None:
@@ -50,7 +53,8 @@ def _csv(con, relation: str, path: Path) -> None:
     )
     body = path.with_suffix(".body")
     con.execute(
-        f"COPY (SELECT {select} FROM {relation}) TO '{_quoted(body)}' (HEADER, DELIMITER ';')"
+        f"COPY (SELECT {select} FROM {relation} ORDER BY ALL) TO '{_quoted(body)}' "
+        "(HEADER, DELIMITER ';')"
     )
     with (
         path.open("w", encoding="utf-8", newline="") as out,
@@ -68,7 +72,7 @@ def _xlsx(con, relation: str, path: Path) -> None:
         raise InputError(
             f"{relation}: {rows:,} rows do not fit in an xlsx sheet; export it as parquet or csv"
         )
-    con.execute(f"SELECT * FROM {relation}").df().to_excel(
+    con.execute(f"SELECT * FROM {relation} ORDER BY ALL").df().to_excel(
         path, index=False, sheet_name=relation.split(".")[1][:31]
     )
 
