@@ -15,19 +15,19 @@ date_diff('day', make_date(year({{ dato }}), 1, 1), make_date(year({{ dato }}) +
     cost of indicators.md times the days, exactly (in DECIMAL(38, x): no overflow of 18 digits).
     No takst costs 0. -#}
 {% macro udgift_7n_for_dage(takst, takst_enhed, timer_pr_uge, dage_i_aar, dage) -%}
-{%- set takst = "CAST(" ~ takst ~ " AS DECIMAL(38, 4))" -%}
-CAST(CASE {{ takst_enhed }}
-    WHEN 'dag' THEN {{ takst }} * {{ dage }} * 7 * {{ dage_i_aar }}
-    WHEN 'maaned' THEN {{ takst }} * 12 * {{ dage }} * 7
-    WHEN 'aar' THEN {{ takst }} * {{ dage }} * 7
-    WHEN 'time' THEN {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} * {{ dage_i_aar }}
-    ELSE 0
-END AS DECIMAL(38, 8))
+{%- set takst = "cast(" ~ takst ~ " as DECIMAL(38, 4))" -%}
+cast(case {{ takst_enhed }}
+    when 'dag' then {{ takst }} * {{ dage }} * 7 * {{ dage_i_aar }}
+    when 'maaned' then {{ takst }} * 12 * {{ dage }} * 7
+    when 'aar' then {{ takst }} * {{ dage }} * 7
+    when 'time' then {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} * {{ dage_i_aar }}
+    else 0
+end as DECIMAL(38, 8))
 {%- endmacro %}
 
 {#- An amount in kroner (a one-off grant's beloeb) counted at a status date, as udgift_7n. -#}
 {% macro kroner_7n(beloeb, status_date) -%}
-CAST(CAST({{ beloeb }} AS DECIMAL(38, 4)) * 7 * {{ dage_i_aar(status_date) }} AS DECIMAL(38, 8))
+cast(cast({{ beloeb }} as DECIMAL(38, 4)) * 7 * {{ dage_i_aar(status_date) }} as DECIMAL(38, 8))
 {%- endmacro %}
 
 {#- The one conversion of money to DOUBLE: udgift_7n / (7 x N) of the status date's year, in kroner.

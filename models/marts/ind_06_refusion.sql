@@ -19,9 +19,9 @@ personer as (
 klassificeret as (
     select person.kommunekode, person.status_date,
            case when {{ alder('person.foedselsdato', 'person.status_date') }} >= 67
-                  or person.oere <= graense.graense_25::DECIMAL(18, 2) * 100 then NULL
+                  or person.oere <= graense.graense_25::DECIMAL(18, 2) * 100 then null
                 when person.oere <= graense.graense_50::DECIMAL(18, 2) * 100 then '25'
-                when graense.graense_75 is NULL or person.oere <= graense.graense_75::DECIMAL(18, 2) * 100 then '50'
+                when graense.graense_75 is null or person.oere <= graense.graense_75::DECIMAL(18, 2) * 100 then '50'
                 else '75' end as refusionssats,
            case when person.oere < 25000000 then '0-250000'
                 when person.oere < 50000000 then '250000-500000'
@@ -39,14 +39,14 @@ klasser as (
 ),
 optalt as (
     select kommunekode, status_date, 'refusionssats' as opdeling, refusionssats as opdeling_vaerdi, sum(antal) as antal
-    from klasser where refusionssats is not NULL group by all
+    from klasser where refusionssats is not null group by all
     union all
-    select kommunekode, status_date, 'total', 'total', sum(antal) from klasser where refusionssats is not NULL group by all
+    select kommunekode, status_date, 'total', 'total', sum(antal) from klasser where refusionssats is not null group by all
     union all
     select kommunekode, status_date, 'udgiftsinterval', udgiftsinterval, sum(antal) from klasser group by all
 )
 select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
-       coalesce(optalt.antal, 0)::DOUBLE as taeller, NULL::DOUBLE as naevner, coalesce(optalt.antal, 0)::DOUBLE as vaerdi
+       coalesce(optalt.antal, 0)::DOUBLE as taeller, null::DOUBLE as naevner, coalesce(optalt.antal, 0)::DOUBLE as vaerdi
 from ({{ indikator_skelet([('total', 'total'), ('refusionssats', '25'), ('refusionssats', '50'), ('refusionssats', '75'),
                            ('udgiftsinterval', '0-250000'), ('udgiftsinterval', '250000-500000'),
                            ('udgiftsinterval', '500000-1000000'), ('udgiftsinterval', '1000000-2000000'),

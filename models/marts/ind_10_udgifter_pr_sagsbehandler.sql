@@ -15,7 +15,7 @@ pr_sagsbehandler as (
     select kommunekode, status_date, sagsbehandler_id, sum(udgift_7n_ind_10) as udgift_7n,
            count(*) filter (where udgift_7n_ind_10 > 0) as personer
     from {{ ref('int_udgifter_pr_person') }}
-    where sagsbehandler_id is not NULL
+    where sagsbehandler_id is not null
     group by all
     having sum(udgift_7n_ind_10) > 0
 ),
