@@ -13,7 +13,7 @@ import duckdb
 
 from . import dag, execute, fingerprint, gates, publish, record
 from .compile import Compiler
-from .errors import ExecutionError, GateFailed, InputError, LisError
+from .errors import ExecutionError, GateFailed, InputError, LisError, ProjectError
 from .extracts import load_extracts
 from .progress import Progress
 from .project import Node, Project
@@ -150,8 +150,7 @@ def _build(
     con = None
     try:
         con = duckdb.connect(str(building))
-        if project.vars.get("threads"):
-            con.execute(f"SET threads = {int(project.vars['threads'])}")
+        _set_threads(con, project.vars.get("threads"))
         execute.load_seeds(con, project.seeds)
         with progress.step("load", "extracts") as step:
             step.done(
@@ -175,6 +174,17 @@ def _build(
         publish.discard(building)
         raise
     return "published"
+
+
+def _set_threads(con, threads) -> None:
+    """DuckDB's worker threads from vars.threads; unset: DuckDB's default, one per core."""
+    if threads is None:
+        return
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ProjectError(
+            f"lis_project.yml: vars.threads must be a whole number >= 1, not {threads!r}"
+        )
+    con.execute(f"SET threads = {threads}")
 
 
 def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:

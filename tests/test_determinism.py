@@ -26,7 +26,7 @@ AS_OF = date(2022, 11, 23)
 THREADS = 4
 
 
-def project_with_threads(folder: Path, threads: int) -> Path:
+def project_with_threads(folder: Path, threads) -> Path:
     """A copy of this project whose lis_project.yml sets vars.threads."""
     for part in ("models", "macros", "seeds"):
         shutil.copytree(ROOT / part, folder / part)
@@ -85,8 +85,8 @@ def test_money_is_not_trivially_equal(two_builds):
     # The comparison means something: money indicators carry oere and fractions of a krone.
     with duckdb.connect(str(two_builds[0]), read_only=True) as con:
         fractional = con.execute(
-            "SELECT count(*) FROM marts.indicator_values "
-            "WHERE indicator IN ('10', '11', '12', '13', '14', '15') AND numerator <> round(numerator)"
+            "SELECT count(*) FROM marts.indicator_values WHERE numerator <> round(numerator) "
+            "AND indicator IN ('10', '11', '12', '13', '14', '15')"
         ).fetchall()[0][0]
     assert fractional > 0
 
@@ -99,3 +99,13 @@ def test_csv_exports_are_equal_byte_for_byte(two_builds, tmp_path):
         a.name for a, b in zip(first, second, strict=True) if a.read_bytes() != b.read_bytes()
     ]
     assert not differing, f"exports that differ between two builds: {differing}"
+
+
+def test_a_threads_setting_that_is_no_whole_number_is_a_project_error(tmp_path):
+    extracts = tmp_path / "extracts"
+    write_extracts(extracts, grants=50, municipalities=1, seed=1, as_of=AS_OF)
+    project = project_with_threads(tmp_path / "project", "four")
+    warehouse = tmp_path / "lis.duckdb"
+    args = ["--project", str(project), "build", "--extracts", str(extracts)]
+    assert main(args + ["--as-of", AS_OF.isoformat(), "--warehouse", str(warehouse)]) == 2
+    assert not warehouse.exists()
