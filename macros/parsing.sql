@@ -14,11 +14,11 @@ CAST(CASE WHEN {{ column }} LIKE '____-__-__' THEN try_strptime({{ column }}, '%
 
 {#- A decimal number with ',' or '.' as the decimal mark and no thousands separator. A sign is
     read, so that a negative amount is reported as negative rather than as unreadable. Read as
-    fixed-point DECIMAL(18,4) (amounts to 1/100 oere, hours to 1/10000), never as a float, so that
-    sums of amounts are exact; a fifth decimal rounds half away from zero, and a number too large
-    for 14 digits before the mark is unreadable. -#}
+    fixed-point DECIMAL(18,6), never as a float, so that sums of amounts are exact; a seventh
+    decimal rounds half away from zero, and a number of more than 12 digits before the mark is
+    unreadable. -#}
 {% macro parse_decimal(column) -%}
-CASE WHEN regexp_full_match({{ column }}, '-?\d+([.,]\d+)?') THEN try_cast(replace({{ column }}, ',', '.') AS DECIMAL(18, 4)) END
+CASE WHEN regexp_full_match({{ column }}, '-?\d+([.,]\d+)?') THEN try_cast(replace({{ column }}, ',', '.') AS DECIMAL(18, 6)) END
 {%- endmacro %}
 
 {% macro parse_year(column) -%}

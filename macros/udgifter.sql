@@ -3,8 +3,8 @@
     Money is exact. A takst is a fixed-point DECIMAL; the daily cost divides it by N, the days of
     the year (maaned, aar), or by 7 (time), so a service's expense in a year is a fraction whose
     denominator divides 7 x N. It is carried as udgift_7n = the expense x 7 x N, an exact
-    DECIMAL(38, 8), and summed exactly; every expense of one status date belongs to one year, so
-    one N serves the whole sum. It becomes kroner (DOUBLE) once, in the marts (som_kroner). -#}
+    DECIMAL(38, 12), and summed exactly; every expense of one status date belongs to one year, so
+    one N serves the whole sum. It is divided once, in the marts: som_kroner, or i_oere. -#}
 
 {#- N: the days of the year of a date (365 or 366). -#}
 {% macro dage_i_aar(dato) -%}
@@ -15,36 +15,51 @@ date_diff('day', make_date(year({{ dato }}), 1, 1), make_date(year({{ dato }}) +
     cost of indicators.md times the days, exactly (in DECIMAL(38, x): no overflow of 18 digits).
     No takst costs 0. -#}
 {% macro udgift_7n_for_dage(takst, takst_enhed, timer_pr_uge, dage_i_aar, dage) -%}
-{%- set takst = "cast(" ~ takst ~ " as DECIMAL(38, 4))" -%}
+{%- set takst = "cast(" ~ takst ~ " as DECIMAL(38, 6))" -%}
 cast(case {{ takst_enhed }}
     when 'dag' then {{ takst }} * {{ dage }} * 7 * {{ dage_i_aar }}
     when 'maaned' then {{ takst }} * 12 * {{ dage }} * 7
     when 'aar' then {{ takst }} * {{ dage }} * 7
     when 'time' then {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} * {{ dage_i_aar }}
     else 0
-end as DECIMAL(38, 8))
+end as DECIMAL(38, 12))
 {%- endmacro %}
 
 {#- An amount in kroner (a one-off grant's beloeb) counted at a status date, as udgift_7n. -#}
 {% macro kroner_7n(beloeb, status_date) -%}
-cast(cast({{ beloeb }} as DECIMAL(38, 4)) * 7 * {{ dage_i_aar(status_date) }} as DECIMAL(38, 8))
+cast(cast({{ beloeb }} as DECIMAL(38, 6)) * 7 * {{ dage_i_aar(status_date) }} as DECIMAL(38, 12))
 {%- endmacro %}
 
-{#- The one conversion of money to DOUBLE: udgift_7n / (7 x N) of the status date's year, in kroner.
-    Whole kroner and the remaining fraction (remainder / divisor, both integers below 2^53) are
-    converted apart, so the result is the DOUBLE nearest the exact amount whenever that is in
-    kroner and oere (97999324.35, never 97999324.35000001), and within one unit in the last place
-    otherwise. -#}
+{#- The nearest DOUBLE to an exact DECIMAL (DuckDB reads decimal text correctly rounded; a DECIMAL
+    cast straight to DOUBLE can be off by a unit in the last place beyond 2^53 units). -#}
+{% macro som_double(decimal) -%}
+cast(cast({{ decimal }} as VARCHAR) as DOUBLE)
+{%- endmacro %}
+
+{#- udgift_7n of a status date's year split exactly into whole kroner and the rest: udgift_7n =
+    hele x 7N + rest, 0 <= rest < 7N; rest_e12 is the rest in units of 10^-12 (an integer). -#}
+{% macro syv_n(status_date) -%}(7 * {{ dage_i_aar(status_date) }}){%- endmacro %}
+{% macro rest_7n(udgift_7n, status_date) -%}(({{ udgift_7n }}) % {{ syv_n(status_date) }}){%- endmacro %}
+{% macro hele_kroner(udgift_7n, status_date) -%}
+(cast(({{ udgift_7n }}) - {{ rest_7n(udgift_7n, status_date) }} as HUGEINT) // {{ syv_n(status_date) }})
+{%- endmacro %}
+{% macro rest_e12(udgift_7n, status_date) -%}
+cast({{ rest_7n(udgift_7n, status_date) }} * 1000000000000 as HUGEINT)
+{%- endmacro %}
+
+{#- The one conversion of money to DOUBLE, in the marts: udgift_7n / (7 x N) in kroner, rounded half
+    up to 18 decimals (exact for every amount in kroner and oere), then the nearest DOUBLE:
+    0,10 + 0,20 kr is 0.3, and 97999324.35 never 97999324.35000001. -#}
 {% macro som_kroner(udgift_7n, status_date) -%}
-{%- set enheder = "((" ~ udgift_7n ~ ") * 100000000)::HUGEINT" -%}
-{%- set divisor = "(700000000::BIGINT * " ~ dage_i_aar(status_date) ~ ")" -%}
-(({{ enheder }} // {{ divisor }})::DOUBLE + ({{ enheder }} % {{ divisor }})::DOUBLE / {{ divisor }})
+{{ som_double("cast(" ~ hele_kroner(udgift_7n, status_date) ~ " * 1000000000000000000 + ("
+   ~ rest_e12(udgift_7n, status_date) ~ " * 2000000 + " ~ syv_n(status_date) ~ ") // (2 * "
+   ~ syv_n(status_date) ~ ") as DECIMAL(38, 0)) * 0.000000000000000001") }}
 {%- endmacro %}
 
-{#- An udgift_7n in whole oere, half an oere rounded up (amounts are >= 0): exact integer arithmetic. -#}
+{#- udgift_7n / (7 x N) in whole oere, half an oere rounded up (amounts are >= 0), exactly. -#}
 {% macro i_oere(udgift_7n, status_date) -%}
-((({{ udgift_7n }}) * 10000000000)::HUGEINT + 350000000::BIGINT * {{ dage_i_aar(status_date) }})
-    // (700000000::BIGINT * {{ dage_i_aar(status_date) }})
+({{ hele_kroner(udgift_7n, status_date) }} * 100 + ({{ rest_e12(udgift_7n, status_date) }} * 200
+    + {{ syv_n(status_date) }} * 1000000000000) // (2 * {{ syv_n(status_date) }} * 1000000000000))
 {%- endmacro %}
 
 {#- Disposed expenses (udgift_7n) of services per municipality, status date and the given columns

@@ -22,7 +22,7 @@ budget as (
 raekker as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
            {{ som_kroner('coalesce(udgift.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
-           coalesce(budget.beloeb, 0)::DOUBLE as naevner
+           {{ som_double('coalesce(budget.beloeb, 0)') }} as naevner
     from ({{ indikator_skelet([('total', 'total'), ('omraade', 'botilbud'), ('omraade', 'dagtilbud'), ('omraade', 'hjaelperordning'),
                                ('omraade', 'stoette_i_eget_hjem'), ('omraade', 'merudgift_hjaelpemidler')]) }}) as skelet
     left join pr_omraade as udgift using (kommunekode, status_date, opdeling, opdeling_vaerdi)
