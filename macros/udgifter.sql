@@ -4,7 +4,7 @@
     the year (maaned, aar), or by 7 (time), so a service's expense in a year is a fraction whose
     denominator divides 7 x N. It is carried as udgift_7n = the expense x 7 x N, an exact
     DECIMAL(38, 12), and summed exactly; every expense of one status date belongs to one year, so
-    one N serves the whole sum. It is divided once, in the marts: som_kroner, or i_oere. -#}
+    one N serves the whole sum. It is divided once, in the marts (som_kroner). -#}
 
 {#- N: the days of the year of a date (365 or 366). -#}
 {% macro dage_i_aar(dato) -%}
@@ -54,12 +54,6 @@ cast({{ rest_7n(udgift_7n, status_date) }} * 1000000000000 as HUGEINT)
 {{ som_double("cast(" ~ hele_kroner(udgift_7n, status_date) ~ " * 1000000000000000000 + ("
    ~ rest_e12(udgift_7n, status_date) ~ " * 2000000 + " ~ syv_n(status_date) ~ ") // (2 * "
    ~ syv_n(status_date) ~ ") as DECIMAL(38, 0)) * 0.000000000000000001") }}
-{%- endmacro %}
-
-{#- udgift_7n / (7 x N) in whole oere, half an oere rounded up (amounts are >= 0), exactly. -#}
-{% macro i_oere(udgift_7n, status_date) -%}
-({{ hele_kroner(udgift_7n, status_date) }} * 100 + ({{ rest_e12(udgift_7n, status_date) }} * 200
-    + {{ syv_n(status_date) }} * 1000000000000) // (2 * {{ syv_n(status_date) }} * 1000000000000))
 {%- endmacro %}
 
 {#- Disposed expenses (udgift_7n) of services per municipality, status date and the given columns

@@ -9,28 +9,43 @@ with udgifter as (
     select kommunekode, status_date, cpr, foedselsdato, {{ kroner_7n('udgift', 'status_date') }}
     from {{ ref('int_engangsudgifter') }}
 ),
--- A person's yearly sum in whole oere, exactly, compared with the thresholds in oere.
 personer as (
-    select kommunekode, status_date, foedselsdato, {{ i_oere('sum(udgift_7n)', 'status_date') }} as oere
+    select kommunekode, status_date, foedselsdato, sum(udgift_7n) as udgift_7n
     from udgifter
     where year(status_date) in (select aar::INTEGER from {{ ref('refusionsgraenser') }})
     group by kommunekode, status_date, cpr, foedselsdato
 ),
+-- A yearly sum counts rounded half up to whole oere: it exceeds a threshold G when it is at least
+-- G + half an oere, and is below a bound L when below L - half an oere. The limits are put in the
+-- sums' own unit (udgift_7n), so each sum is compared exactly and without a division.
+graenser as (
+    select statusdato.status_date,
+           {{ kroner_7n('0.005', 'statusdato.status_date') }} as mindst_et_oere,
+           {{ kroner_7n('cast(graense.graense_25 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_25,
+           {{ kroner_7n('cast(graense.graense_50 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_50,
+           {{ kroner_7n('cast(graense.graense_75 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_75,
+           {{ kroner_7n('249999.995', 'statusdato.status_date') }} as under_250000,
+           {{ kroner_7n('499999.995', 'statusdato.status_date') }} as under_500000,
+           {{ kroner_7n('999999.995', 'statusdato.status_date') }} as under_1000000,
+           {{ kroner_7n('1999999.995', 'statusdato.status_date') }} as under_2000000
+    from {{ ref('int_statusdatoer') }} as statusdato
+    join {{ ref('refusionsgraenser') }} as graense on graense.aar::INTEGER = statusdato.aar
+),
 klassificeret as (
     select person.kommunekode, person.status_date,
            case when {{ alder('person.foedselsdato', 'person.status_date') }} >= 67
-                  or person.oere <= graense.graense_25::DECIMAL(18, 2) * 100 then null
-                when person.oere <= graense.graense_50::DECIMAL(18, 2) * 100 then '25'
-                when graense.graense_75 is null or person.oere <= graense.graense_75::DECIMAL(18, 2) * 100 then '50'
+                  or person.udgift_7n < graense.over_25 then null
+                when person.udgift_7n < graense.over_50 then '25'
+                when graense.over_75 is null or person.udgift_7n < graense.over_75 then '50'
                 else '75' end as refusionssats,
-           case when person.oere < 25000000 then '0-250000'
-                when person.oere < 50000000 then '250000-500000'
-                when person.oere < 100000000 then '500000-1000000'
-                when person.oere < 200000000 then '1000000-2000000'
+           case when person.udgift_7n < graense.under_250000 then '0-250000'
+                when person.udgift_7n < graense.under_500000 then '250000-500000'
+                when person.udgift_7n < graense.under_1000000 then '500000-1000000'
+                when person.udgift_7n < graense.under_2000000 then '1000000-2000000'
                 else '2000000+' end as udgiftsinterval
     from personer as person
-    join {{ ref('refusionsgraenser') }} as graense on graense.aar::INTEGER = year(person.status_date)
-    where person.oere > 0
+    join graenser as graense using (status_date)
+    where person.udgift_7n >= graense.mindst_et_oere
 ),
 -- One pass over the persons; the breakdowns are sums of this small table.
 klasser as (
