@@ -13,9 +13,12 @@ CAST(CASE WHEN {{ column }} LIKE '____-__-__' THEN try_strptime({{ column }}, '%
 {%- endmacro %}
 
 {#- A decimal number with ',' or '.' as the decimal mark and no thousands separator. A sign is
-    read, so that a negative amount is reported as negative rather than as unreadable. -#}
+    read, so that a negative amount is reported as negative rather than as unreadable. Read as
+    fixed-point DECIMAL(18,6), never as a float, so that sums of amounts are exact; a seventh
+    decimal rounds half away from zero, and a number of more than 12 digits before the mark is
+    unreadable. -#}
 {% macro parse_decimal(column) -%}
-CASE WHEN regexp_full_match({{ column }}, '-?\d+([.,]\d+)?') THEN CAST(replace({{ column }}, ',', '.') AS DOUBLE) END
+CASE WHEN regexp_full_match({{ column }}, '-?\d+([.,]\d+)?') THEN try_cast(replace({{ column }}, ',', '.') AS DECIMAL(18, 6)) END
 {%- endmacro %}
 
 {% macro parse_year(column) -%}

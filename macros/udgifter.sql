@@ -1,55 +1,103 @@
-{#- Disponerede udgifter: the daily cost of an active service, as indicators.md defines it. -#}
+{#- Disponerede udgifter: the daily cost of an active service, as indicators.md defines it.
 
-{#- Cost of dage days of an active service in a year of dage_i_aar days (365 or 366): the daily cost
-    of indicators.md times the days. Multiplied before divided, so whole-krone takster give whole
-    yearly sums (850000 per aar over 365 days is 850000, not 850000.0000000001). No takst costs 0. -#}
-{% macro udgift_for_dage(takst, takst_enhed, timer_pr_uge, dage_i_aar, dage) -%}
-CASE {{ takst_enhed }}
-    WHEN 'dag' THEN {{ takst }} * {{ dage }}
-    WHEN 'maaned' THEN {{ takst }} * 12 * {{ dage }} / {{ dage_i_aar }}
-    WHEN 'aar' THEN {{ takst }} * {{ dage }} / {{ dage_i_aar }}
-    WHEN 'time' THEN {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} / 7
-    ELSE 0
-END
+    Money is exact. A takst is a fixed-point DECIMAL; the daily cost divides it by N, the days of
+    the year (maaned, aar), or by 7 (time), so a service's expense in a year is a fraction whose
+    denominator divides 7 x N. It is carried as udgift_7n = the expense x 7 x N, an exact
+    DECIMAL(38, 12), and summed exactly; every expense of one status date belongs to one year, so
+    one N serves the whole sum. It is divided once, in the marts (som_kroner). -#}
+
+{#- N: the days of the year of a date (365 or 366). -#}
+{% macro dage_i_aar(dato) -%}
+date_diff('day', make_date(year({{ dato }}), 1, 1), make_date(year({{ dato }}) + 1, 1, 1))
 {%- endmacro %}
 
-{#- Disposed expenses of services per municipality, status date and the given columns of
-    int_udgifter_pr_bevilling: the year of the status date, services known then. Summed per
+{#- Cost x 7 x N of dage days of an active service in a year of dage_i_aar (N) days: the daily
+    cost of indicators.md times the days, exactly (in DECIMAL(38, x): no overflow of 18 digits).
+    No takst costs 0. -#}
+{% macro udgift_7n_for_dage(takst, takst_enhed, timer_pr_uge, dage_i_aar, dage) -%}
+{%- set takst = "cast(" ~ takst ~ " as DECIMAL(38, 6))" -%}
+cast(case {{ takst_enhed }}
+    when 'dag' then {{ takst }} * {{ dage }} * 7 * {{ dage_i_aar }}
+    when 'maaned' then {{ takst }} * 12 * {{ dage }} * 7
+    when 'aar' then {{ takst }} * {{ dage }} * 7
+    when 'time' then {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} * {{ dage_i_aar }}
+    else 0
+end as DECIMAL(38, 12))
+{%- endmacro %}
+
+{#- An amount in kroner (a one-off grant's beloeb) counted at a status date, as udgift_7n. -#}
+{% macro kroner_7n(beloeb, status_date) -%}
+cast(cast({{ beloeb }} as DECIMAL(38, 6)) * 7 * {{ dage_i_aar(status_date) }} as DECIMAL(38, 12))
+{%- endmacro %}
+
+{#- The nearest DOUBLE to an exact DECIMAL (DuckDB reads decimal text correctly rounded; a DECIMAL
+    cast straight to DOUBLE can be off by a unit in the last place beyond 2^53 units). -#}
+{% macro som_double(decimal) -%}
+cast(cast({{ decimal }} as VARCHAR) as DOUBLE)
+{%- endmacro %}
+
+{#- udgift_7n of a status date's year split exactly into whole kroner and the rest: udgift_7n =
+    hele x 7N + rest, 0 <= rest < 7N; rest_e12 is the rest in units of 10^-12 (an integer). -#}
+{% macro syv_n(status_date) -%}(7 * {{ dage_i_aar(status_date) }}){%- endmacro %}
+{% macro rest_7n(udgift_7n, status_date) -%}(({{ udgift_7n }}) % {{ syv_n(status_date) }}){%- endmacro %}
+{% macro hele_kroner(udgift_7n, status_date) -%}
+(cast(({{ udgift_7n }}) - {{ rest_7n(udgift_7n, status_date) }} as HUGEINT) // {{ syv_n(status_date) }})
+{%- endmacro %}
+{% macro rest_e12(udgift_7n, status_date) -%}
+cast({{ rest_7n(udgift_7n, status_date) }} * 1000000000000 as HUGEINT)
+{%- endmacro %}
+
+{#- The one conversion of money to DOUBLE, in the marts: udgift_7n / (7 x N) in kroner, rounded half
+    up to 18 decimals (exact for every amount in kroner and oere), then the nearest DOUBLE:
+    0,10 + 0,20 kr is 0.3, and 97999324.35 never 97999324.35000001. -#}
+{% macro som_kroner(udgift_7n, status_date) -%}
+{{ som_double("cast(" ~ hele_kroner(udgift_7n, status_date) ~ " * 1000000000000000000 + ("
+   ~ rest_e12(udgift_7n, status_date) ~ " * 2000000 + " ~ syv_n(status_date) ~ ") // (2 * "
+   ~ syv_n(status_date) ~ ") as DECIMAL(38, 0)) * 0.000000000000000001") }}
+{%- endmacro %}
+
+{#- Disposed expenses (udgift_7n) of services per municipality, status date and the given columns
+    of int_udgifter_pr_bevilling: the year of the status date, services known then. Summed per
     first-known status date before the join, so the join is small. -#}
 {% macro disponeret_pr_statusdato(kolonner, hvor='true') -%}
-SELECT u.kommunekode, sd.status_date, {% for k in kolonner %}u.{{ k }}, {% endfor %}sum(u.udgift) AS udgift
-FROM (
-    SELECT kommunekode, aar, kendt_fra_status, {% for k in kolonner %}{{ k }}, {% endfor %}sum(udgift) AS udgift
-    FROM {{ ref('int_udgifter_pr_bevilling') }}
-    WHERE {{ hvor }}
-    GROUP BY ALL
-) u
-JOIN {{ ref('int_statusdatoer') }} sd ON sd.aar = u.aar AND u.kendt_fra_status <= sd.status_date
-GROUP BY ALL
+select udgift.kommunekode, statusdato.status_date, {% for k in kolonner %}udgift.{{ k }}, {% endfor %}sum(udgift.udgift_7n) as udgift_7n
+from (
+    select kommunekode, aar, kendt_fra_status, {% for k in kolonner %}{{ k }}, {% endfor %}sum(udgift_7n) as udgift_7n
+    from {{ ref('int_udgifter_pr_bevilling') }}
+    where {{ hvor }}
+    group by all
+) as udgift
+join {{ ref('int_statusdatoer') }} as statusdato
+  on statusdato.aar = udgift.aar and udgift.kendt_fra_status <= statusdato.status_date
+group by all
 {%- endmacro %}
 
-{#- Disposed expenses of a group per municipality, status date and breakdown (total and paragraf):
-    DISP(G, s) of indicators.md; paragraph 85 counts in botilbud only when botilbudslignende. -#}
+{#- Disposed expenses (udgift_7n) of a group per municipality, status date and breakdown (total and
+    paragraf): DISP(G, s) of indicators.md; paragraph 85 counts in botilbud only when botilbudslignende. -#}
 {% macro disponeret_gruppe(gruppe) -%}
-WITH pr_paragraf AS (
+with pr_paragraf as (
     {{ disponeret_pr_statusdato(['paragraf'],
-       "paragraf IN (SELECT paragraf FROM " ~ ref('ydelsesgrupper') ~ " WHERE gruppe = '" ~ gruppe ~ "'
-        AND (NOT kun_botilbudslignende::BOOLEAN OR botilbudslignende))") }}
+       "paragraf in (select paragraf from " ~ ref('ydelsesgrupper') ~ " where gruppe = '" ~ gruppe ~ "'
+        and (not kun_botilbudslignende::BOOLEAN or botilbudslignende))") }}
 )
-SELECT kommunekode, status_date, 'paragraf' AS opdeling, paragraf AS opdeling_vaerdi, udgift FROM pr_paragraf
-UNION ALL
-SELECT kommunekode, status_date, 'total', 'total', sum(udgift) FROM pr_paragraf GROUP BY ALL
+select kommunekode, status_date, 'paragraf' as opdeling, paragraf as opdeling_vaerdi, udgift_7n from pr_paragraf
+union all
+select kommunekode, status_date, 'total', 'total', sum(udgift_7n) from pr_paragraf group by all
 {%- endmacro %}
 
 {#- An expense-per-recipient indicator: DISP(G, s) over a measure of int_helaarsmodtagere. -#}
 {% macro udgift_pr_modtager(gruppe, opdelinger, maal='helaarsmodtagere') -%}
-WITH udgift AS ({{ disponeret_gruppe(gruppe) }})
-SELECT s.kommunekode, s.status_date, s.opdeling, s.opdeling_vaerdi,
-       coalesce(u.udgift, 0) AS taeller, coalesce(h.{{ maal }}, 0)::DOUBLE AS naevner,
-       {{ kvotient('coalesce(u.udgift, 0)', 'h.' ~ maal) }} AS vaerdi
-FROM ({{ indikator_skelet(opdelinger) }}) s
-LEFT JOIN udgift u USING (kommunekode, status_date, opdeling, opdeling_vaerdi)
-LEFT JOIN {{ ref('int_helaarsmodtagere') }} h
-  ON h.kommunekode = s.kommunekode AND h.status_date = s.status_date AND h.gruppe = '{{ gruppe }}'
- AND h.opdeling = s.opdeling AND h.opdeling_vaerdi = s.opdeling_vaerdi
+with udgift as ({{ disponeret_gruppe(gruppe) }}),
+maalt as (
+    select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
+           {{ som_kroner('coalesce(udgift.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
+           coalesce(modtagere.{{ maal }}, 0)::DOUBLE as naevner
+    from ({{ indikator_skelet(opdelinger) }}) as skelet
+    left join udgift using (kommunekode, status_date, opdeling, opdeling_vaerdi)
+    left join {{ ref('int_helaarsmodtagere') }} as modtagere
+      on modtagere.kommunekode = skelet.kommunekode and modtagere.status_date = skelet.status_date
+     and modtagere.gruppe = '{{ gruppe }}'
+     and modtagere.opdeling = skelet.opdeling and modtagere.opdeling_vaerdi = skelet.opdeling_vaerdi
+)
+select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from maalt
 {%- endmacro %}

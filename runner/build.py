@@ -19,6 +19,7 @@ from .errors import (
     GateFailed,
     InputError,
     LisError,
+    ProjectError,
     UsageError,
     environment_error,
 )
@@ -178,6 +179,7 @@ def _build(
             str(building), config={"storage_compatibility_version": project.storage_version}
         )
         execute.load_seeds(con, project.seeds, project.seed_docs)
+        _set_threads(con, project.vars.get("threads"))
         with progress.step("load", "extracts") as step:
             step.done(
                 sum(
@@ -233,6 +235,17 @@ def _check_status_date(con, group: list[Node], as_of: date) -> None:
             "grant date), so every count would be 0: correct the date, or --allow-any-date "
             "builds it anyway"
         )
+
+
+def _set_threads(con, threads) -> None:
+    """DuckDB's worker threads from vars.threads; unset: DuckDB's default, one per core."""
+    if threads is None:
+        return
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ProjectError(
+            f"lis_project.yml: vars.threads must be a whole number >= 1, not {threads!r}"
+        )
+    con.execute(f"SET threads = {threads}")
 
 
 def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:

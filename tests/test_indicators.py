@@ -497,6 +497,17 @@ def cases_2022() -> Extracts:
     return x
 
 
+def with_oere_cases(x: Extracts) -> Extracts:
+    """213: amounts in kroner and oere whose float sums are off in the last bit."""
+    p, q = born(1984, 4, 4, 41), born(1984, 4, 5, 42)
+    x.engangsbevilling("213", p, "112", "2022-01-10", "0,10")
+    x.engangsbevilling("213", p, "114", "2022-02-10", "0,20")
+    x.ydelse("213", q, "108", "2022-03-29", "2022-03-31", takst="0,10", takst_enhed="dag")
+    x.budget("213", 2022, "botilbud", "0,10")
+    x.budget("213", 2022, "botilbud", "0,20")
+    return x
+
+
 def kl_2023() -> Extracts:
     x = Extracts()
     x.sagsbehandler("S1")
@@ -562,7 +573,7 @@ def small(tmp_path_factory) -> Warehouse:
 
 @pytest.fixture(scope="module")
 def cases_extracts() -> Extracts:
-    return cases_2022()
+    return with_oere_cases(cases_2022())
 
 
 @pytest.fixture(scope="module")
@@ -878,6 +889,18 @@ def test_refusion_at_2021_thresholds_with_yearly_takst(cases):
         counted(cases, "210", s, "06", "refusionssats", "75", 0)
 
 
+def test_amounts_in_kroner_and_oere_sum_exactly(cases):
+    # 213. Compared with ==: the exact sum, converted to DOUBLE once, is the double nearest it.
+    # One-off grants 0,10 + 0,20 kr = 0.3 (in floats 0.1 + 0.2 = 0.30000000000000004); 1 person.
+    assert cases.row("213", S, "15", "paragraf", "112_114") == (0.3, 1.0, 0.3)
+    # §108 at 0,10 kr a day, 29-31 March: 3 x 0,10 = 0.3 (in floats 0.1 * 3 = 0.30000000000000004).
+    assert cases.row("213", S, "12", "paragraf", "108")[0] == 0.3
+    # Budget lines 0,10 + 0,20 for botilbud: 0.3 of 0.3.
+    assert cases.row("213", S, "11", "omraade", "botilbud") == (0.3, 0.3, 1.0)
+    # All ydelser and one-off grants: 0.3 + 0.3 = 0.6, over the whole budget 0.3.
+    assert cases.row("213", S, "11", "total", "total") == (0.6, 0.3, 2.0)
+
+
 # --------------------------------------------------------------------------------------------
 # 11. no budget row: 11's denominator 0 → NULL
 
@@ -1054,6 +1077,7 @@ def test_every_total_row_for_every_status_date(which, request):
             "210",
             "211",
             "212",
+            "213",
         },
     }[which]
     assert set(kommuner) == expected_kommuner

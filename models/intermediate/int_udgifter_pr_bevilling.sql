@@ -1,24 +1,33 @@
 -- One row is: a service (ydelser) and a year of the reporting window in which it is active,
--- with its disposed expenses for that whole year (J..E; open-ended runs to E), leap years included.
-WITH aar AS (
-    SELECT DISTINCT aar, periode_start, aar_slut,
-           date_diff('day', periode_start, aar_slut) + 1 AS dage_i_aar
-    FROM {{ ref('int_statusdatoer') }}
+-- with its disposed expenses for that whole year (J..E; open-ended runs to E), leap years included,
+-- exact: udgift_7n is the expense x 7 x dage_i_aar (macros/udgifter.sql).
+with aar as (
+    select distinct aar, periode_start, aar_slut, {{ dage_i_aar('periode_start') }} as dage_i_aar
+    from {{ ref('int_statusdatoer') }}
+),
+aktiv as (
+    select
+        bevilling.*,
+        aar.aar,
+        aar.dage_i_aar,
+        {{ overlap_dage('bevilling.startdato', 'coalesce(bevilling.slutdato, aar.aar_slut)', 'aar.periode_start', 'aar.aar_slut') }} as aktive_dage
+    from {{ ref('int_bevillinger') }} as bevilling
+    join aar
+      on bevilling.startdato <= aar.aar_slut and coalesce(bevilling.slutdato, aar.aar_slut) >= aar.periode_start
+    where bevilling.kendt_fra_status is not null
 )
-SELECT
-    b.bevilling_id,
-    b.kommunekode,
-    b.cpr,
-    b.foedselsdato,
-    b.paragraf,
-    b.botilbudslignende,
-    b.omraade,
-    b.sagsbehandler_id,
-    b.kendt_fra_status,
-    a.aar,
-    {{ overlap_dage('b.startdato', 'coalesce(b.slutdato, a.aar_slut)', 'a.periode_start', 'a.aar_slut') }} AS aktive_dage,
-    {{ udgift_for_dage('b.takst', 'b.takst_enhed', 'b.timer_pr_uge', 'a.dage_i_aar',
-                       overlap_dage('b.startdato', 'coalesce(b.slutdato, a.aar_slut)', 'a.periode_start', 'a.aar_slut')) }} AS udgift
-FROM {{ ref('int_bevillinger') }} b
-JOIN aar a ON b.startdato <= a.aar_slut AND coalesce(b.slutdato, a.aar_slut) >= a.periode_start
-WHERE b.kendt_fra_status IS NOT NULL
+select
+    bevilling_id,
+    kommunekode,
+    cpr,
+    foedselsdato,
+    paragraf,
+    botilbudslignende,
+    omraade,
+    sagsbehandler_id,
+    kendt_fra_status,
+    aar,
+    dage_i_aar,
+    aktive_dage,
+    {{ udgift_7n_for_dage('takst', 'takst_enhed', 'timer_pr_uge', 'dage_i_aar', 'aktive_dage') }} as udgift_7n
+from aktiv

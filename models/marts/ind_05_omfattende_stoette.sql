@@ -1,11 +1,12 @@
 -- One row is: indicator 05, Antal brugere der modtager omfattende stoetteforanstaltninger, for a
 -- municipality, status date and breakdown: the totals of 02 + 03 + 04, and each paragraph's value from them.
-WITH dele AS (
-    SELECT * FROM {{ ref('ind_02_botilbud') }}
-    UNION ALL SELECT * FROM {{ ref('ind_03_dagtilbud') }}
-    UNION ALL SELECT * FROM {{ ref('ind_04_hjaelperordning') }}
+with dele as (
+    select '02' as del, * from {{ ref('ind_02_botilbud') }}
+    union all select '03', * from {{ ref('ind_03_dagtilbud') }}
+    union all select '04', * from {{ ref('ind_04_hjaelperordning') }}
 )
-SELECT kommunekode, status_date, opdeling, opdeling_vaerdi,
-       sum(taeller) AS taeller, NULL::DOUBLE AS naevner, sum(taeller) AS vaerdi
-FROM dele
-GROUP BY ALL
+-- Summed in a fixed order: a float sum in whatever order the threads meet could differ in its last bit.
+select kommunekode, status_date, opdeling, opdeling_vaerdi,
+       sum(taeller order by del) as taeller, null::DOUBLE as naevner, sum(taeller order by del) as vaerdi
+from dele
+group by kommunekode, status_date, opdeling, opdeling_vaerdi

@@ -2,55 +2,69 @@
 -- breakdown: persons under 67 on s whose disposed expenses for the year (ydelser and one-off grants)
 -- exceed the year's first refusion threshold (SEL § 176), by refusion rate; and every person with
 -- expenses > 0 by expense interval. Years without thresholds in the seed give no rows.
-{%- set med_graenser = "aar IN (SELECT aar::INTEGER FROM " ~ ref('refusionsgraenser') ~ ")" %}
-WITH ydelser AS (
-    {{ disponeret_pr_statusdato(['cpr', 'foedselsdato'], med_graenser) }}
+with udgifter as (
+    select kommunekode, status_date, cpr, foedselsdato, udgift_7n
+    from {{ ref('int_udgifter_pr_person') }}
+    union all
+    select kommunekode, status_date, cpr, foedselsdato, {{ kroner_7n('udgift', 'status_date') }}
+    from {{ ref('int_engangsudgifter') }}
 ),
-engang AS (
-    SELECT kommunekode, status_date, cpr, any_value(foedselsdato) AS foedselsdato, sum(udgift) AS udgift
-    FROM {{ ref('int_engangsudgifter') }}
-    WHERE year(status_date) IN (SELECT aar::INTEGER FROM {{ ref('refusionsgraenser') }})
-    GROUP BY ALL
+personer as (
+    select kommunekode, status_date, foedselsdato, sum(udgift_7n) as udgift_7n
+    from udgifter
+    where year(status_date) in (select aar::INTEGER from {{ ref('refusionsgraenser') }})
+    group by kommunekode, status_date, cpr, foedselsdato
 ),
-personer AS (
-    SELECT kommunekode, status_date, coalesce(y.foedselsdato, e.foedselsdato) AS foedselsdato,
-           coalesce(y.udgift, 0) + coalesce(e.udgift, 0) AS udgift
-    FROM ydelser y FULL JOIN engang e USING (kommunekode, status_date, cpr)
+-- A yearly sum counts rounded half up to whole oere: it exceeds a threshold G when it is at least
+-- G + half an oere, and is below a bound L when below L - half an oere. The limits are put in the
+-- sums' own unit (udgift_7n), so each sum is compared exactly and without a division.
+graenser as (
+    select statusdato.status_date,
+           {{ kroner_7n('0.005', 'statusdato.status_date') }} as mindst_et_oere,
+           {{ kroner_7n('cast(graense.graense_25 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_25,
+           {{ kroner_7n('cast(graense.graense_50 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_50,
+           {{ kroner_7n('cast(graense.graense_75 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_75,
+           {{ kroner_7n('249999.995', 'statusdato.status_date') }} as under_250000,
+           {{ kroner_7n('499999.995', 'statusdato.status_date') }} as under_500000,
+           {{ kroner_7n('999999.995', 'statusdato.status_date') }} as under_1000000,
+           {{ kroner_7n('1999999.995', 'statusdato.status_date') }} as under_2000000
+    from {{ ref('int_statusdatoer') }} as statusdato
+    join {{ ref('refusionsgraenser') }} as graense on graense.aar::INTEGER = statusdato.aar
 ),
-klassificeret AS (
-    -- Thresholds are compared in whole oere: a sum of float terms must not 'exceed' by 1e-10.
-    SELECT p.kommunekode, p.status_date,
-           CASE WHEN {{ alder('p.foedselsdato', 'p.status_date') }} >= 67 OR round(p.udgift, 2) <= g.graense_25::DOUBLE THEN NULL
-                WHEN round(p.udgift, 2) <= g.graense_50::DOUBLE THEN '25'
-                WHEN g.graense_75 IS NULL OR round(p.udgift, 2) <= g.graense_75::DOUBLE THEN '50'
-                ELSE '75' END AS refusionssats,
-           CASE WHEN round(p.udgift, 2) < 250000 THEN '0-250000'
-                WHEN round(p.udgift, 2) < 500000 THEN '250000-500000'
-                WHEN round(p.udgift, 2) < 1000000 THEN '500000-1000000'
-                WHEN round(p.udgift, 2) < 2000000 THEN '1000000-2000000'
-                ELSE '2000000+' END AS udgiftsinterval
-    FROM personer p
-    JOIN {{ ref('refusionsgraenser') }} g ON g.aar::INTEGER = year(p.status_date)
-    WHERE p.udgift > 0
+klassificeret as (
+    select person.kommunekode, person.status_date,
+           case when {{ alder('person.foedselsdato', 'person.status_date') }} >= 67
+                  or person.udgift_7n < graense.over_25 then null
+                when person.udgift_7n < graense.over_50 then '25'
+                when graense.over_75 is null or person.udgift_7n < graense.over_75 then '50'
+                else '75' end as refusionssats,
+           case when person.udgift_7n < graense.under_250000 then '0-250000'
+                when person.udgift_7n < graense.under_500000 then '250000-500000'
+                when person.udgift_7n < graense.under_1000000 then '500000-1000000'
+                when person.udgift_7n < graense.under_2000000 then '1000000-2000000'
+                else '2000000+' end as udgiftsinterval
+    from personer as person
+    join graenser as graense using (status_date)
+    where person.udgift_7n >= graense.mindst_et_oere
 ),
 -- One pass over the persons; the breakdowns are sums of this small table.
-klasser AS (
-    SELECT kommunekode, status_date, refusionssats, udgiftsinterval, count(*) AS antal
-    FROM klassificeret GROUP BY ALL
+klasser as (
+    select kommunekode, status_date, refusionssats, udgiftsinterval, count(*) as antal
+    from klassificeret group by all
 ),
-optalt AS (
-    SELECT kommunekode, status_date, 'refusionssats' AS opdeling, refusionssats AS opdeling_vaerdi, sum(antal) AS antal
-    FROM klasser WHERE refusionssats IS NOT NULL GROUP BY ALL
-    UNION ALL
-    SELECT kommunekode, status_date, 'total', 'total', sum(antal) FROM klasser WHERE refusionssats IS NOT NULL GROUP BY ALL
-    UNION ALL
-    SELECT kommunekode, status_date, 'udgiftsinterval', udgiftsinterval, sum(antal) FROM klasser GROUP BY ALL
+optalt as (
+    select kommunekode, status_date, 'refusionssats' as opdeling, refusionssats as opdeling_vaerdi, sum(antal) as antal
+    from klasser where refusionssats is not null group by all
+    union all
+    select kommunekode, status_date, 'total', 'total', sum(antal) from klasser where refusionssats is not null group by all
+    union all
+    select kommunekode, status_date, 'udgiftsinterval', udgiftsinterval, sum(antal) from klasser group by all
 )
-SELECT s.kommunekode, s.status_date, s.opdeling, s.opdeling_vaerdi,
-       coalesce(o.antal, 0)::DOUBLE AS taeller, NULL::DOUBLE AS naevner, coalesce(o.antal, 0)::DOUBLE AS vaerdi
-FROM ({{ indikator_skelet([('total', 'total'), ('refusionssats', '25'), ('refusionssats', '50'), ('refusionssats', '75'),
+select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
+       coalesce(optalt.antal, 0)::DOUBLE as taeller, null::DOUBLE as naevner, coalesce(optalt.antal, 0)::DOUBLE as vaerdi
+from ({{ indikator_skelet([('total', 'total'), ('refusionssats', '25'), ('refusionssats', '50'), ('refusionssats', '75'),
                            ('udgiftsinterval', '0-250000'), ('udgiftsinterval', '250000-500000'),
                            ('udgiftsinterval', '500000-1000000'), ('udgiftsinterval', '1000000-2000000'),
-                           ('udgiftsinterval', '2000000+')]) }}) s
-JOIN {{ ref('refusionsgraenser') }} g ON g.aar::INTEGER = year(s.status_date)
-LEFT JOIN optalt o USING (kommunekode, status_date, opdeling, opdeling_vaerdi)
+                           ('udgiftsinterval', '2000000+')]) }}) as skelet
+join {{ ref('refusionsgraenser') }} as graense on graense.aar::INTEGER = year(skelet.status_date)
+left join optalt using (kommunekode, status_date, opdeling, opdeling_vaerdi)

@@ -1,29 +1,33 @@
 -- One row is: indicator 10, Udgifter pr. ydelse fordelt paa sagsbehandlere, for a municipality, status date
 -- and breakdown: disposed expenses of the selected paragraphs (var paragraffer_ind_10) per person with such
 -- a service costing > 0 in the year; services without a caseworker count in the total only.
-WITH pr_person AS (
-    {{ disponeret_pr_statusdato(['sagsbehandler_id', 'cpr'],
-                                "paragraf IN ('" ~ var('paragraffer_ind_10') | join("', '") ~ "')") }}
+with pr_person as (
+    select kommunekode, status_date, cpr, sum(udgift_7n_ind_10) as udgift_7n
+    from {{ ref('int_udgifter_pr_person') }}
+    group by all
 ),
-total AS (
-    SELECT kommunekode, status_date, sum(udgift) AS udgift, count(DISTINCT cpr) FILTER (WHERE udgift > 0) AS personer
-    FROM (SELECT kommunekode, status_date, cpr, sum(udgift) AS udgift FROM pr_person GROUP BY ALL)
-    GROUP BY ALL
+total as (
+    select kommunekode, status_date, sum(udgift_7n) as udgift_7n, count(*) filter (where udgift_7n > 0) as personer
+    from pr_person
+    group by all
 ),
-pr_sagsbehandler AS (
-    SELECT kommunekode, status_date, sagsbehandler_id, sum(udgift) AS udgift,
-           count(*) FILTER (WHERE udgift > 0) AS personer
-    FROM pr_person
-    WHERE sagsbehandler_id IS NOT NULL
-    GROUP BY ALL
-    HAVING sum(udgift) > 0
+pr_sagsbehandler as (
+    select kommunekode, status_date, sagsbehandler_id, sum(udgift_7n_ind_10) as udgift_7n,
+           count(*) filter (where udgift_7n_ind_10 > 0) as personer
+    from {{ ref('int_udgifter_pr_person') }}
+    where sagsbehandler_id is not null
+    group by all
+    having sum(udgift_7n_ind_10) > 0
+),
+raekker as (
+    select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
+           {{ som_kroner('coalesce(total.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
+           coalesce(total.personer, 0)::DOUBLE as naevner
+    from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
+    left join total using (kommunekode, status_date)
+    union all
+    select kommunekode, status_date, 'sagsbehandler', sagsbehandler_id,
+           {{ som_kroner('udgift_7n', 'status_date') }}, personer::DOUBLE
+    from pr_sagsbehandler
 )
-SELECT s.kommunekode, s.status_date, s.opdeling, s.opdeling_vaerdi,
-       coalesce(t.udgift, 0) AS taeller, coalesce(t.personer, 0)::DOUBLE AS naevner,
-       {{ kvotient('coalesce(t.udgift, 0)', 't.personer') }} AS vaerdi
-FROM ({{ indikator_skelet([('total', 'total')]) }}) s
-LEFT JOIN total t USING (kommunekode, status_date)
-UNION ALL
-SELECT kommunekode, status_date, 'sagsbehandler', sagsbehandler_id, udgift, personer::DOUBLE,
-       {{ kvotient('udgift', 'personer') }}
-FROM pr_sagsbehandler
+select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from raekker

@@ -1,28 +1,33 @@
 -- One row is: indicator 11, Disponerede udgifter som andel af budget, for a municipality, status date and
 -- breakdown: disposed expenses of all ydelser and one-off grants over the year's budget, per budget area.
-WITH udgifter AS (
-    SELECT kommunekode, status_date, omraade, udgift FROM ({{ disponeret_pr_statusdato(['omraade']) }})
-    UNION ALL
-    SELECT e.kommunekode, e.status_date, p.omraade, e.udgift
-    FROM {{ ref('int_engangsudgifter') }} e JOIN {{ ref('paragraffer') }} p USING (paragraf)
+with udgifter as (
+    select kommunekode, status_date, omraade, udgift_7n from ({{ disponeret_pr_statusdato(['omraade']) }})
+    union all
+    select engang.kommunekode, engang.status_date, paragraf.omraade, {{ kroner_7n('engang.udgift', 'engang.status_date') }}
+    from {{ ref('int_engangsudgifter') }} as engang
+    join {{ ref('paragraffer') }} as paragraf using (paragraf)
 ),
-pr_omraade AS (
-    SELECT kommunekode, status_date, 'omraade' AS opdeling, omraade AS opdeling_vaerdi, sum(udgift) AS udgift
-    FROM udgifter GROUP BY ALL
-    UNION ALL
-    SELECT kommunekode, status_date, 'total', 'total', sum(udgift) FROM udgifter GROUP BY ALL
+pr_omraade as (
+    select kommunekode, status_date, 'omraade' as opdeling, omraade as opdeling_vaerdi, sum(udgift_7n) as udgift_7n
+    from udgifter group by all
+    union all
+    select kommunekode, status_date, 'total', 'total', sum(udgift_7n) from udgifter group by all
 ),
-budget AS (
-    SELECT kommunekode, aar, 'omraade' AS opdeling, omraade AS opdeling_vaerdi, sum(beloeb) AS beloeb
-    FROM {{ ref('stg_budget') }} GROUP BY ALL
-    UNION ALL
-    SELECT kommunekode, aar, 'total', 'total', sum(beloeb) FROM {{ ref('stg_budget') }} GROUP BY ALL
+budget as (
+    select kommunekode, aar, 'omraade' as opdeling, omraade as opdeling_vaerdi, sum(beloeb) as beloeb
+    from {{ ref('stg_budget') }} group by all
+    union all
+    select kommunekode, aar, 'total', 'total', sum(beloeb) from {{ ref('stg_budget') }} group by all
+),
+raekker as (
+    select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
+           {{ som_kroner('coalesce(udgift.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
+           {{ som_double('coalesce(budget.beloeb, 0)') }} as naevner
+    from ({{ indikator_skelet([('total', 'total'), ('omraade', 'botilbud'), ('omraade', 'dagtilbud'), ('omraade', 'hjaelperordning'),
+                               ('omraade', 'stoette_i_eget_hjem'), ('omraade', 'merudgift_hjaelpemidler')]) }}) as skelet
+    left join pr_omraade as udgift using (kommunekode, status_date, opdeling, opdeling_vaerdi)
+    left join budget
+      on budget.kommunekode = skelet.kommunekode and budget.aar = year(skelet.status_date)
+     and budget.opdeling = skelet.opdeling and budget.opdeling_vaerdi = skelet.opdeling_vaerdi
 )
-SELECT s.kommunekode, s.status_date, s.opdeling, s.opdeling_vaerdi,
-       coalesce(u.udgift, 0) AS taeller, coalesce(b.beloeb, 0) AS naevner,
-       {{ kvotient('coalesce(u.udgift, 0)', 'b.beloeb') }} AS vaerdi
-FROM ({{ indikator_skelet([('total', 'total'), ('omraade', 'botilbud'), ('omraade', 'dagtilbud'), ('omraade', 'hjaelperordning'),
-                           ('omraade', 'stoette_i_eget_hjem'), ('omraade', 'merudgift_hjaelpemidler')]) }}) s
-LEFT JOIN pr_omraade u USING (kommunekode, status_date, opdeling, opdeling_vaerdi)
-LEFT JOIN budget b ON b.kommunekode = s.kommunekode AND b.aar = year(s.status_date)
-                  AND b.opdeling = s.opdeling AND b.opdeling_vaerdi = s.opdeling_vaerdi
+select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from raekker

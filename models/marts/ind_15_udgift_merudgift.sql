@@ -1,42 +1,50 @@
 -- One row is: indicator 15, Disponerede udgifter pr. modtager til merudgiftsydelser og hjaelpemidler, for a
 -- municipality, status date and breakdown: 100 = DISP(merudgift, s) / PT(merudgift, s); 112_114 = one-off
 -- grants dated J..s / their persons; total = both summed / persons in either part.
-WITH merudgift AS ({{ disponeret_gruppe('merudgift') }}),
-paa_dagen AS (
-    SELECT p.kommunekode, sd.status_date, p.cpr
-    FROM {{ ref('int_modtagerperioder') }} p
-    JOIN {{ ref('int_statusdatoer') }} sd
-      ON {{ kendt_version('p', 'sd.status_date') }}
-     AND sd.status_date BETWEEN p.fra AND p.til
-    WHERE p.gruppe = 'merudgift' AND p.opdeling = 'total'
+with merudgift as ({{ disponeret_gruppe('merudgift') }}),
+paa_dagen as (
+    select periode.kommunekode, statusdato.status_date, periode.cpr
+    from {{ ref('int_modtagerperioder') }} as periode
+    join {{ ref('int_statusdatoer') }} as statusdato
+      on {{ kendt_version('periode', 'statusdato.status_date') }}
+     and statusdato.status_date between periode.fra and periode.til
+    where periode.gruppe = 'merudgift' and periode.opdeling = 'total'
 ),
-engang AS (
-    SELECT kommunekode, status_date, sum(udgift) AS udgift, count(DISTINCT cpr) AS personer
-    FROM {{ ref('int_engangsudgifter') }} GROUP BY ALL
+engang as (
+    select kommunekode, status_date, sum({{ kroner_7n('udgift', 'status_date') }}) as udgift_7n,
+           count(distinct cpr) as personer
+    from {{ ref('int_engangsudgifter') }} group by all
 ),
-begge AS (
-    SELECT kommunekode, status_date, count(DISTINCT cpr) AS personer
-    FROM (SELECT kommunekode, status_date, cpr FROM paa_dagen
-          UNION ALL SELECT kommunekode, status_date, cpr FROM {{ ref('int_engangsudgifter') }})
-    GROUP BY ALL
+begge as (
+    select kommunekode, status_date, count(distinct cpr) as personer
+    from (select kommunekode, status_date, cpr from paa_dagen
+          union all select kommunekode, status_date, cpr from {{ ref('int_engangsudgifter') }})
+    group by all
 ),
-dele AS (
-    SELECT s.kommunekode, s.status_date, 'paragraf' AS opdeling, '100' AS opdeling_vaerdi,
-           coalesce(m.udgift, 0) AS taeller, coalesce(p.personer, 0)::DOUBLE AS naevner
-    FROM ({{ indikator_skelet([('total', 'total')]) }}) s
-    LEFT JOIN merudgift m ON m.kommunekode = s.kommunekode AND m.status_date = s.status_date AND m.opdeling = 'total'
-    LEFT JOIN (SELECT kommunekode, status_date, count(*) AS personer FROM paa_dagen GROUP BY ALL) p
-      ON p.kommunekode = s.kommunekode AND p.status_date = s.status_date
-    UNION ALL
-    SELECT s.kommunekode, s.status_date, 'paragraf', '112_114', coalesce(e.udgift, 0), coalesce(e.personer, 0)::DOUBLE
-    FROM ({{ indikator_skelet([('total', 'total')]) }}) s
-    LEFT JOIN engang e USING (kommunekode, status_date)
+dele as (
+    select skelet.kommunekode, skelet.status_date, 'paragraf' as opdeling, '100' as opdeling_vaerdi,
+           coalesce(merudgift.udgift_7n, 0) as udgift_7n, coalesce(modtagere.personer, 0) as personer
+    from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
+    left join merudgift
+      on merudgift.kommunekode = skelet.kommunekode and merudgift.status_date = skelet.status_date
+     and merudgift.opdeling = 'total'
+    left join (select kommunekode, status_date, count(*) as personer from paa_dagen group by all) as modtagere
+      on modtagere.kommunekode = skelet.kommunekode and modtagere.status_date = skelet.status_date
+    union all
+    select skelet.kommunekode, skelet.status_date, 'paragraf', '112_114', coalesce(engang.udgift_7n, 0), coalesce(engang.personer, 0)
+    from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
+    left join engang using (kommunekode, status_date)
 ),
-raekker AS (
-    SELECT * FROM dele
-    UNION ALL
-    SELECT d.kommunekode, d.status_date, 'total', 'total', sum(d.taeller), coalesce(any_value(b.personer), 0)::DOUBLE
-    FROM dele d LEFT JOIN begge b USING (kommunekode, status_date)
-    GROUP BY ALL
+raekker as (
+    select * from dele
+    union all
+    select del.kommunekode, del.status_date, 'total', 'total', sum(del.udgift_7n), coalesce(begge.personer, 0)
+    from dele as del left join begge using (kommunekode, status_date)
+    group by del.kommunekode, del.status_date, begge.personer
+),
+kroner as (
+    select kommunekode, status_date, opdeling, opdeling_vaerdi,
+           {{ som_kroner('udgift_7n', 'status_date') }} as taeller, personer::DOUBLE as naevner
+    from raekker
 )
-SELECT *, {{ kvotient('taeller', 'naevner') }} AS vaerdi FROM raekker
+select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from kroner
