@@ -68,9 +68,3 @@ CASE WHEN regexp_full_match({{ column }}, '\d{6}-?\d{4}') THEN CAST(try_strptime
                          ELSE CASE WHEN {{ yy }} <= 57 THEN 2000 ELSE 1800 END END AS VARCHAR)
     || substr({{ digits }}, 3, 2) || substr({{ digits }}, 1, 2), '%Y%m%d') AS DATE) END
 {%- endmacro %}
-
-{#- The pseudonymous person key: a keyed hash of the CPR digits. Without the key (the run's
-    secret) it cannot be turned back into a CPR number by hashing every possible one. -#}
-{% macro person_key(cpr_digits) -%}
-left(sha256('{{ var("pseudonym_key") | replace("'", "''") }}' || {{ cpr_digits }}), 16)
-{%- endmacro %}

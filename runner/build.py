@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from . import dag, execute, fingerprint, gates, interrupts, logs, publish, record
-from .compile import Compiler
+from .compile import Compiler, run_vars
 from .errors import (
     ExecutionError,
     GateFailed,
@@ -34,30 +34,6 @@ log = logging.getLogger("lis")
 class BuildOutcome:
     status: str  # "published" or "up_to_date"
     record: record.RunRecord
-
-
-def run_vars(project: Project, as_of: date) -> dict:
-    key = os.environ.get("LIS_PSEUDONYM_KEY")
-    if not key:
-        key = project.vars.get("pseudonym_key", "")
-        log.warning("LIS_PSEUDONYM_KEY is not set: person keys use the project's demo key")
-    return {"as_of": as_of.isoformat(), "pseudonym_key": key}
-
-
-def expectations_of(compiler: Compiler, nodes) -> list[gates.Expectation]:
-    """The nodes' declared expectations, with refs in their queries rendered."""
-    found = []
-    for node in nodes:
-        for spec in node.expectations:
-            kwargs = dict(spec.kwargs)
-            if "unexpected_rows_query" in kwargs:
-                kwargs["unexpected_rows_query"], _ = compiler.render(
-                    kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
-                )
-            found.append(
-                gates.Expectation(node.relation, spec.type, kwargs, spec.severity, spec.description)
-            )
-    return found
 
 
 def build(
@@ -263,7 +239,7 @@ def _gate(
     con, compiler: Compiler, group: list[Node], rec: record.RunRecord, progress: Progress
 ) -> None:
     """Run the layer's expectations; an error-level failure stops the build before the next layer."""
-    expectations = expectations_of(compiler, group)
+    expectations = compiler.expectations(group)
     if not expectations:
         return
     layer = group[0].layer

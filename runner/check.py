@@ -8,8 +8,7 @@ from pathlib import Path
 import duckdb
 
 from . import gates
-from .build import expectations_of, run_vars
-from .compile import Compiler
+from .compile import Compiler, run_vars
 from .errors import GateFailed, InputError
 from .project import Project
 
@@ -27,7 +26,7 @@ def check_published(project: Project, warehouse: Path) -> int:
         ).fetchone()
         compiler = Compiler(project, run_vars(project, as_of))
         nodes = [n for n in project.nodes.values()]
-        results = gates.run_expectations(con, expectations_of(compiler, nodes))
+        results = gates.run_expectations(con, compiler.expectations(nodes))
     finally:
         con.close()
     failed = [r for r in results if not r.success and r.expectation.severity == "error"]

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 
 import jinja2
 import sqlglot
 from sqlglot import exp
 
+from . import gates, privacy
 from .errors import CompileError
 from .project import Node, Project
 from .varedeklaration import entries as varedeklaration
 
 SEED_SCHEMA = "seeds"
 _MISSING = object()
+
+
+def run_vars(project: Project, as_of: date) -> dict:
+    """The variables a run adds to the project's: its status date and the pseudonym key."""
+    return {"as_of": as_of.isoformat(), "pseudonym_key": privacy.pseudonym_key(project.vars)}
 
 
 class Compiler:
@@ -96,6 +103,23 @@ class Compiler:
         sql, refs = self.render(node.raw_sql, where)
         check_tables(sql, where, self._reads | self.source_relations(), node.raw_sql)
         return replace(node, compiled_sql=sql, depends_on=frozenset(refs))
+
+    def expectations(self, nodes) -> list[gates.Expectation]:
+        """The nodes' declared expectations, with refs in their queries rendered."""
+        found = []
+        for node in nodes:
+            for spec in node.expectations:
+                kwargs = dict(spec.kwargs)
+                if "unexpected_rows_query" in kwargs:
+                    kwargs["unexpected_rows_query"], _ = self.render(
+                        kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
+                    )
+                found.append(
+                    gates.Expectation(
+                        node.relation, spec.type, kwargs, spec.severity, spec.description
+                    )
+                )
+        return found
 
     def compile_all(self) -> dict[str, Node]:
         return {name: self.compile_node(node) for name, node in self.project.nodes.items()}

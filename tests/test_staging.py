@@ -18,8 +18,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from runner import dag, execute, gates
-from runner.build import expectations_of
+from runner import dag, execute, gates, privacy
 from runner.cli import main
 from runner.compile import Compiler
 from runner.extracts import load_extracts
@@ -432,7 +431,7 @@ def test_the_gate_fails_an_extract_with_too_many_quarantined_rows_and_nothing_el
     staging, reasons
 ):
     _, compiler, nodes = staging
-    results = gates.run_expectations(reasons, expectations_of(compiler, nodes))
+    results = gates.run_expectations(reasons, compiler.expectations(nodes))
     failed = [r for r in results if not r.success]
     # the quarantine's warning that rows were left out, and the one error: too many of them
     assert sorted((r.expectation.model, r.expectation.severity) for r in failed) == [
@@ -658,10 +657,10 @@ def test_ids_and_file_names_holding_a_cpr_number_are_pseudonymised_or_masked(sec
         second_wave, "SELECT extract, id, file, value FROM audit.referencefejl"
     ):
         for text in (row_id, file, value):
-            assert not gates._CPR.search(text), (extract, text)
+            assert not privacy.CPR.search(text), (extract, text)
 
 
-# One rule for a CPR number inside text, in SQL (macros/cpr.sql) and in Python (runner/gates.py).
+# One rule for a CPR number inside text, in SQL (macros/privacy.sql) and in Python (runner/privacy.py).
 CPR_TEXTS = {
     "CPR 010180-1111": "CPR 010180-XXXX",
     "0101801112-1": "010180-XXXX-1",
@@ -685,7 +684,7 @@ def test_sql_and_python_mask_cpr_numbers_by_one_rule(staging):
                 "select {{ maskeret('t') }}, {{ har_cpr('t') }} from (select ? as t)", "test"
             )
             assert con.execute(sql, [text]).fetchall() == [(masked, masked != text)], text
-            assert gates._mask(text) == masked, text
+            assert privacy.mask_cpr(text) == masked, text
 
 
 def test_second_wave_rows_fail_no_gate_but_the_quarantine_share(staging, second_wave):
@@ -693,7 +692,7 @@ def test_second_wave_rows_fail_no_gate_but_the_quarantine_share(staging, second_
     # share of quarantined ydelser rows, far above 5 % in this small extract; in particular two
     # files whose names mask alike do not make the quarantine's rows look doubled.
     _, compiler, nodes = staging
-    results = gates.run_expectations(second_wave, expectations_of(compiler, nodes))
+    results = gates.run_expectations(second_wave, compiler.expectations(nodes))
     failed = sorted(
         (r.expectation.model, r.expectation.severity, r.expectation.description)
         for r in results
@@ -785,7 +784,7 @@ def test_the_extract_is_broken_above_5_percent_quarantined(staging, tmp_path, to
     )
     limit = [
         e
-        for e in expectations_of(compiler, nodes)
+        for e in compiler.expectations(nodes)
         if e.model == "audit.reconciliation" and "quarantine_share" in str(e.kwargs)
     ]
     assert len(limit) == 1

@@ -1,7 +1,8 @@
-{#- CPR numbers hidden in text (an id, a file name, a shifted column): one rule for the whole project.
+{#- Personal data in SQL, in one file: the pseudonymous person key, and CPR numbers hidden in text
+    (an id, a file name, a shifted column), one rule for the whole project.
     A CPR run is six digits, an optional dash and four digits that are not part of a longer run of
     digits: 'CPR 010180-1111', '0101801112-1', 'a0101801234', 'borger_010180-1234.csv' all hold one.
-    runner/gates.py's _CPR is the same rule in Python. RE2 has no look-around, so the characters
+    runner/privacy.py's CPR is the same rule in Python. RE2 has no look-around, so the characters
     either side are matched ([^0-9] or an end of the text) and put back. The digits are written out,
     not as [0-9]{6}: an expectation's query goes through str.format, where braces are placeholders. -#}
 {% macro cpr_moenster() -%}
@@ -34,4 +35,10 @@ regexp_replace(regexp_replace({{ column }}, '{{ cpr_moenster() }}', '{{ rewrite 
 CASE WHEN {{ har_cpr(column) }}
      THEN 'pseudonym-' || translate({{ person_key("'id:' || " ~ column) }}, '0123456789', 'ghijklmnop')
      ELSE {{ column }} END
+{%- endmacro %}
+
+{#- The pseudonymous person key: a keyed hash of the CPR digits. Without the key (the run's
+    secret) it cannot be turned back into a CPR number by hashing every possible one. -#}
+{% macro person_key(cpr_digits) -%}
+left(sha256('{{ var("pseudonym_key") | replace("'", "''") }}' || {{ cpr_digits }}), 16)
 {%- endmacro %}
