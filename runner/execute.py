@@ -11,6 +11,7 @@ import duckdb
 from .compile import SEED_SCHEMA
 from .errors import ExecutionError
 from .project import Node
+from .sql import literal
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,11 @@ def _document(con: duckdb.DuckDBPyConnection, node: Node, kind: str) -> None:
 
 
 def _comments(relation: str, kind: str, description: str, columns) -> list[str]:
-    statements = [f"COMMENT ON {kind} {relation} IS {_literal(description)}"] if description else []
+    statements = (
+        [f"COMMENT ON {kind} {relation} IS {literal(description.strip())}"] if description else []
+    )
     statements += [
-        f'COMMENT ON COLUMN {relation}."{column["name"]}" IS {_literal(column["description"])}'
+        f'COMMENT ON COLUMN {relation}."{column["name"]}" IS {literal(column["description"].strip())}'
         for column in columns
         if column.get("description")
     ]
@@ -99,7 +102,3 @@ def _execute_batch(con: duckdb.DuckDBPyConnection, statements: list[str]) -> Non
         con.rollback()
         raise
     con.commit()
-
-
-def _literal(text: str) -> str:
-    return "'" + str(text).strip().replace("'", "''") + "'"

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from .errors import InputError
 from .project import Project
+from .sql import literal
 
 FORMATS = ("parquet", "csv", "xlsx")
 LATEST = "latest"
@@ -189,9 +190,9 @@ def _parquet(con, table: Table, path: Path) -> None:
     metadata = {"description": table.description} | {
         f"description:{c.name}": c.description for c in table.columns
     }
-    kv = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in metadata.items())
+    kv = ", ".join(f"{literal(k)}: {literal(v)}" for k, v in metadata.items())
     con.execute(
-        f"COPY ({_ordered(table)}) TO {_literal(str(path))} (FORMAT parquet, KV_METADATA {{{kv}}})"
+        f"COPY ({_ordered(table)}) TO {literal(str(path))} (FORMAT parquet, KV_METADATA {{{kv}}})"
     )
 
 
@@ -201,9 +202,7 @@ def _csv(con, table: Table, path: Path) -> None:
     Text that Excel would take for a formula gets a leading ' (OWASP's advice): it shows as text."""
     select = ", ".join(_csv_value(name, data_type) for name, data_type in _types(con, table))
     body = path.with_suffix(".body")
-    con.execute(
-        f"COPY ({_ordered(table, select)}) TO {_literal(str(body))} (HEADER, DELIMITER ';')"
-    )
+    con.execute(f"COPY ({_ordered(table, select)}) TO {literal(str(body))} (HEADER, DELIMITER ';')")
     with (
         path.open("w", encoding="utf-8", newline="") as out,
         body.open(encoding="utf-8", newline="") as text,
@@ -219,7 +218,7 @@ def _csv_value(name: str, data_type: str) -> str:
     if data_type in ("DOUBLE", "FLOAT") or data_type.startswith("DECIMAL"):
         return f"replace(rtrim(rtrim(printf('%.6f', {column}), '0'), '.'), '.', ',') AS {column}"
     if data_type == "VARCHAR":
-        starts = ", ".join(_literal(c) for c in FORMULA_STARTS)
+        starts = ", ".join(literal(c) for c in FORMULA_STARTS)
         return (
             f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END "
             f"AS {column}"
@@ -359,10 +358,6 @@ def _swap_in(building: Path, out_dir: Path, status_date: str) -> Path:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 _WRITERS = {"parquet": _parquet, "csv": _csv}

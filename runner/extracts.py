@@ -34,6 +34,7 @@ import openpyxl
 import pyarrow
 
 from .errors import InputError
+from .sql import literal
 
 SCHEMA = "raw"
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
@@ -108,7 +109,7 @@ def load_extracts(
             file_table = f"{SCHEMA}._{name}_{i}"
             _load_file(con, path, file_table, name, columns, required, options)
             parts.append(
-                f"SELECT {', '.join(columns)}, {_literal(path.name)} AS _file, "
+                f"SELECT {', '.join(columns)}, {literal(path.name)} AS _file, "
                 f"{LINE[path.suffix.lower()]} AS _line FROM {file_table}"
             )
         if not parts:  # an optional extract without files is an empty one
@@ -439,10 +440,6 @@ def _cell_text(value, width: int | None) -> str | None:
         text = str(int(value)) if float(value).is_integer() else repr(value)
         return text.zfill(width) if width else text
     return str(value)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _reason(error: Exception) -> tuple[int | None, str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .privacy import mask_cpr
+from .sql import literal
 
 
 def now() -> str:
@@ -125,9 +126,8 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
                     "extracts_dir": mask_cpr(record.get("extracts_dir")),
                 }
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
-        sql_path = str(path).replace("'", "''")
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json('{sql_path}', format = 'newline_delimited', "
+            f"CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json({literal(path)}, format = 'newline_delimited', "
             "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', status: 'VARCHAR', "
             "status_date: 'VARCHAR', extracts_dir: 'VARCHAR', git_revision: 'VARCHAR', message: 'VARCHAR', "
             'models: \'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, "rows" BIGINT, seconds DOUBLE, '

@@ -16,6 +16,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from .sql import literal
+
 # The 98 municipalities: code, name, inhabitants in thousands (it weights where persons live).
 KOMMUNER = [
     (101, "København", 667),
@@ -698,7 +700,7 @@ def _macros(con) -> None:
 
 
 def _sql_list(values) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+    return "[" + ", ".join(literal(v) for v in values) + "]"
 
 
 def _format_ydelser(con, y: dict) -> str:
@@ -874,10 +876,9 @@ def _birth_date(cpr: pd.Series) -> pd.Series:
 def _write_csv(con, query: str, path: Path) -> int:
     """Write semicolon-separated CSV with CRLF as a Windows export would, then transcode to Windows-1252."""
     utf8 = path.with_suffix(".csv.utf8")
-    quoted = str(utf8).replace("'", "''")
     # ties are copies injected into the same gap; the id after ord orders them
     con.execute(
-        f"COPY (SELECT * EXCLUDE (ord) FROM ({query}) ORDER BY ord, 1) TO '{quoted}' "
+        f"COPY (SELECT * EXCLUDE (ord) FROM ({query}) ORDER BY ord, 1) TO {literal(utf8)} "
         "(HEADER, DELIMITER ';', NEW_LINE '\\r\\n')"
     )
     with (
