@@ -296,7 +296,7 @@ class _Dialect(enum.StrEnum):
 def _fix_ge_for_duckdb() -> None:
     """Make GE 1.24's SQL execution engine work with duckdb-engine; idempotent.
 
-    It touches GE internals, hence GE's pin to 1.24.x and the guard test in tests/test_gates.py.
+    It touches GE internals, hence GE's pin to 1.24.x and the guard test in tests/test_expectations_on_duckdb.py.
 
     1. GE fetches query results after its `with engine.connect()` block has closed; in
        duckdb-engine the cursor is the connection, so the rollback on close discards them and

@@ -13,6 +13,9 @@ import pytest
 from runner import cli, errors
 from runner.cli import main
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 LIS = Path(sys.executable).with_name("lis")
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -3,9 +3,13 @@
 from datetime import date
 
 import duckdb
+import pytest
 
 from runner.cli import main
 from runner.synth import write_extracts
+
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-23"
 

@@ -21,6 +21,9 @@ from runner.cli import main
 from runner.export import export_marts
 from runner.synth import write_extracts
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2022, 11, 23)
 THREADS = 4

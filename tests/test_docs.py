@@ -16,6 +16,9 @@ from runner.errors import ProjectError
 from runner.project import load_project
 from tests.tiny_project import write_project
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 # DuckDB 1.4 in an environment of its own, made once and kept between runs.
 LTS_VENV = Path(

@@ -20,6 +20,9 @@ from runner.export import export_marts
 from runner.project import load_project
 from tests.extract_builder import cpr
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 AS_OF = "2022-03-31"
 # Caseworker ids that Excel and LibreOffice would evaluate if they met them raw.

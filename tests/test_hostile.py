@@ -16,6 +16,9 @@ import pytest
 from runner import gates
 from runner.cli import main
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 ROOT = Path(__file__).resolve().parent.parent
 

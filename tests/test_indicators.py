@@ -29,6 +29,9 @@ import pytest
 
 from tests.extract_builder import Extracts, Warehouse, build, cpr
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 HERE = Path(__file__).resolve().parent
 SMALL = HERE / "fixtures" / "small"
 

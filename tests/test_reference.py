@@ -48,6 +48,9 @@ import pytest
 from runner.cli import main
 from runner.synth import write_extracts
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 REPO = Path(__file__).resolve().parents[1]
 SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 AS_OF = date(2022, 3, 31)

@@ -24,6 +24,9 @@ from runner.report_text import (
 from runner.synth import write_extracts
 from tests.headless import Browser, chromium, screenshot_of
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 AS_OF = date(2022, 11, 30)  # a year with refusion thresholds, so 06 is in the reports too
 BOTILBUD = "Antallet af helårsmodtagere i botilbud"
 CPR = re.compile(r"(?<![0-9])[0-3][0-9][01][0-9]{3}-?[0-9]{4}(?![0-9])")

@@ -11,6 +11,9 @@ import pytest
 
 from runner.cli import main
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 LIS = Path(sys.executable).with_name("lis")
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,6 +24,9 @@ from runner.compile import Compiler
 from runner.extracts import load_extracts
 from runner.project import load_project
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "fixtures" / "small" / "extracts"
 WINDOWS = ROOT / "tests" / "fixtures" / "dialects" / "windows"

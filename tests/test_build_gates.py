@@ -16,6 +16,9 @@ from runner.errors import GateFailed
 from runner.project import load_project
 from tests.tiny_project import write_project
 
+# builds a warehouse: deselect with -m 'not e2e' for the quick subset
+pytestmark = pytest.mark.e2e
+
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 
 
