@@ -198,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--discreet",
         action="store_true",
-        help="suppress counts under var diskretion_min_personer (and the cells revealing them)",
+        help="suppress counts under var discretion_min_persons (and the cells revealing them)",
     )
 
     report = commands.add_parser(
@@ -489,7 +489,7 @@ def cmd_report(args) -> int:
     project = _project(args)
     warehouse = (args.warehouse or project.warehouse).resolve()
     out = args.out or project.root / "reports"
-    files = write_reports(warehouse, out, project.vars["diskretion_min_personer"])
+    files = write_reports(warehouse, out, project.vars["discretion_min_persons"])
     log.info("wrote %d files to %s (open %s)", len(files), out, out / "index.html")
     return 0
 

@@ -1,4 +1,4 @@
-"""Discretion: counts of fewer than a threshold of persons (var diskretion_min_personer) never leave
+"""Discretion: counts of fewer than a threshold of persons (var discretion_min_persons) never leave
 the warehouse in a report or a discreet export.
 
 A cell counting fewer persons is shown as "<5" (primary suppression); an average over fewer persons
@@ -160,7 +160,7 @@ def discreet_transform(project: Project) -> Transform:
     version under the export's column names, with a column `undertrykt`; a suppressed row's
     figures are empty and caseworker rows are left out. A mart discretion cannot vouch for is left
     out (None), with a warning."""
-    threshold = project.vars["diskretion_min_personer"]
+    threshold = project.vars["discretion_min_persons"]
     column = Column(
         UNDERTRYKT,
         project.export_labels.get(UNDERTRYKT, UNDERTRYKT),

@@ -405,8 +405,8 @@ def write_extracts(
 
     codes = np.array([k[0] for k in kommuner])
     for frame in (y, e, a):
-        frame["kom"] = codes[frame.pop("payer")]
-        frame["ord"] = np.arange(frame["kom"].size, dtype=float)
+        frame["kommune"] = codes[frame.pop("payer")]
+        frame["ord"] = np.arange(frame["kommune"].size, dtype=float)
     summary: dict[str, int] = {}
     with duckdb.connect() as con:
         _macros(con)
@@ -515,9 +515,12 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
         "timer": hours,
         "takst": takst,
         "enhed": np.where(np.isnan(takst), np.nan, unit_index),
-        "bol": (par == list(YDELSER).index("85")) & (rng.random(n) < BOTILBUDSLIGNENDE_85),
-        "mg": np.where(rng.random(n) < 0.75, rng.integers(0, len(MAALGRUPPER), n), np.nan),
-        "opr": registered,
+        "er_botilbudslignende": (par == list(YDELSER).index("85"))
+        & (rng.random(n) < BOTILBUDSLIGNENDE_85),
+        "maalgruppe_nr": np.where(
+            rng.random(n) < 0.75, rng.integers(0, len(MAALGRUPPER), n), np.nan
+        ),
+        "oprettet": registered,
     }
     return {k: v[order] for k, v in columns.items()}
 
@@ -537,7 +540,7 @@ def _engangs(rng, n: int, persons: dict, today: int) -> dict:
         "dato": granted,
         "beloeb": np.round(amount, -1),
         "payer": persons["home"][person],
-        "opr": np.where(rng.random(n) < 0.6, np.nan, granted + rng.integers(0, 15, n)),
+        "oprettet": np.where(rng.random(n) < 0.6, np.nan, granted + rng.integers(0, 15, n)),
     }
     return {k: v[order] for k, v in columns.items()}
 
@@ -563,7 +566,7 @@ def _anbringelser(rng, n: int, persons: dict, today: int) -> dict:
         "payer": persons["home"][child],
         "takst": takst,
         "enhed": np.array([UNITS.index(v.unit) for v in ANBRINGELSER.values()])[kind],
-        "opr": np.where(rng.random(n) < 0.55, np.nan, start + rng.integers(-14, 8, n)),
+        "oprettet": np.where(rng.random(n) < 0.55, np.nan, start + rng.integers(-14, 8, n)),
     }
     return {k: v[order] for k, v in columns.items()}
 
@@ -630,13 +633,15 @@ def _pick_providers(rng, y: dict, a: dict, count: np.ndarray) -> None:
     first = 1 + np.cumsum(count, axis=1) - count
     kinds = np.array([KINDS.index(v.kind) if v.kind else -1 for v in YDELSER.values()])[y["par"]]
     k = np.maximum(kinds, 0)
-    lev = _pick(rng, first[y["payer"], k], count[y["payer"], k])
-    y["lev"] = np.where((kinds < 0) | (rng.random(kinds.size) < 0.02), np.nan, lev)
+    leverandoer_nr = _pick(rng, first[y["payer"], k], count[y["payer"], k])
+    y["leverandoer_nr"] = np.where(
+        (kinds < 0) | (rng.random(kinds.size) < 0.02), np.nan, leverandoer_nr
+    )
 
     placed = _field(ANBRINGELSER, "with_provider")[a["type"]]
     k = KINDS.index("anbringelse")
-    lev = _pick(rng, first[a["payer"], k], count[a["payer"], k])
-    a["lev"] = np.where(placed, lev, np.nan)
+    leverandoer_nr = _pick(rng, first[a["payer"], k], count[a["payer"], k])
+    a["leverandoer_nr"] = np.where(placed, leverandoer_nr, np.nan)
 
 
 def _pick_caseworkers(rng, y: dict, e: dict, persons: dict, count: np.ndarray) -> None:
@@ -644,13 +649,13 @@ def _pick_caseworkers(rng, y: dict, e: dict, persons: dict, count: np.ndarray) -
     for frame, missing in ((y, 0.02), (e, 0.03)):
         n = frame["person"].size
         nr = 1 + np.floor(persons["u_caseworker"][frame.pop("person")] * count[frame["payer"]])
-        frame["sb"] = np.where(rng.random(n) < missing, np.nan, nr)
+        frame["sagsbehandler_nr"] = np.where(rng.random(n) < missing, np.nan, nr)
 
 
 def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
     """Budget per municipality, year and area: the year's disposed expenses give or take 8 %."""
     area_of = np.array([AREAS.index(v.area) for v in YDELSER.values()])[y["par"]]
-    area_of = np.where(y["bol"], AREAS.index("botilbud"), area_of)
+    area_of = np.where(y["er_botilbudslignende"], AREAS.index("botilbud"), area_of)
     rows = []
     for aar in (year - 1, year):
         first, last = _days(date(aar, 1, 1)), _days(date(aar, 12, 31))
@@ -694,8 +699,8 @@ def _macros(con) -> None:
         "strftime(DATE '1970-01-01' + CAST(born AS INTEGER), '%d%m%y') || '-' || lpad(CAST(nr AS VARCHAR), 4, '0')"
     )
     con.execute(
-        "CREATE MACRO dk_id(prefix, kom, nr) AS "
-        "prefix || lpad(CAST(kom AS VARCHAR), 3, '0') || '-' || lpad(CAST(CAST(nr AS BIGINT) AS VARCHAR), 4, '0')"
+        "CREATE MACRO dk_id(prefix, kommune, nr) AS "
+        "prefix || lpad(CAST(kommune AS VARCHAR), 3, '0') || '-' || lpad(CAST(CAST(nr AS BIGINT) AS VARCHAR), 4, '0')"
     )
 
 
@@ -713,15 +718,15 @@ def _format_ydelser(con, y: dict) -> str:
             {_sql_list(YDELSER)}[par + 1] AS paragraf,
             dk_date(start) AS startdato,
             dk_date(slut) AS slutdato,
-            lpad(CAST(kom AS VARCHAR), 3, '0') AS betalingskommune,
-            dk_id('L', kom, lev) AS leverandoer_id,
-            dk_id('S', kom, sb) AS sagsbehandler_id,
+            lpad(CAST(kommune AS VARCHAR), 3, '0') AS betalingskommune,
+            dk_id('L', kommune, leverandoer_nr) AS leverandoer_id,
+            dk_id('S', kommune, sagsbehandler_nr) AS sagsbehandler_id,
             dk_number(timer) AS timer_pr_uge,
             dk_number(takst) AS takst,
             {_sql_list(UNITS)}[CAST(enhed AS INTEGER) + 1] AS takst_enhed,
-            CASE WHEN bol THEN 'ja' ELSE 'nej' END AS botilbudslignende,
-            {_sql_list(MAALGRUPPER)}[CAST(mg AS INTEGER) + 1] AS maalgruppe,
-            dk_date(opr) AS oprettet_dato
+            CASE WHEN er_botilbudslignende THEN 'ja' ELSE 'nej' END AS botilbudslignende,
+            {_sql_list(MAALGRUPPER)}[CAST(maalgruppe_nr AS INTEGER) + 1] AS maalgruppe,
+            dk_date(oprettet) AS oprettet_dato
         FROM y_raw""")
     return "ydelser_out"
 
@@ -736,10 +741,10 @@ def _format_engangs(con, e: dict) -> str:
             {_sql_list(x[0] for x in ENGANGS)}[kind + 1] AS paragraf,
             dk_date(dato) AS bevillingsdato,
             dk_number(beloeb) AS beloeb,
-            lpad(CAST(kom AS VARCHAR), 3, '0') AS betalingskommune,
-            dk_id('S', kom, sb) AS sagsbehandler_id,
+            lpad(CAST(kommune AS VARCHAR), 3, '0') AS betalingskommune,
+            dk_id('S', kommune, sagsbehandler_nr) AS sagsbehandler_id,
             {_sql_list(x[1] for x in ENGANGS)}[kind + 1] AS kategori,
-            dk_date(opr) AS oprettet_dato
+            dk_date(oprettet) AS oprettet_dato
         FROM e_raw""")
     return "engangs_out"
 
@@ -754,11 +759,11 @@ def _format_anbringelser(con, a: dict) -> str:
             {_sql_list(ANBRINGELSER)}[type + 1] AS anbringelsestype,
             dk_date(start) AS startdato,
             dk_date(slut) AS slutdato,
-            lpad(CAST(kom AS VARCHAR), 3, '0') AS betalingskommune,
-            dk_id('L', kom, lev) AS leverandoer_id,
+            lpad(CAST(kommune AS VARCHAR), 3, '0') AS betalingskommune,
+            dk_id('L', kommune, leverandoer_nr) AS leverandoer_id,
             dk_number(takst) AS takst,
             {_sql_list(UNITS)}[enhed + 1] AS takst_enhed,
-            dk_date(opr) AS oprettet_dato
+            dk_date(oprettet) AS oprettet_dato
         FROM a_raw""")
     return "anbringelser_out"
 

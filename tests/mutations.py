@@ -168,8 +168,8 @@ MUTATIONS = [
     Mutation(
         "quarantine_limit_50",
         "lis_project.yml",
-        "karantaene_max_andel: 0.05",
-        "karantaene_max_andel: 0.5",
+        "quarantine_max_share: 0.05",
+        "quarantine_max_share: 0.5",
         (STG + "test_the_extract_is_broken_above_5_percent_quarantined",),
         "the quarantine limit read as 50 %",
     ),

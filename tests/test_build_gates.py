@@ -160,7 +160,7 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         warned = con.execute(
             "SELECT model, expectation, unexpected_count FROM audit.expectation_results "
-            "WHERE severity = 'warn' AND NOT success AND model = 'audit.referencefejl'"
+            "WHERE severity = 'warn' AND NOT success AND model = 'audit.reference_errors'"
         ).fetchall()
         layers = con.execute(
             "SELECT DISTINCT split_part(model, '.', 1) FROM audit.expectation_results ORDER BY 1"

@@ -86,7 +86,7 @@ def test_every_bad_row_the_generator_injects_lands_in_quarantine_with_its_code(t
         ).fetchall()
         references = dict(
             con.execute(
-                "SELECT reference, count(*) FROM audit.referencefejl WHERE extract = 'ydelser' "
+                "SELECT reference, count(*) FROM audit.reference_errors WHERE extract = 'ydelser' "
                 "GROUP BY ALL"
             ).fetchall()
         )

@@ -365,7 +365,7 @@ def test_the_other_extracts_follow_the_same_rules(staging, tmp_path):
     ]
     # S2 and L3 lost their rows to duplicate_conflict: the services referring to them are kept and listed.
     assert query(
-        con, "SELECT extract, id, reference, value FROM audit.referencefejl ORDER BY ALL"
+        con, "SELECT extract, id, reference, value FROM audit.reference_errors ORDER BY ALL"
     ) == [
         ("ydelser", "G03", "sagsbehandler_id", "S2"),
         ("ydelser", "G06", "sagsbehandler_id", "S2"),
@@ -657,7 +657,7 @@ def test_ids_and_file_names_holding_a_cpr_number_are_pseudonymised_or_masked(sec
     )
     # The unknown caseworkers are listed under their pseudonyms, and the file names masked.
     for extract, row_id, file, value in query(
-        second_wave, "SELECT extract, id, file, value FROM audit.referencefejl"
+        second_wave, "SELECT extract, id, file, value FROM audit.reference_errors"
     ):
         for text in (row_id, file, value):
             assert not privacy.CPR.search(text), (extract, text)
@@ -704,9 +704,9 @@ def test_second_wave_rows_fail_no_gate_but_the_quarantine_share(staging, second_
     assert [(model, severity) for model, severity, _ in failed] == [
         ("audit.quarantine", "warn"),
         ("audit.reconciliation", "error"),
-        ("audit.referencefejl", "warn"),
+        ("audit.reference_errors", "warn"),
     ]
-    assert "karantaene_max_andel" in failed[1][2]
+    assert "quarantine_max_share" in failed[1][2]
 
 
 # One row per date column of each extract, with an impossible date (31 April, 30 February) in that

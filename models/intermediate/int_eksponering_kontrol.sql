@@ -1,4 +1,4 @@
--- One row is: a municipality and group, for a sample of persons (var eksponering_kontrol_personer):
+-- One row is: a municipality and group, for a sample of persons (var exposure_check_persons):
 -- (person, day) pairs in J..s at the build's status date counted two ways, day by day from the
 -- services and from the merged periods the indicators use. They must agree (an expectation).
 WITH givet AS (
@@ -6,7 +6,7 @@ WITH givet AS (
 ),
 daglig AS (
     SELECT kommunekode, gruppe, count(*) AS persondage
-    FROM ({{ daglig_eksponering(stikproeve=var('eksponering_kontrol_personer')) }}) d, givet
+    FROM ({{ daglig_eksponering(stikproeve=var('exposure_check_persons')) }}) d, givet
     WHERE d.dag >= givet.periode_start
     GROUP BY ALL
 ),
@@ -16,7 +16,7 @@ perioder AS (
     FROM {{ ref('int_modtagerperioder') }} p, givet
     WHERE p.opdeling = 'total'
       AND {{ kendt_version('p', 'givet.status_date') }}
-      AND {{ i_stikproeve('p.cpr', var('eksponering_kontrol_personer')) }}
+      AND {{ i_stikproeve('p.cpr', var('exposure_check_persons')) }}
     GROUP BY ALL
 )
 SELECT kommunekode, gruppe,
