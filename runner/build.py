@@ -108,8 +108,8 @@ def _failure(error: BaseException, signals: interrupts.Interrupts) -> str:
 
 
 def _keep_record(warehouse: Path, rec: record.RunRecord, args: dict) -> None:
-    """Journal the run and write run_results.json. Neither may turn a published build into a failure,
-    nor hide why a build failed, so a failure here is logged, not raised."""
+    """Journal the run and write run_results.json. Neither may turn a published build into a
+    failure, nor hide why a build failed, so a failure here is logged, not raised."""
     for write in (
         lambda: publish.append_journal(warehouse, rec.as_dict()),
         lambda: record.write_run_results(record.run_results_path(warehouse), rec, args),
@@ -141,7 +141,8 @@ def _build(
         )
         return "up_to_date"
 
-    # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and staging.
+    # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and
+    # staging.
     threading.Thread(target=gates.preload, daemon=True).start()
     compiler = Compiler(project, variables)
     layers = dag.plan(compiler.compile_all(), project.layers)
@@ -238,7 +239,8 @@ def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress
 def _gate(
     con, compiler: Compiler, group: list[Node], rec: record.RunRecord, progress: Progress
 ) -> None:
-    """Run the layer's expectations; an error-level failure stops the build before the next layer."""
+    """Run the layer's expectations; an error-level failure stops the build before the next
+    layer."""
     expectations = compiler.expectations(group)
     if not expectations:
         return

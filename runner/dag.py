@@ -1,4 +1,5 @@
-"""The DAG: dependency order, cycles, and the rule that a layer reads only its own or earlier layers."""
+"""The DAG: dependency order, cycles, and the rule that a layer reads only its own or earlier
+layers."""
 
 from __future__ import annotations
 

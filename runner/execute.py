@@ -1,4 +1,5 @@
-"""Running models in DuckDB: seeds first, then each model as a table or view, with timings and row counts."""
+"""Running models in DuckDB: seeds first, then each model as a table or view, with timings and
+row counts."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def load_seeds(
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SEED_SCHEMA}")
     for name, path in seeds.items():
         try:
-            # all_varchar keeps codes such as '085' or '107' as text; models cast what they compute with.
+            # all_varchar keeps codes such as '085' or '107' as text; models cast what they
+            # compute with.
             con.execute(
                 f"CREATE OR REPLACE TABLE {SEED_SCHEMA}.{name} AS "
                 "SELECT * FROM read_csv(?, header = true, all_varchar = true)",
@@ -82,7 +84,8 @@ def _comments(relation: str, kind: str, description: str, columns) -> list[str]:
         [f"COMMENT ON {kind} {relation} IS {literal(description.strip())}"] if description else []
     )
     statements += [
-        f'COMMENT ON COLUMN {relation}."{column["name"]}" IS {literal(column["description"].strip())}'
+        f'COMMENT ON COLUMN {relation}."{column["name"]}" '
+        f"IS {literal(column['description'].strip())}"
         for column in columns
         if column.get("description")
     ]

@@ -73,7 +73,8 @@ CSV_REASONS = (
 
 
 class ExtractError(InputError):
-    """An extract is missing, cannot be read, or lacks a required column. One line, naming the file."""
+    """An extract is missing, cannot be read, or lacks a required column. One line, naming the
+    file."""
 
 
 def load_extracts(
@@ -115,7 +116,8 @@ def load_extracts(
         if not parts:  # an optional extract without files is an empty one
             nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {column}" for column in columns)
             parts.append(
-                f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _line WHERE false"
+                f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS _file, "
+                "CAST(NULL AS BIGINT) AS _line WHERE false"
             )
         con.execute(f"CREATE VIEW {SCHEMA}.{name} AS " + "\nUNION ALL\n".join(parts))
         loaded[name] = con.execute(f"SELECT count(*) FROM {SCHEMA}.{name}").fetchall()[0][0]
@@ -131,7 +133,8 @@ def load_extracts(
 def extract_files(extracts_dir: Path, names: list[str]) -> dict[str, list[Path]]:
     """Each extract's files, sorted by name. A file belongs to the longest extract name it
     starts with, so that no extract picks up another's files even if one name prefixes another.
-    Names and extensions are compared case-insensitively, as Windows, where the files come from, does."""
+    Names and extensions are compared case-insensitively, as Windows, where the files come from,
+    does."""
     found = {name: [] for name in names}
     for path in sorted(extracts_dir.iterdir()):
         lower = path.name.lower()
@@ -171,7 +174,8 @@ def _load_file(
     required: list[str],
     options: dict,
 ) -> None:
-    """Read one file into `table` in one scan: the contract's columns as trimmed text (plus _line for xlsx)."""
+    """Read one file into `table` in one scan: the contract's columns as trimmed text (plus _line
+    for xlsx)."""
     suffix = path.suffix.lower()
     try:
         with ExitStack() as stack:
@@ -217,7 +221,8 @@ def _load_file(
 
 
 def _csv_reader(path: Path, options: dict, stack: ExitStack) -> tuple[str, list, dict[str, str]]:
-    """read_csv for this file, with its delimiter and encoding detected unless the project sets them.
+    """read_csv for this file, with its delimiter and encoding detected unless the project sets
+    them.
 
     The header is read here and the columns are given to DuckDB by position: its sniffer, left to
     itself, silently skips a header whose column count differs from the rows', and then reads
@@ -370,7 +375,8 @@ def _by_header(path: Path, columns: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _typed_as_text(name: str, data_type: str) -> str:
-    """SQL giving a typed parquet value the text a CSV would carry: '2022-01-31', '751', '2500.5'."""
+    """SQL giving a typed parquet value the text a CSV would carry: '2022-01-31', '751',
+    '2500.5'."""
     column = '"' + name.replace('"', '""') + '"'
     width = FIXED_WIDTH.get(name.strip().lower())
     if data_type == "VARCHAR":

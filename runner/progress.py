@@ -1,4 +1,5 @@
-"""Progress while building: a line per step on a terminal, log lines a scheduler can keep otherwise."""
+"""Progress while building: a line per step on a terminal, log lines a scheduler can keep
+otherwise."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ class _Step:
 
 
 class Progress:
-    """On a terminal (enabled) each step prints layer, name, rows and time; otherwise each step is a DEBUG log line."""
+    """On a terminal (enabled) each step prints layer, name, rows and time; otherwise each step is
+    a DEBUG log line."""
 
     def __init__(self, enabled: bool | None = None, stream=None):
         self.stream = stream or sys.stderr

@@ -75,7 +75,8 @@ class Project:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The folder holding lis_project.yml: $LIS_PROJECT_DIR, the current folder or a parent, or the installed checkout."""
+    """The folder holding lis_project.yml: $LIS_PROJECT_DIR, the current folder or a parent, or the
+    installed checkout."""
     candidates = []
     if os.environ.get("LIS_PROJECT_DIR"):
         candidates.append(Path(os.environ["LIS_PROJECT_DIR"]))

@@ -1,4 +1,5 @@
-"""Publishing: build into a new file beside the published one, then swap it in with one atomic rename.
+"""Publishing: build into a new file beside the published one, then swap it in with one atomic
+rename.
 
 A reader holding the old file open keeps reading the old file (its inode lives on until closed);
 a build that fails or is killed never touches the published path.
@@ -176,7 +177,8 @@ def journal_path(warehouse: Path) -> Path:
 
 def append_journal(warehouse: Path, record: dict) -> None:
     """Every run, published or not, appends one line; the published file's audit holds a copy.
-    A line torn by a crash is ended first, so it stays one bad line rather than spoiling this one."""
+    A line torn by a crash is ended first, so it stays one bad line rather than spoiling this
+    one."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with journal_path(warehouse).open("a+b") as handle:
         torn = False

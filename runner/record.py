@@ -101,19 +101,24 @@ class RunRecord:
 
 
 _AUDIT_TABLES = {
-    "runs": """SELECT run_id, started_at::TIMESTAMPTZ AS started_at, ended_at::TIMESTAMPTZ AS ended_at, status,
-                      status_date::DATE AS status_date, extracts_dir, git_revision, message
+    "runs": """SELECT run_id, started_at::TIMESTAMPTZ AS started_at,
+                      ended_at::TIMESTAMPTZ AS ended_at, status, status_date::DATE AS status_date,
+                      extracts_dir, git_revision, message
                FROM records""",
-    "model_runs": """SELECT run_id, m.model, m.layer, m.materialized, m.rows::BIGINT AS rows, m.seconds::DOUBLE AS seconds,
-                            m.status FROM (SELECT run_id, unnest(models) AS m FROM records)""",
-    "expectation_results": """SELECT run_id, e.model, e.expectation, e.kwargs, e.severity, e.success::BOOLEAN AS success,
-                                     e.observed_value, e.unexpected_count::BIGINT AS unexpected_count, e.examples, e.message
+    "model_runs": """SELECT run_id, m.model, m.layer, m.materialized, m.rows::BIGINT AS rows,
+                            m.seconds::DOUBLE AS seconds, m.status
+                     FROM (SELECT run_id, unnest(models) AS m FROM records)""",
+    "expectation_results": """SELECT run_id, e.model, e.expectation, e.kwargs, e.severity,
+                                     e.success::BOOLEAN AS success, e.observed_value,
+                                     e.unexpected_count::BIGINT AS unexpected_count,
+                                     e.examples, e.message
                               FROM (SELECT run_id, unnest(expectations) AS e FROM records)""",
 }
 
 
 def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: RunRecord) -> None:
-    """audit.runs, model_runs and expectation_results hold every run in the journal plus this one."""
+    """audit.runs, model_runs and expectation_results hold every run in the journal plus this
+    one."""
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "records.jsonl"
@@ -127,13 +132,17 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
                 }
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM read_json({literal(path)}, format = 'newline_delimited', "
-            "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', status: 'VARCHAR', "
-            "status_date: 'VARCHAR', extracts_dir: 'VARCHAR', git_revision: 'VARCHAR', message: 'VARCHAR', "
-            'models: \'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, "rows" BIGINT, seconds DOUBLE, '
+            "CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM "
+            f"read_json({literal(path)}, format = 'newline_delimited', "
+            "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', "
+            "status: 'VARCHAR', status_date: 'VARCHAR', extracts_dir: 'VARCHAR', "
+            "git_revision: 'VARCHAR', message: 'VARCHAR', "
+            "models: 'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, "
+            '"rows" BIGINT, seconds DOUBLE, '
             "started_at VARCHAR, status VARCHAR)[]', "
-            "expectations: 'STRUCT(model VARCHAR, expectation VARCHAR, kwargs VARCHAR, severity VARCHAR, "
-            "success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, examples VARCHAR, message VARCHAR)[]'})"
+            "expectations: 'STRUCT(model VARCHAR, expectation VARCHAR, kwargs VARCHAR, "
+            "severity VARCHAR, success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, "
+            "examples VARCHAR, message VARCHAR)[]'})"
         )
         for table, query in _AUDIT_TABLES.items():
             con.execute(f"CREATE OR REPLACE TABLE audit.{table} AS {query}")

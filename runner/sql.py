@@ -1,4 +1,5 @@
-"""Writing values into SQL text, where DuckDB takes no parameter (COPY targets, COMMENT ON, names)."""
+"""Writing values into SQL text, where DuckDB takes no parameter (COPY targets, COMMENT ON,
+names)."""
 
 
 def literal(value: object) -> str:

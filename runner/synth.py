@@ -204,7 +204,8 @@ MAALGRUPPER = [
     "Sansemæssig funktionsnedsættelse",
     "Døvblindhed",
 ]
-# provider kind: share of a municipality's providers, share per type (egen, anden_kommune, region, privat)
+# provider kind: share of a municipality's providers, share per type (egen, anden_kommune, region,
+# privat)
 PROVIDER_KINDS = {
     "botilbud": (0.30, (0.45, 0.20, 0.15, 0.20)),
     "dagtilbud": (0.20, (0.60, 0.15, 0.10, 0.15)),
@@ -375,7 +376,8 @@ def write_extracts(
     as_of: date | None = None,
     dirty: bool = False,
 ) -> dict[str, int]:
-    """Write the six extracts into out_dir in the contract's Danish dialect; return rows written per extract.
+    """Write the six extracts into out_dir in the contract's Danish dialect; return rows written
+    per extract.
 
     With dirty=True a small share of rows breaks each rule of the reason-code table; the
     summary then also holds "extract:code" -> rows that must land in quarantine with that code
@@ -438,7 +440,8 @@ def _days(d: date) -> int:
 
 
 def _persons(rng, n_adults: int, n_children: int, kommuner, today: int) -> dict:
-    """Persons: adults (16-90) get the grants, children (0-17) the placements; unique CPR numbers."""
+    """Persons: adults (16-90) get the grants, children (0-17) the placements; unique CPR
+    numbers."""
     weights = np.array([k[2] for k in kommuner], dtype=float)
     n = n_adults + n_children
     age = np.concatenate([16 + 74 * rng.beta(1.6, 2.2, n_adults), 18 * rng.random(n_children)])
@@ -576,7 +579,8 @@ def _field(table: dict, name: str) -> np.ndarray:
 
 
 def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """Providers per municipality, about one per 100 grants, numbered in blocks by kind; and the block sizes."""
+    """Providers per municipality, about one per 100 grants, numbered in blocks by kind; and the
+    block sizes."""
     per_kind = np.array(
         [[max(1, round(PROVIDER_KINDS[k][0] * max(8, g // 100))) for k in KINDS] for g in load]
     )
@@ -593,11 +597,13 @@ def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
         ["{} {}", "{} {} ({} Kommune)", "{} {}, Region {}", "{} {} ApS"][t].format(
             p, s, o if t == 1 else r
         )
-        for t, p, s, o, r in zip(ptype, prefix, place, other, region)
+        for t, p, s, o, r in zip(ptype, prefix, place, other, region, strict=True)
     ]
     frame = pd.DataFrame(
         {
-            "leverandoer_id": [f"L{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr)],
+            "leverandoer_id": [
+                f"L{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr, strict=True)
+            ],
             "navn": decor,
             "leverandoertype": np.array(PROVIDER_TYPES)[ptype],
         }
@@ -615,7 +621,9 @@ def _caseworkers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     )
     frame = pd.DataFrame(
         {
-            "sagsbehandler_id": [f"S{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr)],
+            "sagsbehandler_id": [
+                f"S{kommuner[k][0]:03d}-{i:04d}" for k, i in zip(kommune, nr, strict=True)
+            ],
             "navn": names,
             "team": rng.choice(TEAMS, nr.size),
         }
@@ -696,11 +704,13 @@ def _macros(con) -> None:
     con.execute("CREATE MACRO dk_number(x) AS replace(printf('%.2f', x), '.', ',')")
     con.execute(
         "CREATE MACRO dk_cpr(born, nr) AS "
-        "strftime(DATE '1970-01-01' + CAST(born AS INTEGER), '%d%m%y') || '-' || lpad(CAST(nr AS VARCHAR), 4, '0')"
+        "strftime(DATE '1970-01-01' + CAST(born AS INTEGER), '%d%m%y') || '-' || "
+        "lpad(CAST(nr AS VARCHAR), 4, '0')"
     )
     con.execute(
         "CREATE MACRO dk_id(prefix, kommune, nr) AS "
-        "prefix || lpad(CAST(kommune AS VARCHAR), 3, '0') || '-' || lpad(CAST(CAST(nr AS BIGINT) AS VARCHAR), 4, '0')"
+        "prefix || lpad(CAST(kommune AS VARCHAR), 3, '0') || '-' || "
+        "lpad(CAST(CAST(nr AS BIGINT) AS VARCHAR), 4, '0')"
     )
 
 
@@ -775,7 +785,8 @@ def _format_small(con, name: str, frame: pd.DataFrame) -> str:
 
 
 def _dirty(con, table: str, ex: _Extract, rng) -> tuple[str, dict[str, int]]:
-    """Break disjoint clean rows, one set per code; return the dirty extract's query and the counts."""
+    """Break disjoint clean rows, one set per code; return the dirty extract's query and the
+    counts."""
     has_number = con.execute(
         f"SELECT {ex.number} IS NOT NULL AS x FROM {table} ORDER BY ord"
     ).fetchnumpy()["x"]
@@ -879,7 +890,8 @@ def _birth_date(cpr: pd.Series) -> pd.Series:
 
 
 def _write_csv(con, query: str, path: Path) -> int:
-    """Write semicolon-separated CSV with CRLF as a Windows export would, then transcode to Windows-1252."""
+    """Write semicolon-separated CSV with CRLF as a Windows export would, then transcode to
+    Windows-1252."""
     utf8 = path.with_suffix(".csv.utf8")
     # ties are copies injected into the same gap; the id after ord orders them
     con.execute(
