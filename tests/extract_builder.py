@@ -61,7 +61,8 @@ REQUIRED = ("ydelser", "leverandoerer", "sagsbehandlere", "budget")
 
 
 def cpr(born: date, serial: int = 0) -> str:
-    """A CPR number (10 digits, no dash) whose birth date the contract's century rule reads as `born`.
+    """A CPR number (10 digits, no dash) whose birth date the contract's century rule reads as
+    `born`.
 
     The 7th digit: 0-3 for the 1900s; 4 for 2000-2036. `serial` (0..999) keeps numbers apart.
     """
@@ -184,7 +185,8 @@ class Extracts:
         }
 
     def write(self, folder: Path) -> Path:
-        """Write the required extracts always (header only when empty), optional ones when they have rows."""
+        """Write the required extracts always (header only when empty), optional ones when they
+        have rows."""
         folder.mkdir(parents=True, exist_ok=True)
         for name, columns in COLUMNS.items():
             if not self.rows[name] and name not in REQUIRED:
@@ -198,7 +200,8 @@ class Extracts:
 
 
 def build(extracts_dir: Path, as_of: str, warehouse: Path) -> Path:
-    """Run the real `lis build`; fail the test with the build's exit code if nothing was published."""
+    """Run the real `lis build`; fail the test with the build's exit code if nothing was
+    published."""
     from runner.cli import main
 
     rc = main(
@@ -227,7 +230,8 @@ class Warehouse:
         status_date: str | None = None,
         indicator: str | None = None,
     ) -> dict:
-        """{(kommune, status_date, indicator, breakdown, breakdown_value): (numerator, denominator, value)}"""
+        """{(kommune, status_date, indicator, breakdown, breakdown_value):
+        (numerator, denominator, value)}"""
         where, params = [], []
         for column, wanted in (
             ("kommunekode", kommune),
@@ -238,8 +242,8 @@ class Warehouse:
                 where.append(f"{column} = ?")
                 params.append(wanted)
         sql = (
-            "SELECT kommunekode, status_date::VARCHAR, indicator, breakdown, breakdown_value, numerator, "
-            "denominator, value FROM marts.indicator_values"
+            "SELECT kommunekode, status_date::VARCHAR, indicator, breakdown, breakdown_value, "
+            "numerator, denominator, value FROM marts.indicator_values"
             + (" WHERE " + " AND ".join(where) if where else "")
         )
         return {tuple(r[:5]): tuple(r[5:]) for r in self.query(sql, params)}
@@ -254,11 +258,13 @@ class Warehouse:
     ) -> tuple | None:
         """(numerator, denominator, value) of one row, or None when the build has no such row."""
         found = self.query(
-            "SELECT numerator, denominator, value FROM marts.indicator_values WHERE kommunekode = ? "
-            "AND status_date = ?::DATE AND indicator = ? AND breakdown = ? AND breakdown_value = ?",
+            "SELECT numerator, denominator, value FROM marts.indicator_values "
+            "WHERE kommunekode = ? AND status_date = ?::DATE AND indicator = ? AND breakdown = ? "
+            "AND breakdown_value = ?",
             [kommune, status_date, indicator, breakdown, breakdown_value],
         )
         assert len(found) <= 1, (
-            f"more than one row for {kommune} {status_date} {indicator} {breakdown}={breakdown_value}"
+            f"more than one row for {kommune} {status_date} {indicator} "
+            f"{breakdown}={breakdown_value}"
         )
         return found[0] if found else None

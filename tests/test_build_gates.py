@@ -32,7 +32,8 @@ def journal(warehouse: Path) -> list[dict]:
 
 
 def tiny(tmp_path: Path, failing_layer: str) -> Path:
-    """Three layers of one model each; the model of `failing_layer` has an error-level expectation that fails."""
+    """Three layers of one model each; the model of `failing_layer` has an error-level expectation
+    that fails."""
 
     def expectations(layer):
         return [
@@ -73,8 +74,8 @@ def test_an_error_stops_the_build_at_its_layer(tmp_path, layer, built):
         build(project, tmp_path / "extracts", __import__("datetime").date(2022, 3, 31), warehouse)
     model = {"staging": "staging.s", "intermediate": "intermediate.i", "marts": "marts.m"}[layer]
     assert (
-        f"the {layer} gate failed: {model}: expect_column_values_to_be_between(x) failed: 2 unexpected"
-        in str(error.value)
+        f"the {layer} gate failed: {model}: "
+        "expect_column_values_to_be_between(x) failed: 2 unexpected" in str(error.value)
     )
     assert not warehouse.exists()
     record = journal(warehouse)[-1]
@@ -165,10 +166,12 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
         layers = con.execute(
             "SELECT DISTINCT split_part(model, '.', 1) FROM audit.expectation_results ORDER BY 1"
         ).fetchall()
-        # the unknown provider L99 keeps the row, as ukendt: G07's §108 moves from ekstern to ukendt in 07
+        # the unknown provider L99 keeps the row, as ukendt: G07's §108 moves from ekstern to
+        # ukendt in 07
         ukendt = con.execute(
-            "SELECT value FROM marts.indicator_values WHERE kommunekode = '751' AND indicator = '07' "
-            "AND status_date = DATE '2022-03-31' AND breakdown_value = 'ukendt'"
+            "SELECT value FROM marts.indicator_values WHERE kommunekode = '751' "
+            "AND indicator = '07' AND status_date = DATE '2022-03-31' "
+            "AND breakdown_value = 'ukendt'"
         ).fetchall()
     assert len(warned) == 1 and warned[0][2] == 1
     assert [row[0] for row in layers] == ["audit", "intermediate", "marts", "staging"]
@@ -246,7 +249,8 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
             ).fetchall()
         }
     assert leaks == []
-    # G01 is 0101801234's only §107 grant with that caseworker: a caseworker of its own, under a pseudonym
+    # G01 is 0101801234's only §107 grant with that caseworker: a caseworker of its own, under a
+    # pseudonym
     assert len([c for c in caseworkers if c.startswith("pseudonym-")]) == 1
 
 

@@ -19,7 +19,8 @@ def test_ref_source_var_and_macros_render_and_record_dependencies(tmp_path):
     node = compile_one(
         tmp_path,
         "SELECT {{ double('x') }} AS y, {{ var('x') }} AS v, DATE '{{ var('as_of') }}' AS d\n"
-        "FROM {{ ref('a') }} JOIN {{ source('extracts', 'ydelser') }} r ON true JOIN {{ ref('s') }} ON true",
+        "FROM {{ ref('a') }} JOIN {{ source('extracts', 'ydelser') }} r ON true "
+        "JOIN {{ ref('s') }} ON true",
         macros="{% macro double(c) %}2 * {{ c }}{% endmacro %}",
         seeds={"s": "k\n1\n"},
     )

@@ -1,4 +1,5 @@
-"""The demo path a newcomer takes, and the reconciliation on the generator's clean and dirty extracts."""
+"""The demo path a newcomer takes, and the reconciliation on the generator's clean and dirty
+extracts."""
 
 from datetime import date
 

@@ -172,7 +172,9 @@ CASES = {
     "rows_fail": (
         "unexpected_rows_expectation",
         {
-            "unexpected_rows_query": "select bevilling_id, cpr, slut_dato from {batch} where slut_dato < start_dato"
+            "unexpected_rows_query": (
+                "select bevilling_id, cpr, slut_dato from {batch} where slut_dato < start_dato"
+            )
         },
         False,
         1,
@@ -202,7 +204,7 @@ def case_results(con):
         Expectation(TABLE, type_, kwargs, description=case)
         for case, (type_, kwargs, *_) in CASES.items()
     ]
-    return dict(zip(CASES, run_expectations(con, expectations)))
+    return dict(zip(CASES, run_expectations(con, expectations), strict=True))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -221,7 +223,8 @@ def test_expectation_types(case_results, case):
 
 def test_failure_message(case_results):
     assert case_results["in_set_fail"].message == (
-        "staging.bevillinger: expect_column_values_to_be_in_set(paragraf) failed: 1 unexpected (e.g. '999')"
+        "staging.bevillinger: expect_column_values_to_be_in_set(paragraf) failed: "
+        "1 unexpected (e.g. '999')"
     )
     assert case_results["sum_fail"].message.endswith("failed: observed 400")
 
@@ -273,7 +276,8 @@ def test_batch_is_a_subquery_named_subselect(con):
             rows("select subselect.cpr from {batch} where subselect.belob is null"),
             rows("select b.cpr from {batch} b where b.belob is null"),
             rows(
-                "select b.cpr from {batch} b join {batch} c using (bevilling_id) where b.belob is null"
+                "select b.cpr from {batch} b join {batch} c using (bevilling_id) "
+                "where b.belob is null"
             ),
         ],
     )
@@ -394,7 +398,9 @@ def test_sees_new_rows_and_releases_the_file(tmp_path, capfd):
         [
             sys.executable,
             "-c",
-            "import duckdb, sys; print(duckdb.connect(sys.argv[1]).execute('SELECT count(*) FROM marts.t').fetchall()[0][0])",
+            "import duckdb, sys; "
+            "print(duckdb.connect(sys.argv[1]).execute('SELECT count(*) FROM marts.t')"
+            ".fetchall()[0][0])",
             str(path),
         ],
         capture_output=True,

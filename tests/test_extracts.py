@@ -1,4 +1,5 @@
-"""runner/extracts.py: every dialect of the input contract lands in raw.<extract> as the same text."""
+"""runner/extracts.py: every dialect of the input contract lands in raw.<extract> as the same
+text."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from runner.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = load_project(ROOT).source_tables()
-MINIMAL = {  # the required extracts with a header only, so that a test can write just the file it is about
+# the required extracts with a header only, so that a test can write just the file it is about
+MINIMAL = {
     "leverandoerer.csv": "leverandoer_id;navn;leverandoertype\n",
     "sagsbehandlere.csv": "sagsbehandler_id;navn;team\n",
     "budget.csv": "aar;betalingskommune;omraade;beloeb\n",
@@ -29,7 +31,8 @@ EMPTY_OK = {name.split(".")[0]: {"may_be_empty": True} for name in MINIMAL}
 
 
 def folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    """An extracts folder with the given files; a required extract not there yet gets a header-only file."""
+    """An extracts folder with the given files; a required extract not there yet gets a
+    header-only file."""
     for name, content in files.items():
         (tmp_path / name).write_bytes(
             content if isinstance(content, bytes) else content.encode("utf-8")
@@ -75,8 +78,8 @@ def test_windows_1252_without_and_with_bytes_latin_1_reads_differently(tmp_path)
         folder(
             tmp_path,
             {
-                "sagsbehandlere.csv": "sagsbehandler_id,navn,team\r\nS1,Søren Æbelø,Vest\r\n".encode(
-                    "cp1252"
+                "sagsbehandlere.csv": (
+                    "sagsbehandler_id,navn,team\r\nS1,Søren Æbelø,Vest\r\n".encode("cp1252")
                 ),
                 "leverandoerer.csv": (
                     "leverandoer_id;navn;leverandoertype\r\nL1;Åen – bofællesskab;privat\r\n"
@@ -97,7 +100,8 @@ def test_comma_delimiter_header_case_extra_and_missing_optional_columns(tmp_path
         "S2,,Syd\n"
     )
     con, _ = load(folder(tmp_path, {"sagsbehandlere.csv": text}))
-    # values trimmed, empty text is NULL, the missing optional column is NULL, the extra one is dropped
+    # values trimmed, empty text is NULL, the missing optional column is NULL, the extra one is
+    # dropped
     assert rows(con, "sagsbehandlere", "*") == [
         ("S1", "Anne", None, "sagsbehandlere.csv", 2),
         ("S2", None, None, "sagsbehandlere.csv", 3),
@@ -114,12 +118,16 @@ def test_an_extract_split_over_files_of_every_kind(tmp_path):
         ["X2", "0101801234", "§ 85", "01-03-2022", 101, 2500.0]
     )  # ... and numbering goes on
     workbook.save(tmp_path / "ydelser_2023.xlsx")
-    duckdb.execute(f"""COPY (SELECT * FROM (VALUES ('P1', '0101801234', 108, DATE '2022-01-31', 75, 1300000.0),
-                                                   ('P2', '0101801234', 85, DATE '2021-12-01', 751, 99.25))
+    duckdb.execute(f"""COPY (SELECT * FROM (VALUES
+                                 ('P1', '0101801234', 108, DATE '2022-01-31', 75, 1300000.0),
+                                 ('P2', '0101801234', 85, DATE '2021-12-01', 751, 99.25))
                              t(bevilling_id, cpr, paragraf, startdato, betalingskommune, takst))
                        TO '{tmp_path / "ydelser-del2.parquet"}' (FORMAT parquet)""")
     files = {
-        "ydelser.csv": "bevilling_id;cpr;paragraf;startdato;betalingskommune\nC1;0101801234;107;2022-01-01;751\n"
+        "ydelser.csv": (
+            "bevilling_id;cpr;paragraf;startdato;betalingskommune\n"
+            "C1;0101801234;107;2022-01-01;751\n"
+        )
     }
     con, counts = load(folder(tmp_path, files))
     assert counts["ydelser"] == 5
@@ -163,9 +171,9 @@ def test_line_numbers_follow_the_file_on_a_multi_megabyte_file_read_by_two_threa
     tmp_path, suffix, options
 ):
     path = tmp_path / f"ydelser.{suffix}"
-    duckdb.execute(f"""COPY (SELECT 'G' || i AS bevilling_id, '0101801234' AS cpr, '107' AS paragraf,
-                                    '2022-01-01' AS startdato, '751' AS betalingskommune,
-                                    md5(CAST(i AS VARCHAR)) AS fyld
+    duckdb.execute(f"""COPY (SELECT 'G' || i AS bevilling_id, '0101801234' AS cpr,
+                                    '107' AS paragraf, '2022-01-01' AS startdato,
+                                    '751' AS betalingskommune, md5(CAST(i AS VARCHAR)) AS fyld
                              FROM range(200000) t(i))
                        TO '{path}' ({options})""")
     assert path.stat().st_size > 2_000_000
@@ -210,7 +218,10 @@ def test_a_missing_required_extract_names_the_file_it_expected(tmp_path):
         ({"sagsbehandlere.csv": ""}, r"^sagsbehandlere\.csv: the file is empty"),
         (
             {"sagsbehandlere.csv": "sagsbehandler_id;navn\nS1;0101801234;b\n"},
-            r"^sagsbehandlere\.csv, line 2: cannot be read: Expected Number of Columns: 2 Found: 3$",
+            (
+                r"^sagsbehandlere\.csv, line 2: cannot be read: "
+                r"Expected Number of Columns: 2 Found: 3$"
+            ),
         ),
         (
             {"sagsbehandlere.csv": "sagsbehandler_id;navn;Navn\nS1;a;b\n"},
@@ -337,7 +348,10 @@ def test_every_line_ending_and_a_mix_of_them_is_read(tmp_path, content):
         ),
         (
             (f"{SAGSBEHANDLERE}\r\n" + "S1;a;Vest\r\n" * 10 + "S2;0101801234;Vest;x\n").encode(),
-            r"^sagsbehandlere\.csv, line 12: cannot be read: Expected Number of Columns: 3 Found: 4$",
+            (
+                r"^sagsbehandlere\.csv, line 12: cannot be read: "
+                r"Expected Number of Columns: 3 Found: 4$"
+            ),
         ),
     ],
     ids=["utf-16", "5-mb-field", "unterminated-quote", "mixed-endings-bad-row"],

@@ -7,7 +7,8 @@ Builds are shared per module (one per extract folder), so the whole file runs a 
 
 - `small`  : the worked example (tests/fixtures/small/extracts), as of 2022-03-31;
 - `cases`  : one folder, as of 2022-03-31, one paying municipality per scenario (the spec computes
-             every indicator per betalingskommune separately, so scenarios cannot disturb each other);
+             every indicator per betalingskommune separately, so scenarios cannot disturb each
+             other);
 - `kl2023` : KL's own 21/90 example, as of 2023-03-31;
 - `leap`   : leap-year cases, as of 2024-03-31;
 - `dirty`  : a folder with one quarantined row, for the CPR scan.
@@ -154,7 +155,9 @@ def expect(
         )
         return
     want = (numerator, denominator, value)
-    assert all(close(g, w) for g, w in zip(got, want)), f"{where}: build {got}, by hand {want}"
+    assert all(close(g, w) for g, w in zip(got, want, strict=True)), (
+        f"{where}: build {got}, by hand {want}"
+    )
 
 
 def counted(wh, kommune, s, indicator, breakdown, breakdown_value, n) -> None:
@@ -165,7 +168,8 @@ def counted(wh, kommune, s, indicator, breakdown, breakdown_value, n) -> None:
 def zero_or_absent(wh, kommune, s, indicator, breakdown, breakdown_value) -> None:
     got = wh.row(kommune, s, indicator, breakdown, breakdown_value)
     assert got is None or got[2] in (0, None), (
-        f"{kommune} {s} {indicator} {breakdown}={breakdown_value}: expected no row or a 0 row, build gave {got}"
+        f"{kommune} {s} {indicator} {breakdown}={breakdown_value}: "
+        f"expected no row or a 0 row, build gave {got}"
     )
 
 
@@ -200,7 +204,8 @@ def cases_2022() -> Extracts:
     x.ydelse("201", p2, "108", "2022-01-01", None, leverandoer_id="L2")
     x.ydelse("201", p2, "107", "2022-03-01", "2022-03-31", leverandoer_id="L3")
 
-    # 202 (cases 4 and 15): grants ending on s, the day before s, starting the day after s; no timer services.
+    # 202 (cases 4 and 15): grants ending on s, the day before s, starting the day after s; no
+    # timer services.
     x.ydelse("202", born(1981, 1, 1, 3), "104", "2022-01-01", "2022-03-31")  # P3: active on s
     x.ydelse("202", born(1981, 1, 2, 4), "104", "2022-04-01", None)  # P4: starts s + 1
     x.ydelse("202", born(1981, 1, 3, 5), "103", "2022-01-01", "2022-03-30")  # P5: ended s - 1
@@ -300,7 +305,8 @@ def cases_2022() -> Extracts:
     )  # E
 
     # 207 (case 10): refusion thresholds of 2022 (860,000 / 1,680,000 / 2,120,000) and age 67.
-    # Each amount is a one-day §108 grant at `dag` takst = the amount, so DISP is exact in floating point.
+    # Each amount is a one-day §108 grant at `dag` takst = the amount, so DISP is exact in
+    # floating point.
     def one_day(person, amount):
         x.ydelse("207", person, "108", "2022-06-01", "2022-06-01", takst=amount, takst_enhed="dag")
 
@@ -324,8 +330,9 @@ def cases_2022() -> Extracts:
     one_day(born(1955, 3, 31, 28), 999999)  # R8: turns 67 on 31 March 2022
     one_day(born(1955, 4, 1, 29), 999999)  # R9: turns 67 on 1 April 2022
 
-    # 210 (case 10, 2021): a whole-year `aar` takst equal to 2021's thresholds (850,000 / 1,660,000 / 2,090,000).
-    # By hand DISP = takst / 365 × 365 = takst exactly; in floating point 850000 / 365 * 365 is 850000.0000000001.
+    # 210 (case 10, 2021): a whole-year `aar` takst equal to 2021's thresholds
+    # (850,000 / 1,660,000 / 2,090,000). By hand DISP = takst / 365 × 365 = takst exactly; in
+    # floating point 850000 / 365 * 365 is 850000.0000000001.
     for serial, amount in [(51, 850000), (52, 1660000), (53, 2090000)]:
         x.ydelse(
             "210",
@@ -628,7 +635,7 @@ def test_worked_example_matches_every_expected_row(small):
         have = tuple(None if v is None else round(v, 6) for v in got[key])
         same = all(
             (h is None and w is None) or (h is not None and w is not None and abs(h - w) <= 1.01e-6)
-            for h, w in zip(have, want)
+            for h, w in zip(have, want, strict=True)
         )
         if not same:
             problems.append(f"{key}: build {have}, expected {want}")
@@ -648,7 +655,8 @@ def test_kl_bpa_example_21_of_90(kl2023):
     counted(kl2023, "751", "2023-03-31", "04", "total", "total", 21 / 90)
     counted(kl2023, "751", "2023-03-31", "04", "paragraf", "96", 21 / 90)
     counted(kl2023, "751", "2023-03-31", "04", "paragraf", "95", 0)
-    # 01: Σ timer over J..s / D(s) = 40 × 21 / 90 = 9.333333; HM(timer) = 21/90; value 40 hours a week.
+    # 01: Σ timer over J..s / D(s) = 40 × 21 / 90 = 9.333333; HM(timer) = 21/90; value 40 hours a
+    # week.
     expect(kl2023, "751", "2023-03-31", "01", "total", "total", 40 * 21 / 90, 21 / 90, 40.0)
     # 28 February 2023: not started → 0; 08 at s: one caseworker with one person → 1/1.
     counted(kl2023, "751", "2023-02-28", "04", "total", "total", 0)
@@ -677,7 +685,8 @@ def test_overlapping_grants_count_once_per_day(cases):
     )  # each paragraph on its own: 1.344444
     counted(cases, "201", S, "02", "paragraf", "108", 1.0)
     counted(cases, "201", S, "02", "paragraf", "85", 0)
-    # 07: P1 with L1 (egen) → 1; P2 with L2 (privat) and L3 (anden_kommune), both ekstern, once a day → 1.
+    # 07: P1 with L1 (egen) → 1; P2 with L2 (privat) and L3 (anden_kommune), both ekstern, once a
+    # day → 1.
     counted(cases, "201", S, "07", "leverandoertype", "egen", 1.0)
     counted(cases, "201", S, "07", "leverandoertype", "ekstern", 1.0)
     counted(cases, "201", S, "07", "total", "total", 2.0)
@@ -694,7 +703,8 @@ def test_overlapping_grants_count_once_per_day(cases):
 
 
 def test_grant_ending_on_s_counts_and_one_starting_the_day_after_does_not(cases):
-    # 202, s = 2022-03-31. P3 §104 to 31 March (active on s); P4 §104 from 1 April; P5 §103 to 30 March.
+    # 202, s = 2022-03-31. P3 §104 to 31 March (active on s); P4 §104 from 1 April; P5 §103 to
+    # 30 March.
     counted(cases, "202", S, "03", "total", "total", 1)
     counted(cases, "202", S, "03", "paragraf", "104", 1)
     counted(cases, "202", S, "03", "paragraf", "103", 0)
@@ -718,7 +728,8 @@ def test_open_ended_grant(cases):
     # HM(hjaelperordning) = (28 + 31) / 90 = 59/90 = 0.655556.
     counted(cases, "203", S, "04", "total", "total", 59 / 90)
     counted(cases, "203", S, "04", "paragraf", "96", 59 / 90)
-    # DISP: 30,000 × 12 / 365 a day over 1 Feb-31 Dec = 334 days → 329,424.657534; / (59/90) = 502,512.189459.
+    # DISP: 30,000 × 12 / 365 a day over 1 Feb-31 Dec = 334 days → 329,424.657534;
+    # / (59/90) = 502,512.189459.
     disp_96 = 30000 * 12 / 365 * 334
     expect(cases, "203", S, "14", "total", "total", disp_96, 59 / 90, disp_96 / (59 / 90))
     expect(cases, "203", S, "14", "paragraf", "96", disp_96, 59 / 90, disp_96 / (59 / 90))
@@ -738,17 +749,19 @@ def test_open_ended_grant(cases):
 
 def test_leap_year(leap):
     s = "2024-03-31"  # D(s) = 31 + 29 + 31 = 91; N(2024) = 366
-    # 301: P §108 from 1 Dec 2023 (91 days of J..s), P2 §107 1-31 March (31), P3 §107 29 Feb only (1).
+    # 301: P §108 from 1 Dec 2023 (91 days of J..s), P2 §107 1-31 March (31), P3 §107 29 Feb only
+    # (1).
     counted(leap, "301", s, "02", "total", "total", (91 + 31 + 1) / 91)  # 1.351648
     counted(leap, "301", s, "02", "paragraf", "108", 1.0)
     counted(leap, "301", s, "02", "paragraf", "107", (31 + 1) / 91)  # 0.351648
-    # DISP 2024: P 36,600 × 12 / 366 = 1,200 a day × 366 days = 439,200 (with /365 it would be 440,403.29);
-    # P2 100 × 31 = 3,100; P3 500 × 1 = 500. Total 442,800 / (123/91) = 327,609.756098.
+    # DISP 2024: P 36,600 × 12 / 366 = 1,200 a day × 366 days = 439,200 (with /365 it would be
+    # 440,403.29); P2 100 × 31 = 3,100; P3 500 × 1 = 500. Total 442,800 / (123/91) = 327,609.756098.
     expect(leap, "301", s, "12", "paragraf", "108", 439200.0, 1.0, 439200.0)
     expect(leap, "301", s, "12", "total", "total", 442800.0, 123 / 91, 442800.0 / (123 / 91))
     # February's status date is the 29th: D = 60; P 60 days, P3 1 day → 61/60.
     counted(leap, "301", "2024-02-29", "02", "total", "total", 61 / 60)
-    # 2023-12-31 (D = 365): P 31 days → 31/365; DISP 2023 = 36,600 × 12 / 365 × 31 = 37,301.917808 → / (31/365) = 439,200.
+    # 2023-12-31 (D = 365): P 31 days → 31/365; DISP 2023 = 36,600 × 12 / 365 × 31 = 37,301.917808
+    # → / (31/365) = 439,200.
     disp_2023 = 36600 * 12 / 365 * 31
     expect(
         leap,
@@ -781,8 +794,8 @@ def test_leap_year_status_dates(leap):
 
 
 def test_registered_after_status_date(cases):
-    # 204. P10 §107 from 1 Jan, registered 15 Feb; P11 §107 from 1 Jan, registered 15 April (after the
-    # build's s: never counted); P12 §108 from 2021, registered 31 March 2022 (= s: known at s).
+    # 204. P10 §107 from 1 Jan, registered 15 Feb; P11 §107 from 1 Jan, registered 15 April (after
+    # the build's s: never counted); P12 §108 from 2021, registered 31 March 2022 (= s: known at s).
     # 31 January: nothing known → 0 everywhere; 12's denominator 0 → NULL.
     counted(cases, "204", "2022-01-31", "02", "total", "total", 0)
     expect(cases, "204", "2022-01-31", "12", "total", "total", 0.0, 0.0, None)
@@ -790,14 +803,16 @@ def test_registered_after_status_date(cases):
     counted(cases, "204", "2022-02-28", "02", "total", "total", 1.0)
     counted(cases, "204", "2022-02-28", "02", "paragraf", "108", 0)
     expect(cases, "204", "2022-02-28", "12", "total", "total", 365000.0, 1.0, 365000.0)
-    # 31 March: P10 90/90 + P12 90/90 = 2 (P11 not known); DISP = 1000 × 365 + 2000 × 365 = 1,095,000 → 547,500.
+    # 31 March: P10 90/90 + P12 90/90 = 2 (P11 not known); DISP = 1000 × 365 + 2000 × 365
+    # = 1,095,000 → 547,500.
     counted(cases, "204", S, "02", "total", "total", 2.0)
     counted(cases, "204", S, "02", "paragraf", "107", 1.0)
     counted(cases, "204", S, "02", "paragraf", "108", 1.0)
     expect(cases, "204", S, "12", "total", "total", 1095000.0, 2.0, 547500.0)
     # 2021: P12 was active all year but only registered in 2022 → 0 at 2021-12-31.
     counted(cases, "204", "2021-12-31", "02", "total", "total", 0)
-    # One-off §112 dated 10 Jan, registered 20 Feb: not at 31 Jan (0/0 → NULL); 5,000 / 1 person at 28 Feb.
+    # One-off §112 dated 10 Jan, registered 20 Feb: not at 31 Jan (0/0 → NULL); 5,000 / 1 person at
+    # 28 Feb.
     expect(cases, "204", "2022-01-31", "15", "paragraf", "112_114", 0.0, 0.0, None)
     expect(cases, "204", "2022-02-28", "15", "paragraf", "112_114", 5000.0, 1.0, 5000.0)
     expect(cases, "204", "2022-02-28", "15", "total", "total", 5000.0, 1.0, 5000.0)
@@ -808,7 +823,8 @@ def test_registered_after_status_date(cases):
 
 
 def test_paragraph_85_botilbudslignende(cases):
-    # 205. P13 §85 botilbudslignende, 10 h/week at 200 an hour; P14 §85 not, 7 h/week at 100 an hour.
+    # 205. P13 §85 botilbudslignende, 10 h/week at 200 an hour; P14 §85 not, 7 h/week at 100 an
+    # hour.
     # 02: only P13 → 90/90 = 1 (total and paragraf 85).
     counted(cases, "205", S, "02", "total", "total", 1.0)
     counted(cases, "205", S, "02", "paragraf", "85", 1.0)
@@ -841,10 +857,12 @@ def test_paragraph_85_botilbudslignende(cases):
 
 
 def test_mean_of_monthly_point_counts(cases):
-    # 206. A §103 1-31 Jan; B §104 1 Jan-open; D §104 1-30 March (on no point day); E §103 31 March-open.
+    # 206. A §103 1-31 Jan; B §104 1 Jan-open; D §104 1-30 March (on no point day);
+    # E §103 31 March-open.
     # PT on 31 Jan: A, B = 2; 28 Feb: B = 1; 31 Mar: B, E = 2 → APT = (2 + 1 + 2) / 3 = 1.666667.
     # §103: 1, 0, 1 → 2/3; §104: 1, 1, 1 → 1.
-    # DISP: A 300 × 31 = 9,300; B 500 × 365 = 182,500; D 400 × 30 = 12,000; E 600 × 276 (31 Mar-31 Dec) = 165,600.
+    # DISP: A 300 × 31 = 9,300; B 500 × 365 = 182,500; D 400 × 30 = 12,000;
+    # E 600 × 276 (31 Mar-31 Dec) = 165,600.
     expect(cases, "206", S, "13", "total", "total", 369400.0, 5 / 3, 369400 * 3 / 5)  # 221,640
     expect(cases, "206", S, "13", "paragraf", "103", 174900.0, 2 / 3, 174900 * 3 / 2)  # 262,350
     expect(cases, "206", S, "13", "paragraf", "104", 194500.0, 1.0, 194500.0)
@@ -859,10 +877,12 @@ def test_mean_of_monthly_point_counts(cases):
 
 def test_refusion_thresholds_and_age_67(cases):
     # 207, 2022 thresholds 860,000 / 1,680,000 / 2,120,000; "exceed" = strictly above.
-    #   859,999 none; 860,000 none; 860,001 (800,000 + one-off 60,001) 25; 1,680,000 25; 1,680,001 50;
-    #   2,120,000 50; 2,120,001 75; 250,000 / 249,999 / 500,000 none; 1,000,000 25; 2,000,000 50;
+    #   859,999 none; 860,000 none; 860,001 (800,000 + one-off 60,001) 25; 1,680,000 25;
+    #   1,680,001 50; 2,120,000 50; 2,120,001 75; 250,000 / 249,999 / 500,000 none; 1,000,000 25;
+    #   2,000,000 50;
     #   999,999 turning 67 on s: none (67); 999,999 turning 67 the day after s: 25 (66).
-    # 25: 860,001, 1,680,000, 1,000,000, 999,999 (66) = 4; 50: 1,680,001, 2,120,000, 2,000,000 = 3; 75: 1.
+    # 25: 860,001, 1,680,000, 1,000,000, 999,999 (66) = 4; 50: 1,680,001, 2,120,000, 2,000,000 = 3;
+    # 75: 1.
     counted(cases, "207", S, "06", "total", "total", 8)
     counted(cases, "207", S, "06", "refusionssats", "25", 4)
     counted(cases, "207", S, "06", "refusionssats", "50", 3)
@@ -870,8 +890,9 @@ def test_refusion_thresholds_and_age_67(cases):
     # Intervals, lower bound included, every person with expenses > 0 of any age (14 persons):
     #   0-250000: 249,999; 250000-500000: 250,000;
     #   500000-1000000: 500,000, 859,999, 860,000, 860,001, 999,999 × 2 = 6;
-    #   1000000-2000000: 1,000,000, 1,680,000, 1,680,001 = 3; 2000000+: 2,000,000, 2,120,000, 2,120,001 = 3.
-    for interval, n in zip(UDGIFTSINTERVALLER, [1, 1, 6, 3, 3]):
+    #   1000000-2000000: 1,000,000, 1,680,000, 1,680,001 = 3;
+    #   2000000+: 2,000,000, 2,120,000, 2,120,001 = 3.
+    for interval, n in zip(UDGIFTSINTERVALLER, [1, 1, 6, 3, 3], strict=True):
         counted(cases, "207", S, "06", "udgiftsinterval", interval, n)
     # 28 February: the person born 31 March 1955 is still 66 → 25 has 5, total 9.
     counted(cases, "207", "2022-02-28", "06", "total", "total", 9)
@@ -881,8 +902,9 @@ def test_refusion_thresholds_and_age_67(cases):
 
 
 def test_refusion_at_2021_thresholds_with_yearly_takst(cases):
-    # 210, 2021 thresholds 850,000 / 1,660,000 / 2,090,000. Three persons with §108 all of 2021 at an `aar`
-    # takst of exactly a threshold: DISP = takst / 365 × 365 = takst, which does not exceed it.
+    # 210, 2021 thresholds 850,000 / 1,660,000 / 2,090,000. Three persons with §108 all of 2021 at
+    # an `aar` takst of exactly a threshold: DISP = takst / 365 × 365 = takst, which does not
+    # exceed it.
     #   850,000: not above graense_25 → none; 1,660,000: above 850,000, not above 1,660,000 → 25;
     #   2,090,000: above 1,660,000, not above 2,090,000 → 50. Total 2.
     for s in ("2021-12-31", "2021-06-30"):
@@ -909,7 +931,8 @@ def test_amounts_in_kroner_and_oere_sum_exactly(cases):
 
 
 def test_no_budget_gives_null_not_error(cases):
-    # 203 has no budget rows. DISP: §108 1000 × 365 = 365,000 + §96 30,000 × 12 / 365 × 334 = 329,424.657534.
+    # 203 has no budget rows. DISP: §108 1000 × 365 = 365,000 + §96 30,000 × 12 / 365 × 334
+    # = 329,424.657534.
     disp = 365000 + 30000 * 12 / 365 * 334
     expect(cases, "203", S, "11", "total", "total", disp, 0.0, None)
     expect(cases, "203", S, "11", "omraade", "botilbud", 365000.0, 0.0, None)
@@ -929,8 +952,9 @@ def test_caseworker_without_active_case(cases):
     counted(cases, "208", S, "08", "sagsbehandler", "S1", 2)
     zero_or_absent(cases, "208", S, "08", "sagsbehandler", "S2")
     zero_or_absent(cases, "208", S, "08", "sagsbehandler", "S3")
-    # 10: DISP of 95/96/103/104/107/108: P15 365,000 + P16 36,500 (§103 has no takst: 0) + P18 365,000
-    # = 766,500 over 3 persons with cost > 0 → 255,500; S1: 401,500 / 2 = 200,750; S2 nothing in 2022.
+    # 10: DISP of 95/96/103/104/107/108: P15 365,000 + P16 36,500 (§103 has no takst: 0)
+    # + P18 365,000 = 766,500 over 3 persons with cost > 0 → 255,500; S1: 401,500 / 2 = 200,750;
+    # S2 nothing in 2022.
     expect(cases, "208", S, "10", "total", "total", 766500.0, 3.0, 255500.0)
     expect(cases, "208", S, "10", "sagsbehandler", "S1", 401500.0, 2.0, 200750.0)
     zero_or_absent(cases, "208", S, "10", "sagsbehandler", "S2")
@@ -1061,7 +1085,8 @@ def test_every_total_row_for_every_status_date(which, request):
             ).fetchall()
         }
         totals = con.execute(
-            "SELECT kommunekode, status_date::VARCHAR, indicator, count(*) FROM marts.indicator_values "
+            "SELECT kommunekode, status_date::VARCHAR, indicator, count(*) "
+            "FROM marts.indicator_values "
             "WHERE breakdown = 'total' AND breakdown_value = 'total' GROUP BY ALL"
         ).fetchall()
     assert sorted(dates) == STATUS_DATES_2022
@@ -1128,10 +1153,13 @@ def test_zero_denominator_means_null_value_everywhere(which, request):
         "OR isnan(numerator) OR isinf(numerator) LIMIT 10"
     )
     assert not bad, f"NaN or infinity: {bad}"
-    # For a plain count the denominator is NULL and value = numerator; otherwise value = numerator / denominator.
+    # For a plain count the denominator is NULL and value = numerator; otherwise
+    # value = numerator / denominator.
     bad = wh.query(
-        "SELECT * FROM marts.indicator_values WHERE (denominator IS NULL AND value IS DISTINCT FROM numerator) "
-        "OR (denominator <> 0 AND abs(value - numerator / denominator) > 1e-9 * greatest(1, abs(value))) LIMIT 10"
+        "SELECT * FROM marts.indicator_values "
+        "WHERE (denominator IS NULL AND value IS DISTINCT FROM numerator) "
+        "OR (denominator <> 0 "
+        "AND abs(value - numerator / denominator) > 1e-9 * greatest(1, abs(value))) LIMIT 10"
     )
     assert not bad, f"value is not numerator / denominator: {bad}"
 
@@ -1141,8 +1169,9 @@ def test_zero_denominator_means_null_value_everywhere(which, request):
 
 
 def _cpr_hits(wh: Warehouse, cprs: set[str]) -> list[str]:
-    """Every column of every table/view in marts and audit that is not a number or a date, cast to text:
-    a value that is a CPR number (10 digits, with or without the dash), or that contains one of `cprs`."""
+    """Every column of every table/view in marts and audit that is not a number or a date, cast to
+    text: a value that is a CPR number (10 digits, with or without the dash), or that contains one
+    of `cprs`."""
     forms = cprs | {f"{c[:6]}-{c[6:]}" for c in cprs}
     whole = re.compile(r"\s*\d{6}-?\d{4}\s*")
     skip = (
@@ -1167,7 +1196,8 @@ def _cpr_hits(wh: Warehouse, cprs: set[str]) -> list[str]:
     hits = []
     with wh.connect() as con:
         columns = con.execute(
-            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+            "SELECT table_schema, table_name, column_name, data_type "
+            "FROM information_schema.columns "
             "WHERE table_schema IN ('marts', 'audit') AND table_catalog = current_database()"
         ).fetchall()
         assert columns, "no tables in marts/audit"

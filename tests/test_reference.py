@@ -448,7 +448,8 @@ def month_end(year: int, month: int) -> date:
 
 
 def status_dates(as_of: date) -> list[date]:
-    """The given date plus the last day of every month from January of the previous year up to it."""
+    """The given date plus the last day of every month from January of the previous year up to
+    it."""
     ends = [month_end(y, m) for y in (as_of.year - 1, as_of.year) for m in range(1, 13)]
     return sorted({d for d in ends if d <= as_of} | {as_of})
 
@@ -546,7 +547,8 @@ class At:
         return len({svc.cpr for svc in services if is_active(svc, d)})
 
     def APT(self, services: list[Service]) -> Fraction:
-        """Mean of PT over months 1..month(s): the last day of earlier months, s itself for s's month."""
+        """Mean of PT over months 1..month(s): the last day of earlier months, s itself for s's
+        month."""
         points = [month_end(self.Y, k) for k in range(1, self.s.month)] + [self.s]
         return Fraction(sum(self.PT(services, d) for d in points), len(points))
 
@@ -601,7 +603,8 @@ def ind_01(at: At) -> dict:
 
 
 def ind_02(at: At) -> dict:
-    """Antal brugere i botilbud og botilbudslignende tilbud: HM(botilbud, s); paragraf 107, 108, 85."""
+    """Antal brugere i botilbud og botilbudslignende tilbud: HM(botilbud, s); paragraf 107, 108,
+    85."""
     out = {TOTAL: count(at.HM(at.group("botilbud")))}
     for p in ["107", "108", "85"]:
         out["paragraf", p] = count(at.HM(at.group("botilbud", p)))
@@ -748,7 +751,8 @@ def ind_10(at: At) -> dict:
 
 
 def omraade(at: At, svc: Service) -> str | None:
-    """The budget area of a service: the paragraph catalogue's, §85 botilbudslignende is botilbud."""
+    """The budget area of a service: the paragraph catalogue's, §85 botilbudslignende is
+    botilbud."""
     if svc.paragraf == "85" and svc.botilbudslignende:
         return "botilbud"
     return at.data.omraade.get(svc.paragraf)
@@ -770,7 +774,8 @@ def ind_11(at: At) -> dict:
 
 
 def ind_12(at: At) -> dict:
-    """Disponerede udgifter pr. bruger i botilbud: DISP(botilbud, s) / HM(botilbud, s); 107, 108, 85."""
+    """Disponerede udgifter pr. bruger i botilbud: DISP(botilbud, s) / HM(botilbud, s); 107, 108,
+    85."""
     out = {TOTAL: ratio(at.DISP(at.group("botilbud")), at.HM(at.group("botilbud")))}
     for p in ["107", "108", "85"]:
         out["paragraf", p] = ratio(at.DISP(at.group("botilbud", p)), at.HM(at.group("botilbud", p)))
@@ -778,7 +783,8 @@ def ind_12(at: At) -> dict:
 
 
 def ind_13(at: At) -> dict:
-    """Disponerede udgifter pr. bruger i dagforanstaltning: DISP(dagtilbud, s) / APT(dagtilbud, s)."""
+    """Disponerede udgifter pr. bruger i dagforanstaltning: DISP(dagtilbud, s) / APT(dagtilbud,
+    s)."""
     out = {TOTAL: ratio(at.DISP(at.group("dagtilbud")), at.APT(at.group("dagtilbud")))}
     for p in ["103", "104"]:
         out["paragraf", p] = ratio(
@@ -1133,8 +1139,8 @@ def harden(folder: Path, seed: int = 2022) -> None:
         writer.writeheader()
         writer.writerows(rows + new_rows + dirty_ydelser(rows, rng))
 
-    # one-off grants: dated on the as-of, on 1 January, and one dated 31 December 2021 but registered
-    # in 2022 (never known at a 2021 status date)
+    # one-off grants: dated on the as-of, on 1 January, and one dated 31 December 2021 but
+    # registered in 2022 (never known at a 2021 status date)
     path = folder / "engangsbevillinger.csv"
     with path.open(encoding="cp1252", newline="") as f:
         reader = csv.DictReader(f, delimiter=";")
@@ -1299,7 +1305,7 @@ def differences(built: dict, ref: dict, indicator: str) -> list[str]:
         elif r is None:
             if not is_zero_or_empty(b):
                 problems.append(f"{where}: only in the build {b}")
-        elif not all(same(x, y) for x, y in zip(b, r)):
+        elif not all(same(x, y) for x, y in zip(b, r, strict=True)):
             problems.append(f"{where}: build {b} != reference {r}")
     return problems
 
@@ -1368,7 +1374,7 @@ def test_reference_reproduces_the_worked_example():
                 problems.append(f"{key}: expected {e}, reference {r}")
         elif not all(
             (x is None and y is None) or (x is not None and y is not None and abs(x - y) <= 1e-6)
-            for x, y in zip(e, r)
+            for x, y in zip(e, r, strict=True)
         ):
             problems.append(f"{key}: expected {e}, reference {r}")
     assert not problems, "\n".join(problems)

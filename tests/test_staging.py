@@ -157,14 +157,15 @@ def test_the_quarantine_shows_the_raw_row_with_cpr_numbers_masked(reasons):
     assert raw[5].startswith("bevilling_id=Y04;cpr=310280-XXXX;paragraf=107;")
     assert raw[6].startswith("bevilling_id=Y05;cpr=010180-XXX;")
     assert "takst_enhed=;botilbudslignende=;maalgruppe=se 010180-XXXX;" in raw[17]
-    # No table of the audit schema holds a CPR number: no run of ten digits, with or without the dash.
+    # No table of the audit schema holds a CPR number: no run of ten digits, with or without the
+    # dash.
     for (table,) in query(
         reasons, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'audit'"
     ):
         clear = query(
             reasons,
             f"""SELECT count(*) FROM audit.{table} AS t
-                                   WHERE regexp_matches(CAST(t AS VARCHAR), '\\d{{6}}-?\\d{{4}}')""",
+                WHERE regexp_matches(CAST(t AS VARCHAR), '\\d{{6}}-?\\d{{4}}')""",
         )
         assert clear == [(0,)], table
 
@@ -185,8 +186,8 @@ def test_contract_spellings_are_parsed_into_types(staging, tmp_path):
     assert query(con, "SELECT count(*) FROM audit.quarantine") == [(0,)]
     got = query(
         con,
-        """SELECT bevilling_id, cpr, paragraf, startdato, slutdato, kommunekode, timer_pr_uge, takst,
-                               takst_enhed, botilbudslignende, maalgruppe, oprettet_dato
+        """SELECT bevilling_id, cpr, paragraf, startdato, slutdato, kommunekode, timer_pr_uge,
+                               takst, takst_enhed, botilbudslignende, maalgruppe, oprettet_dato
                         FROM staging.stg_ydelser ORDER BY bevilling_id""",
     )
     d = datetime.date
@@ -323,13 +324,16 @@ def test_the_other_extracts_follow_the_same_rules(staging, tmp_path):
                     "2022;751;botilbud;5000000\n2022;751;botilbud;5000000\n"
                     "toogtyve;751;dagtilbud;1000\n2022;751;dagtilbud;-1000\n2022;751;Dagtilbud;1000,5\n"
                 ),
-                "sagsbehandlere.csv": "sagsbehandler_id;navn;team\nS1;Ø;Voksen\nS2;Æ;Voksen\nS2;Å;Børn\n",
+                "sagsbehandlere.csv": (
+                    "sagsbehandler_id;navn;team\nS1;Ø;Voksen\nS2;Æ;Voksen\nS2;Å;Børn\n"
+                ),
             },
         ),
     )
     assert query(
         con,
-        "SELECT extract, line, reason FROM audit.quarantine WHERE extract <> 'ydelser' ORDER BY ALL",
+        "SELECT extract, line, reason FROM audit.quarantine "
+        "WHERE extract <> 'ydelser' ORDER BY ALL",
     ) == [
         ("anbringelser", 3, "period_invalid"),
         ("anbringelser", 4, "unit_invalid"),
@@ -363,7 +367,8 @@ def test_the_other_extracts_follow_the_same_rules(staging, tmp_path):
         (2022, "751", "botilbud", 5000000.0),
         (2022, "751", "dagtilbud", 1000.5),
     ]
-    # S2 and L3 lost their rows to duplicate_conflict: the services referring to them are kept and listed.
+    # S2 and L3 lost their rows to duplicate_conflict: the services referring to them are kept and
+    # listed.
     assert query(
         con, "SELECT extract, id, reference, value FROM audit.reference_errors ORDER BY ALL"
     ) == [
@@ -406,10 +411,13 @@ def test_a_windows_export_stages_to_the_same_rows_as_the_worked_example(staging)
 
 def test_typed_xlsx_and_parquet_stage_like_text(staging, tmp_path):
     folder = extracts(tmp_path, {})
-    # parquet as DuckDB types the CSV, and with the CPR number stored as a number, its leading zero lost
-    duckdb.execute(f"""COPY (SELECT * REPLACE (CAST(cpr AS BIGINT) AS cpr) FROM read_csv('{folder / "ydelser.csv"}'))
+    # parquet as DuckDB types the CSV, and with the CPR number stored as a number, its leading
+    # zero lost
+    duckdb.execute(f"""COPY (SELECT * REPLACE (CAST(cpr AS BIGINT) AS cpr)
+                             FROM read_csv('{folder / "ydelser.csv"}'))
                        TO '{folder / "ydelser.parquet"}'""")
-    types = duckdb.execute(f"""SELECT DISTINCT typeof(cpr), typeof(betalingskommune), typeof(startdato), typeof(takst)
+    types = duckdb.execute(f"""SELECT DISTINCT typeof(cpr), typeof(betalingskommune),
+                                               typeof(startdato), typeof(takst)
                                FROM '{folder / "ydelser.parquet"}'""").fetchall()
     assert types == [("BIGINT", "BIGINT", "DATE", "BIGINT")]
     (folder / "ydelser.csv").unlink()
@@ -504,7 +512,8 @@ def test_lis_build_publishes_the_quarantine_and_no_raw_data(tmp_path):
         ) == [(23, 22, 1)]
         assert query(
             con,
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'raw' OR schema_name = 'raw'",
+            "SELECT count(*) FROM duckdb_tables() "
+            "WHERE database_name = 'raw' OR schema_name = 'raw'",
         ) == [(0,)]
 
 
@@ -663,7 +672,8 @@ def test_ids_and_file_names_holding_a_cpr_number_are_pseudonymised_or_masked(sec
             assert not privacy.CPR.search(text), (extract, text)
 
 
-# One rule for a CPR number inside text, in SQL (macros/privacy.sql) and in Python (runner/privacy.py).
+# One rule for a CPR number inside text, in SQL (macros/privacy.sql) and in Python
+# (runner/privacy.py).
 CPR_TEXTS = {
     "CPR 010180-1111": "CPR 010180-XXXX",
     "0101801112-1": "010180-XXXX-1",

@@ -1,4 +1,5 @@
-"""The synthetic generator writes the contract's Danish dialect, deterministically, and dirt on demand."""
+"""The synthetic generator writes the contract's Danish dialect, deterministically, and dirt on
+demand."""
 
 import re
 from collections import Counter
@@ -60,7 +61,8 @@ def birth_date(cpr: pd.Series) -> pd.Series:
 
 
 def reason_codes(df: pd.DataFrame, name: str) -> Counter:
-    """The contract's reason-code table, first matching rule wins, then the duplicates among the rest."""
+    """The contract's reason-code table, first matching rule wins, then the duplicates among the
+    rest."""
     ex = EXTRACTS[name]
     dates = {c: pd.to_datetime(df[c], format="%d-%m-%Y", errors="coerce") for c in ex.dates}
     numbers = [c for c in ("takst", "beloeb", "timer_pr_uge") if c in df]
