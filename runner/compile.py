@@ -3,6 +3,7 @@ table a model reads."""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import replace
 from datetime import date
@@ -36,6 +37,8 @@ class Compiler:
         # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
         # is one YAML entry.
         self.env.globals["extracts"] = lambda: [t["name"] for t in project.source_tables()]
+        # A seed's column as a list, for lists a model spells out (a breakdown's values).
+        self.env.globals["seed_column"] = self._seed_column
         # The indicators' varedeklaration from their YAML, for the model that publishes it.
         self.env.globals["varedeklaration"] = lambda: varedeklaration(project)
         self._where, self._refs, self._reads = "", set(), set()
@@ -88,6 +91,15 @@ class Compiler:
             self._reads.add(f"{SEED_SCHEMA}.{name}")
             return f"{SEED_SCHEMA}.{name}"
         raise CompileError(f"{self._where}: ref('{name}') names no model or seed")
+
+    def _seed_column(self, seed: str, column: str) -> list[str]:
+        if seed not in self.project.seeds:
+            raise CompileError(f"{self._where}: seed_column('{seed}', ...) names no seed")
+        with self.project.seeds[seed].open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if rows and column not in rows[0]:
+            raise CompileError(f"{self._where}: seed {seed} has no column {column}")
+        return [row[column] for row in rows]
 
     def _source(self, source_name: str, table: str) -> str:
         src = self.project.sources.get(source_name)
