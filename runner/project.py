@@ -114,14 +114,31 @@ def _expectations(model: str, path: Path, declared: list) -> tuple:
 
 
 def _model_docs(models_dir: Path) -> dict:
-    """Model name -> its YAML entry, from every .yml beside the SQL (sources.yml excluded)."""
+    """Model name -> its YAML entry, from every .yml beside the SQL (sources.yml excluded). An
+    entry with `shape: NAME` starts from the `shapes:` entry NAME of its file: the columns and
+    expectations that models of one shape share, written once."""
     docs = {}
     for path in sorted(models_dir.rglob("*.yml")):
-        for entry in _read_yaml(path).get("models", []) or []:
+        content = _read_yaml(path)
+        shapes = content.get("shapes") or {}
+        for entry in content.get("models", []) or []:
             if entry.get("name") in docs:
                 raise ProjectError(f"{path}: model {entry['name']} is described twice")
-            docs[entry["name"]] = {**entry, "_yml": path}
+            docs[entry["name"]] = {**_with_shape(entry, shapes, path), "_yml": path}
     return docs
+
+
+def _with_shape(entry: dict, shapes: dict, path: Path) -> dict:
+    if "shape" not in entry:
+        return entry
+    shape = shapes.get(entry["shape"])
+    if shape is None:
+        raise ProjectError(f"{path}: model {entry['name']}: no shape {entry['shape']!r} in shapes:")
+    return {
+        **entry,
+        "columns": [*(shape.get("columns") or []), *(entry.get("columns") or [])],
+        "expectations": [*(shape.get("expectations") or []), *(entry.get("expectations") or [])],
+    }
 
 
 def _seed_docs(root: Path, seeds: dict) -> dict:

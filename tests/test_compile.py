@@ -143,3 +143,33 @@ def test_model_defaults_by_pattern_and_a_models_own_config_wins(tmp_path):
         "stg_b": "table",
         "parsed_a": "table",
     }
+
+
+def test_a_shape_gives_its_models_the_shared_columns_and_expectations_first(tmp_path):
+    root = write_project(tmp_path, {"marts/ind_x": "SELECT 1 AS k, 2 AS v"})
+    (root / "models" / "marts" / "_marts.yml").write_text(
+        yaml.safe_dump(
+            {
+                "shapes": {
+                    "indikator": {
+                        "columns": [{"name": "k", "description": "the key"}],
+                        "expectations": [{"expect_column_values_to_be_unique": {"column": "k"}}],
+                    }
+                },
+                "models": [
+                    {
+                        "name": "ind_x",
+                        "shape": "indikator",
+                        "columns": [{"name": "v", "description": "the value"}],
+                        "expectations": [{"expect_column_values_to_not_be_null": {"column": "v"}}],
+                    }
+                ],
+            }
+        )
+    )
+    node = load_project(root).nodes["ind_x"]
+    assert [c["name"] for c in node.columns] == ["k", "v"]
+    assert [(e.type, e.kwargs) for e in node.expectations] == [
+        ("expect_column_values_to_be_unique", {"column": "k"}),
+        ("expect_column_values_to_not_be_null", {"column": "v"}),
+    ]
