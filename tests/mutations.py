@@ -175,7 +175,7 @@ MUTATIONS = [
     ),
     Mutation(
         "duplicate_keeps_last",
-        "macros/quarantine.sql",
+        "macros/quarantine_rules.sql",
         "({{ copies }} order by _file, _line) > 1",
         "({{ copies }} order by _file, _line desc) > 1",
         (STG + "test_every_row_gets_the_first_reason_code_it_earns",),
