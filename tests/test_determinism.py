@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from runner.cli import main
-from runner.export import export_marts
+from runner.export import FORMATS, export_marts
+from runner.project import load_project
 from runner.synth import write_extracts
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
@@ -48,6 +49,7 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path]:
     warehouses = []
     for run in ("first", "second"):
         warehouse = base / run / "lis.duckdb"
+        warehouse.parent.mkdir()
         args = ["--project", str(project), "build", "--extracts", str(extracts)]
         args += ["--as-of", AS_OF.isoformat(), "--warehouse", str(warehouse), "--full-refresh"]
         assert main(args) == 0
@@ -94,12 +96,18 @@ def test_money_is_not_trivially_equal(two_builds):
     assert fractional > 0
 
 
-def test_csv_exports_are_equal_byte_for_byte(two_builds, tmp_path):
-    first = export_marts(two_builds[0], tmp_path / "first", "csv")
-    second = export_marts(two_builds[1], tmp_path / "second", "csv")
-    assert [p.name for p in first] == [p.name for p in second]
+def test_every_export_is_equal_byte_for_byte(two_builds, tmp_path):
+    project = load_project(ROOT)
+    first, second = (
+        export_marts(warehouse, tmp_path / name, FORMATS, project)
+        for warehouse, name in zip(two_builds, ("first", "second"), strict=True)
+    )
+    assert [p.name for p in first.files] == [p.name for p in second.files]
+    assert {p.suffix for p in first.files} == {".csv", ".parquet", ".xlsx"}
     differing = [
-        a.name for a, b in zip(first, second, strict=True) if a.read_bytes() != b.read_bytes()
+        a.name
+        for a, b in zip(first.files, second.files, strict=True)
+        if a.read_bytes() != b.read_bytes()
     ]
     assert not differing, f"exports that differ between two builds: {differing}"
 

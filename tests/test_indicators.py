@@ -985,12 +985,13 @@ def test_08_is_a_mean_caseload(cases):
 def test_persons_without_a_caseworker_on_s_are_a_warning(cases):
     # Persons with a service active on s = 2022-03-31 and no caseworker on it, per municipality:
     # 201 P1, P2; 202 P3, P6; 203 P8, P9; 204 P10, P12 (P11 is not known on s); 205 P13, P14;
-    # 206 B, E; 207 and 210 none active on s; 208 P18; 209 the §100 person; 211 eight → 22.
+    # 206 B, E; 207 and 210 none active on s; 208 P18; 209 the §100 person; 211 eight; 213 the
+    # §108 person → 23.
     warned = cases.query(
         "SELECT unexpected_count, success FROM audit.expectation_results "
         "WHERE model = 'marts.ind_08_sager_pr_sagsbehandler' AND severity = 'warn'"
     )
-    assert warned == [(22, False)]
+    assert warned == [(23, False)]
 
 
 # --------------------------------------------------------------------------------------------
