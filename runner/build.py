@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -140,8 +139,6 @@ def _build(
         )
         return "up_to_date"
 
-    # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and staging.
-    threading.Thread(target=gates.preload, daemon=True).start()
     compiler = Compiler(project, variables)
     layers = dag.plan(compiler.compile_all(), project.layers)
     for stale in publish.remove_stale_builds(warehouse):
@@ -149,7 +146,7 @@ def _build(
     building = publish.building_path(warehouse, rec.run_id)
     con = None
     try:
-        con = duckdb.connect(str(building))
+        con = duckdb.connect(str(building), config=project.duckdb_config(warehouse))
         execute.load_seeds(con, project.seeds)
         with progress.step("load", "extracts") as step:
             step.done(
