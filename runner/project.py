@@ -57,6 +57,15 @@ class Project:
     macro_paths: tuple
     sources: dict  # source name -> {"schema": str, "tables": [dict]}
     extract_overrides: dict = field(default_factory=dict)
+    duckdb_settings: dict = field(default_factory=dict)
+
+    def duckdb_config(self, warehouse: Path) -> dict:
+        """The build connection's DuckDB settings (lis_project.yml's `duckdb:`); a relative
+        temp_directory (the spill folder) is taken as beside the warehouse."""
+        config = {key: str(value) for key, value in self.duckdb_settings.items()}
+        if "temp_directory" in config:
+            config["temp_directory"] = str(warehouse.parent / config["temp_directory"])
+        return config
 
     def source_tables(self, source: str = "extracts") -> list[dict]:
         return self.sources[source]["tables"]
@@ -158,4 +167,5 @@ def load_project(root: Path | None = None) -> Project:
         macro_paths=tuple(sorted((root / "macros").glob("*.sql"))),
         sources=sources,
         extract_overrides=dict(config.get("extracts") or {}),
+        duckdb_settings=dict(config.get("duckdb") or {}),
     )
