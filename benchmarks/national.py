@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -249,33 +250,39 @@ def loaded(warehouse: Path) -> dict[str, int]:
 
 
 def run(command: list[str]) -> dict:
-    """Run a command in its own process: wall seconds, its peak RSS, exit status, last line of stderr.
+    """Run a command in its own process: wall and CPU seconds (user + system: on a shared machine
+    less disturbed than wall time), its peak RSS, exit status, last line of stderr.
 
     The peak is the child's VmHWM, polled: its rusage would report at least this process's size,
     which a forked child inherits into ru_maxrss.
     """
     peak_kb = 0
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as stderr:
-        with subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True
-        ) as child:
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        with subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=stderr, text=True) as child:
             while child.poll() is None:
                 peak_kb = max(peak_kb, high_water_kb(child.pid))
                 time.sleep(0.02)
-            stdout = child.stdout.read()
         seconds = time.perf_counter() - started
+        stdout.seek(0)
         stderr.seek(0)
-        log = stderr.read()
-        lines = [line for line in log.strip().splitlines() if "nanobind" not in line]
+        out, log = stdout.read(), stderr.read()
+    lines = [line for line in log.strip().splitlines() if "nanobind" not in line]
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(children_cpu_seconds() - cpu_before, 2),
         "peak_rss_mb": round(peak_kb / 1024),
         "returncode": child.returncode,
         "stderr_last_line": lines[-1] if lines else "",
-        "stdout": stdout.strip(),
+        "stdout": out.strip(),
         "stderr": log,
     }
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def high_water_kb(pid: int) -> int:
@@ -341,7 +348,7 @@ def print_table(report: dict) -> None:
             rows.append(
                 (
                     f"{report[scale]['grants']:,} grants",
-                    f"{get(scale, 'build', 'seconds', unit=' s')}, {get(scale, 'build_s_per_million_grants', unit=' s')} per million, peak {get(scale, 'build', 'peak_rss_mb', unit=' MB')}",
+                    f"{get(scale, 'build', 'seconds', unit=' s')} (CPU {get(scale, 'build', 'cpu_seconds', unit=' s')}), {get(scale, 'build_s_per_million_grants', unit=' s')} per million, peak {get(scale, 'build', 'peak_rss_mb', unit=' MB')}",
                     "<= 3 GB, linear",
                 )
             )
