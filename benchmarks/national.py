@@ -7,7 +7,7 @@ gates), the three gates' times from the build's log, a second build of the same 
 row for row with the first (determinism), and the unchanged municipality extract built once more.
 Every load and build runs in its own process, timed on the wall clock, with its peak RSS.
 
-    .venv/bin/python benchmarks/national.py [--scales municipality,national,national_3m,national_10m]
+    .venv/bin/python benchmarks/national.py [--scales municipality,national,national_3m,...]
 
 Results are merged into benchmarks/results.json by scale, so a long scale can run on its own.
 """
@@ -120,7 +120,7 @@ def main() -> int:
 
 
 def measure(scale: str, grants: int, municipalities: int, args) -> dict:
-    """Write the scale's extract, load it with DuckDB alone, build it; more around the national build."""
+    """Write the scale's extract, load it with DuckDB alone, build it; more around 1 M grants."""
     extracts, warehouse = args.workdir / scale / "extracts", args.workdir / scale / "lis.duckdb"
     started = time.perf_counter()
     rows = write_extracts(extracts, grants=grants, municipalities=municipalities, as_of=args.as_of)
@@ -194,7 +194,10 @@ def gate_seconds(log: str) -> dict[str, float]:
 
 
 def ge_import_seconds() -> float:
-    code = "import time; t = time.perf_counter(); from runner import gates; gates.preload(); print(time.perf_counter() - t)"
+    code = (
+        "import time; t = time.perf_counter(); from runner import gates; gates.preload();"
+        " print(time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     return round(float(out.stdout.strip() or "nan"), 2)
 
@@ -325,7 +328,9 @@ def print_table(report: dict) -> None:
     rows = [
         (
             "national build (1 M grants) / floor",
-            f"{get('national', 'build', 'seconds', unit=' s')} / {get('national', 'floor', 'seconds', unit=' s')} = {get('national', 'build_over_floor')}x",
+            f"{get('national', 'build', 'seconds', unit=' s')}"
+            f" / {get('national', 'floor', 'seconds', unit=' s')}"
+            f" = {get('national', 'build_over_floor')}x",
             "<= 5x",
         ),
         ("the same models' SQL run bare", get("national", "bare_sql", "models_s", unit=" s"), "-"),
@@ -338,7 +343,8 @@ def print_table(report: dict) -> None:
         ),
         (
             "municipality build (10,000 grants)",
-            f"{get('municipality', 'build', 'seconds', unit=' s')} (GE import {get('municipality', 'ge_import_s', unit=' s')})",
+            f"{get('municipality', 'build', 'seconds', unit=' s')}"
+            f" (GE import {get('municipality', 'ge_import_s', unit=' s')})",
             "<= 4 s",
         ),
         ("municipality, unchanged", get("municipality", "rebuild", "seconds", unit=" s"), "<= 1 s"),
@@ -348,7 +354,10 @@ def print_table(report: dict) -> None:
             rows.append(
                 (
                     f"{report[scale]['grants']:,} grants",
-                    f"{get(scale, 'build', 'seconds', unit=' s')} (CPU {get(scale, 'build', 'cpu_seconds', unit=' s')}), {get(scale, 'build_s_per_million_grants', unit=' s')} per million, peak {get(scale, 'build', 'peak_rss_mb', unit=' MB')}",
+                    f"{get(scale, 'build', 'seconds', unit=' s')}"
+                    f" (CPU {get(scale, 'build', 'cpu_seconds', unit=' s')}),"
+                    f" {get(scale, 'build_s_per_million_grants', unit=' s')} per million,"
+                    f" peak {get(scale, 'build', 'peak_rss_mb', unit=' MB')}",
                     "<= 3 GB, linear",
                 )
             )
