@@ -1,11 +1,15 @@
 """How far `lis build` is from the floor: DuckDB alone loading the same CSV files into typed tables.
 
-Writes a national extract (98 municipalities) and a municipality-size one with the synthetic
-generator, loads each with plain DuckDB (the floor), builds each with `lis build`, then builds
-the unchanged municipality extract once more. Every load and build runs in its own process,
-timed on the wall clock, with that process's peak RSS.
+Writes a municipality-size extract and national ones (98 municipalities; 1, 3 and 10 million
+grants) with the synthetic generator, loads each with plain DuckDB (the floor) and builds each
+with `lis -v build`. Around the national build: the same models' SQL run bare (no runner, no
+gates), the three gates' times from the build's log, a second build of the same extract compared
+row for row with the first (determinism), and the unchanged municipality extract built once more.
+Every load and build runs in its own process, timed on the wall clock, with its peak RSS.
 
-    .venv/bin/python benchmarks/national.py [--grants 1000000] [--municipalities 98]
+    .venv/bin/python benchmarks/national.py [--scales municipality,national,national_3m,...]
+
+Results are merged into benchmarks/results.json by scale, so a long scale can run on its own.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,82 +40,187 @@ FLOOR = (
     "import sys, duckdb; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1]); con.close()"
 )
 TYPES = {"timer_pr_uge": "DOUBLE", "takst": "DOUBLE", "beloeb": "DOUBLE", "aar": "INTEGER"}
+# scale: (grants, municipalities)
+SCALES = {
+    "municipality": (10_000, 1),
+    "national": (1_000_000, 98),
+    "national_3m": (3_000_000, 98),
+    "national_10m": (10_000_000, 98),
+}
+# Every model's compiled SQL run in a fresh file after the runner's own load of seeds and
+# extracts: no gates, no run record, no publication. Prints the models' seconds.
+BARE = """
+import sys, time, duckdb
+from datetime import date
+from pathlib import Path
+from runner import build, dag, execute
+from runner.compile import Compiler
+from runner.extracts import load_extracts
+from runner.project import load_project
+project = load_project(Path(sys.argv[1]))
+compiler = Compiler(project, build.run_vars(project, date.fromisoformat(sys.argv[3])))
+layers = dag.plan(compiler.compile_all(), project.layers)
+con = duckdb.connect(sys.argv[4], config=project.duckdb_config(Path(sys.argv[4])))
+con.execute("SET enable_progress_bar = false")
+execute.load_seeds(con, project.seeds)
+load_extracts(con, Path(sys.argv[2]), project.source_tables(), project.extract_overrides)
+started = time.perf_counter()
+for group in layers:
+    for node in group:
+        kind = "VIEW" if node.materialized == "view" else "TABLE"
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {node.schema}")
+        con.execute(f"CREATE {kind} {node.relation} AS {node.compiled_sql}")
+print(time.perf_counter() - started)
+"""
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--grants", type=int, default=1_000_000)
-    parser.add_argument("--municipalities", type=int, default=98)
+    parser.add_argument(
+        "--scales", default=",".join(SCALES), help="comma-separated, of " + ", ".join(SCALES)
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/lis-bench"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     # A fixed date, so runs compare, in a year the refusion seed covers, so indicator 06 is computed too.
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2022, 11, 23))
     args = parser.parse_args()
+    scales = args.scales.split(",")
+    if unknown := set(scales) - set(SCALES):
+        parser.error(f"unknown scale(s): {', '.join(sorted(unknown))}")
 
-    scales = {"national": (args.grants, args.municipalities), "municipality": (10_000, 1)}
-    results = {}
-    for scale, (grants, municipalities) in scales.items():
-        extracts, warehouse = args.workdir / scale / "extracts", args.workdir / scale / "lis.duckdb"
-        started = time.perf_counter()
-        rows = write_extracts(
-            extracts, grants=grants, municipalities=municipalities, as_of=args.as_of
+    report = json.loads(args.out.read_text()) if args.out.is_file() else {}
+    report.update(
+        {
+            "as_of": args.as_of.isoformat(),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "duckdb": duckdb.__version__,
+            },
+        }
+    )
+    for scale in scales:
+        report[scale] = measure(scale, *SCALES[scale], args)
+        report[scale]["load_average_after"] = round(os.getloadavg()[0], 1)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report)
+    print(f"\nwritten to {args.out}")
+    failed = [
+        run_
+        for scale in scales
+        for run_ in (
+            report[scale]["build"],
+            report[scale].get("rebuild"),
+            report[scale].get("second_build"),
         )
-        written = time.perf_counter() - started
-        floor_file = fresh(args.workdir / scale / "floor.duckdb")
-        floor = run([sys.executable, "-c", FLOOR, floor_sql(extracts), str(floor_file)])
-        floor["loaded_every_row"] = floor["returncode"] == 0 and loaded(floor_file) == rows
-        build = run(
+        if run_ and run_["returncode"]
+    ]
+    return 1 if failed or report.get("national", {}).get("deterministic") is False else 0
+
+
+def measure(scale: str, grants: int, municipalities: int, args) -> dict:
+    """Write the scale's extract, load it with DuckDB alone, build it; more around 1 M grants."""
+    extracts, warehouse = args.workdir / scale / "extracts", args.workdir / scale / "lis.duckdb"
+    started = time.perf_counter()
+    rows = write_extracts(extracts, grants=grants, municipalities=municipalities, as_of=args.as_of)
+    written = time.perf_counter() - started
+    floor_file = fresh(args.workdir / scale / "floor.duckdb")
+    floor = run([sys.executable, "-c", FLOOR, floor_sql(extracts), str(floor_file)])
+    floor["loaded_every_row"] = floor["returncode"] == 0 and loaded(floor_file) == rows
+    floor_file.unlink(missing_ok=True)
+    build = run(lis_build(extracts, args.as_of, fresh(warehouse)))
+    result = {
+        "grants": grants,
+        "municipalities": municipalities,
+        "rows": rows,
+        "extract_mb": round(sum(f.stat().st_size for f in extracts.glob("*.csv")) / 1e6, 1),
+        "write_s": round(written, 2),
+        "floor": floor,
+        "build": build,
+        "build_over_floor": ratio(build, floor),
+        "build_s_per_million_grants": round(build["seconds"] / grants * 1e6, 2),
+        "gates_s": gate_seconds(build["stderr"]),
+    }
+    if scale == "municipality":
+        result["ge_import_s"] = ge_import_seconds()
+        result["rebuild"] = run(lis_build(extracts, args.as_of, warehouse))
+        result["rebuild_over_floor"] = ratio(result["rebuild"], floor)
+    if scale == "national":
+        bare_file = fresh(args.workdir / scale / "bare.duckdb")
+        bare = run(
             [
-                str(LIS),
-                "build",
-                "--extracts",
+                sys.executable,
+                "-c",
+                BARE,
+                str(ROOT),
                 str(extracts),
-                "--as-of",
                 args.as_of.isoformat(),
-                "--warehouse",
-                str(fresh(warehouse)),
+                str(bare_file),
             ]
         )
-        results[scale] = {
-            "grants": grants,
-            "municipalities": municipalities,
-            "rows": rows,
-            "extract_mb": round(sum(f.stat().st_size for f in extracts.glob("*.csv")) / 1e6, 1),
-            "write_s": round(written, 2),
-            "floor": floor,
-            "build": build,
-            "build_over_floor": ratio(build, floor),
-        }
-    municipality = results["municipality"]
-    municipality["rebuild"] = run(
-        [
-            str(LIS),
-            "build",
-            "--extracts",
-            str(args.workdir / "municipality" / "extracts"),
-            "--as-of",
-            args.as_of.isoformat(),
-            "--warehouse",
-            str(args.workdir / "municipality" / "lis.duckdb"),
-        ]
-    )
-    municipality["rebuild_over_floor"] = ratio(municipality["rebuild"], municipality["floor"])
+        bare["models_s"] = round(float((bare.pop("stdout") or "nan").splitlines()[-1]), 2)
+        bare_file.unlink(missing_ok=True)
+        result["bare_sql"] = bare
+        second = fresh(args.workdir / scale / "second.duckdb")
+        result["second_build"] = run(lis_build(extracts, args.as_of, second))
+        result["differing_marts"] = differing_marts(warehouse, second)
+        result["deterministic"] = result["differing_marts"] == []
+    for step in ("floor", "build", "bare_sql", "rebuild", "second_build"):
+        if step in result:
+            result[step].pop("stderr")
+            result[step].pop("stdout", None)
+    return result
 
-    report = {
-        "as_of": args.as_of.isoformat(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "duckdb": duckdb.__version__,
-        },
-        **results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print_table(results)
-    print(f"\nwritten to {args.out}")
-    builds = [r["build"] for r in results.values()] + [municipality["rebuild"]]
-    return 1 if any(b["returncode"] for b in builds) else 0
+
+def lis_build(extracts: Path, as_of: date, warehouse: Path) -> list[str]:
+    return [
+        str(LIS),
+        "-v",
+        "build",
+        "--extracts",
+        str(extracts),
+        "--as-of",
+        as_of.isoformat(),
+        "--warehouse",
+        str(warehouse),
+    ]
+
+
+def gate_seconds(log: str) -> dict[str, float]:
+    """The gates' times from a `lis -v build` log: {layer: seconds}."""
+    found = re.findall(r"DEBUG (\w+)\s+gate \(\d+ expectations\)\s+([\d.]+)s", log)
+    return {layer: float(seconds) for layer, seconds in found}
+
+
+def ge_import_seconds() -> float:
+    code = (
+        "import time; t = time.perf_counter(); from runner import gates; gates.preload();"
+        " print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    return round(float(out.stdout.strip() or "nan"), 2)
+
+
+def differing_marts(first: Path, second: Path) -> list[str] | None:
+    """The marts tables whose rows differ between two warehouses (EXCEPT ALL both ways);
+    None when a build did not publish."""
+    if not (first.is_file() and second.is_file()):
+        return None
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{first}' AS a (READ_ONLY); ATTACH '{second}' AS b (READ_ONLY)")
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables()"
+            " WHERE database_name = 'a' AND schema_name = 'marts' ORDER BY 1"
+        ).fetchall()
+        return [
+            t
+            for (t,) in tables
+            if con.execute(
+                f"SELECT count(*) FROM ((FROM a.marts.{t} EXCEPT ALL FROM b.marts.{t})"
+                f" UNION ALL (FROM b.marts.{t} EXCEPT ALL FROM a.marts.{t}))"
+            ).fetchone()[0]
+        ]
 
 
 def floor_sql(extracts: Path) -> str:
@@ -142,27 +253,39 @@ def loaded(warehouse: Path) -> dict[str, int]:
 
 
 def run(command: list[str]) -> dict:
-    """Run a command in its own process: wall seconds, its peak RSS, exit status, last line of stderr.
+    """Run a command in its own process: wall and CPU seconds (user + system: on a shared machine
+    less disturbed than wall time), its peak RSS, exit status, last line of stderr.
 
     The peak is the child's VmHWM, polled: its rusage would report at least this process's size,
     which a forked child inherits into ru_maxrss.
     """
     peak_kb = 0
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as stderr:
-        with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr) as child:
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        with subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=stderr, text=True) as child:
             while child.poll() is None:
                 peak_kb = max(peak_kb, high_water_kb(child.pid))
                 time.sleep(0.02)
         seconds = time.perf_counter() - started
+        stdout.seek(0)
         stderr.seek(0)
-        lines = stderr.read().strip().splitlines()
+        out, log = stdout.read(), stderr.read()
+    lines = [line for line in log.strip().splitlines() if "nanobind" not in line]
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(children_cpu_seconds() - cpu_before, 2),
         "peak_rss_mb": round(peak_kb / 1024),
         "returncode": child.returncode,
         "stderr_last_line": lines[-1] if lines else "",
+        "stdout": out.strip(),
+        "stderr": log,
     }
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def high_water_kb(pid: int) -> int:
@@ -188,27 +311,75 @@ def ratio(run_: dict, floor: dict) -> float | None:
     return round(run_["seconds"] / floor["seconds"], 2) if ok else None
 
 
-def print_table(results: dict) -> None:
-    print(
-        f"{'step':<22}{'rows':>11}{'MB':>8}{'write s':>9}{'floor s':>9}{'build s':>9}{'build/floor':>13}"
-        f"{'floor RSS':>11}{'build RSS':>11}"
-    )
-    for scale, r in results.items():
-        print(
-            f"{scale:<22}{r['rows']['ydelser']:>11,}{r['extract_mb']:>8}{r['write_s']:>9}{r['floor']['seconds']:>9}"
-            f"{r['build']['seconds']:>9}{str(r['build_over_floor']):>13}{r['floor']['peak_rss_mb']:>11}"
-            f"{r['build']['peak_rss_mb']:>11}"
+def print_table(report: dict) -> None:
+    """Issue 14's table: each row with what it measures now."""
+
+    def get(*keys, unit=""):
+        value = report
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            return "-"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}{unit}"
+        return f"{value}{unit}"
+
+    gates = report.get("national", {}).get("gates_s") or {}
+    rows = [
+        (
+            "national build (1 M grants) / floor",
+            f"{get('national', 'build', 'seconds', unit=' s')}"
+            f" / {get('national', 'floor', 'seconds', unit=' s')}"
+            f" = {get('national', 'build_over_floor')}x",
+            "<= 5x",
+        ),
+        ("the same models' SQL run bare", get("national", "bare_sql", "models_s", unit=" s"), "-"),
+        (
+            "three gates, national",
+            f"{round(sum(gates.values()), 2)} s ({', '.join(f'{k} {v}' for k, v in gates.items())})"
+            if gates
+            else "-",
+            "<= 1.5 s",
+        ),
+        (
+            "municipality build (10,000 grants)",
+            f"{get('municipality', 'build', 'seconds', unit=' s')}"
+            f" (GE import {get('municipality', 'ge_import_s', unit=' s')})",
+            "<= 4 s",
+        ),
+        ("municipality, unchanged", get("municipality", "rebuild", "seconds", unit=" s"), "<= 1 s"),
+    ]
+    for scale in ("national", "national_3m", "national_10m"):
+        if scale in report:
+            rows.append(
+                (
+                    f"{report[scale]['grants']:,} grants",
+                    f"{get(scale, 'build', 'seconds', unit=' s')}"
+                    f" (CPU {get(scale, 'build', 'cpu_seconds', unit=' s')}),"
+                    f" {get(scale, 'build_s_per_million_grants', unit=' s')} per million,"
+                    f" peak {get(scale, 'build', 'peak_rss_mb', unit=' MB')}",
+                    "<= 3 GB, linear",
+                )
+            )
+    differing = report.get("national", {}).get("differing_marts")
+    rows.append(
+        (
+            "determinism: two national builds, marts rows identical",
+            get("national", "deterministic")
+            + (f" (differ: {', '.join(differing)})" if differing else ""),
+            "True",
         )
-    rebuild = results["municipality"]["rebuild"]
-    print(
-        f"{'municipality rebuild':<22}{'':>11}{'':>8}{'':>9}{'':>9}{rebuild['seconds']:>9}"
-        f"{str(results['municipality']['rebuild_over_floor']):>13}{'':>11}{rebuild['peak_rss_mb']:>11}"
     )
-    for name, r in [(s, results[s]["build"]) for s in results] + [
-        ("municipality rebuild", rebuild)
-    ]:
-        if r["returncode"]:
-            print(f"{name}: lis build failed ({r['returncode']}): {r['stderr_last_line']}")
+    width = max(len(r[0]) for r in rows)
+    for name, now, target in rows:
+        print(f"{name:<{width}}  {now:<60}  {target}")
+    for scale in SCALES:
+        for step in ("build", "rebuild", "second_build"):
+            r = report.get(scale, {}).get(step)
+            if r and r["returncode"]:
+                print(
+                    f"{scale} {step}: lis build failed ({r['returncode']}): {r['stderr_last_line']}"
+                )
 
 
 if __name__ == "__main__":

@@ -39,15 +39,6 @@ FROM (
 GROUP BY {{ noegle | join(', ') }}, periode_nr
 {%- endmacro %}
 
-{#- How many month ends before the status date's month fall in [fra, til] (a period already
-    clipped to J..s): the earlier point days of APT it covers. The first month end in it is that
-    of fra's month; the last, til's month, or the month before when til is not a month end. -#}
-{% macro maanedsultimoer_i(fra, til, status_date) -%}
-greatest(0, least(month({{ status_date }}) - 1,
-                  month({{ til }}) - CASE WHEN {{ til }} = last_day({{ til }}) THEN 0 ELSE 1 END)
-            - month({{ fra }}) + 1)
-{%- endmacro %}
-
 {#- The version of a period (int_modtagerperioder) that was the known truth on a status date. -#}
 {% macro kendt_version(periode, status_date) -%}
 {{ periode }}.kendt_fra <= {{ status_date }} AND ({{ periode }}.kendt_til IS NULL OR {{ status_date }} < {{ periode }}.kendt_til)

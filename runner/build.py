@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -141,9 +140,6 @@ def _build(
         )
         return "up_to_date"
 
-    # GE's import takes seconds of pure Python; overlap it with DuckDB's work on extracts and
-    # staging.
-    threading.Thread(target=gates.preload, daemon=True).start()
     compiler = Compiler(project, variables)
     layers = dag.plan(compiler.compile_all(), project.layers)
     for stale in publish.remove_stale_builds(warehouse):
@@ -152,11 +148,9 @@ def _build(
     con = None
     umask = publish.private_umask()
     try:
-        con = duckdb.connect(
-            str(building), config={"storage_compatibility_version": project.storage_version}
-        )
+        con = duckdb.connect(str(building), config=project.duckdb_config(warehouse))
         execute.load_seeds(con, project.seeds, project.seed_docs)
-        _set_threads(con, project.vars.get("threads"))
+        _set_threads(con, project.duckdb_settings.get("threads"))
         with progress.step("load", "extracts") as step:
             step.done(
                 sum(
@@ -215,12 +209,12 @@ def _check_status_date(con, group: list[Node], as_of: date) -> None:
 
 
 def _set_threads(con, threads) -> None:
-    """DuckDB's worker threads from vars.threads; unset: DuckDB's default, one per core."""
+    """DuckDB's worker threads from duckdb.threads; unset: DuckDB's default, one per core."""
     if threads is None:
         return
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ProjectError(
-            f"lis_project.yml: vars.threads must be a whole number >= 1, not {threads!r}"
+            f"lis_project.yml: duckdb.threads must be a whole number >= 1, not {threads!r}"
         )
     con.execute(f"SET threads = {threads}")
 

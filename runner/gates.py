@@ -11,10 +11,9 @@ from __future__ import annotations
 import enum
 import functools
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from .privacy import mask_cpr
 
@@ -38,7 +37,8 @@ class Expectation:
     def __post_init__(self) -> None:
         if self.severity not in ("error", "warn"):
             raise ValueError(
-                f"{self.model}: {self.type}: severity must be 'error' or 'warn', not {self.severity!r}"
+                f"{self.model}: {self.type}: severity must be 'error' or 'warn', "
+                f"not {self.severity!r}"
             )
 
 
@@ -53,14 +53,15 @@ class ExpectationResult:
 
 
 def preload() -> None:
-    """Import great_expectations (≈2.4 s); called in a background thread at the start of a build so gates don't pay it."""
+    """Import great_expectations (≈2.4 s) now rather than at the first gate."""
     _great_expectations()
 
 
 def run_expectations(
     con: duckdb.DuckDBPyConnection, expectations: Sequence[Expectation]
 ) -> list[ExpectationResult]:
-    """Results for `expectations`, in their order; one GE validation per table.
+    """Results for `expectations`, in their order; one GE datasource per schema, one validation
+    per table.
 
     Never raises for a failing or broken expectation: that comes back as success=False with a
     message. GE reads through cursors of `con`, so it sees committed rows only.
@@ -76,25 +77,55 @@ def run_expectations(
     # memory: ≈8 ms a table for nothing.
     context._save_project_config = lambda: None
 
-    by_model: dict[str, list[int]] = {}
+    by_schema: dict[str, dict[str, list[int]]] = {}
     for i, expectation in enumerate(expectations):
-        by_model.setdefault(expectation.model, []).append(i)
+        schema, _, table = expectation.model.rpartition(".")
+        by_schema.setdefault(schema or "main", {}).setdefault(table, []).append(i)
     results: dict[int, ExpectationResult] = {}
-    for model, indices in by_model.items():
-        group = [expectations[i] for i in indices]
-        results.update(zip(indices, _validate_table(gx, context, con, model, group)))
+    for schema, tables in by_schema.items():
+        results.update(_validate_schema(gx, context, con, schema, tables, expectations))
     return [results[i] for i in range(len(expectations))]
 
 
-def _validate_table(
-    gx, context, con, model: str, group: list[Expectation]
-) -> list[ExpectationResult]:
-    """Validate one table's expectations as one suite, on a datasource built for it.
+def _validate_schema(
+    gx, context, con, schema: str, tables: dict[str, list[int]], expectations
+) -> dict[int, ExpectationResult]:
+    """Validate a schema's tables, each table's expectations as one suite, on one datasource.
 
-    The datasource is bound to this call's `con` and the table's schema (see _cursor), so it
-    is never reused. Its engines are disposed afterwards, which closes GE's cursors now rather
-    than whenever the garbage collector gets to them.
+    The datasource is bound to this call's `con` and the schema (see _cursor), so it is never
+    reused. Its engines are disposed afterwards, which closes GE's cursors now rather than
+    whenever the garbage collector gets to them.
     """
+    results: dict[int, ExpectationResult] = {}
+    datasource = None
+    try:
+        datasource = context.data_sources.add_sql(
+            name=schema,
+            connection_string="duckdb:///:memory:",  # picks the dialect; the creator connects
+            kwargs={"creator": functools.partial(_cursor, con, schema)},
+        )
+        _reflect_from_information_schema(datasource.get_execution_engine().engine.dialect)
+        for table, indices in tables.items():
+            group = [expectations[i] for i in indices]
+            results.update(zip(indices, _validate_table(gx, datasource, table, group), strict=True))
+    except Exception as exc:  # no such schema: every expectation of it fails
+        results.update(
+            (i, _error(expectations[i], exc))
+            for indices in tables.values()
+            for i in indices
+            if i not in results
+        )
+    finally:
+        if datasource is not None:
+            datasource.get_execution_engine().close()
+            datasource.get_engine().dispose()
+    return results
+
+
+def _validate_table(
+    gx, datasource, table: str, group: list[Expectation]
+) -> list[ExpectationResult]:
+    """Validate one table's expectations as one suite."""
     results: list[ExpectationResult | None] = [None] * len(group)
     ge_expectations = []
     for i, expectation in enumerate(group):
@@ -105,30 +136,21 @@ def _validate_table(
             results[i] = _error(expectation, exc)
 
     failure: BaseException | str = "great_expectations returned no result"
-    datasource = None
-    schema, _, table = model.rpartition(".")
     try:
         if ge_expectations:
-            datasource = context.data_sources.add_sql(
-                name=model,
-                connection_string="duckdb:///:memory:",  # picks the dialect; the creator connects
-                kwargs={"creator": functools.partial(_cursor, con, schema or "main")},
-            )
-            _reflect_from_information_schema(datasource.get_execution_engine().engine.dialect)
             # The table name alone: the cursor's search_path supplies the schema (see _cursor).
             asset = datasource.add_table_asset(name=table, table_name=table)
             batch = asset.add_batch_definition_whole_table("whole table").get_batch()
-            suite = gx.ExpectationSuite(name=model, expectations=ge_expectations)
+            suite = gx.ExpectationSuite(name=table, expectations=ge_expectations)
             for ge_result in batch.validate(suite, result_format=_RESULT_FORMAT).results:
                 i = ge_result.expectation_config.meta["index"]
                 results[i] = _result(group[i], ge_result, batch)
-    except Exception as exc:  # missing table or schema: every expectation of the table fails
+    except Exception as exc:  # missing table: every expectation of the table fails
         failure = exc
-    finally:
-        if datasource is not None:
-            datasource.get_execution_engine().close()
-            datasource.get_engine().dispose()
-    return [result or _error(expectation, failure) for result, expectation in zip(results, group)]
+    return [
+        result or _error(expectation, failure)
+        for result, expectation in zip(results, group, strict=True)
+    ]
 
 
 def _cursor(con: duckdb.DuckDBPyConnection, schema: str):
@@ -152,18 +174,27 @@ def _reflect_from_information_schema(dialect) -> None:
     duckdb-engine 0.17 inherits SQLAlchemy 2.1's PostgreSQL reflection, whose pg_catalog
     queries DuckDB rejects (no pg_collation, no REGCLASS) after ≈35 ms per table, a third of
     a small table's gate; GE then lists the columns with `SELECT * ... LIMIT 1`. GE needs the
-    column names only; the types stay unknown (NullType) as they did after that fallback.
+    column names only; the types stay unknown (NullType) as they did after that fallback. The
+    dialect belongs to one schema's datasource, so one query lists the columns of all its tables.
     """
     from sqlalchemy.types import NULLTYPE
 
+    listed: dict[str | None, dict[str, list[str]]] = {}
+
     def get_columns(connection, table_name, schema=None, **kw):
-        names = connection.exec_driver_sql(
-            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database()"
-            " AND table_schema = coalesce($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position",
-            (schema, str(table_name)),
-        ).scalars()
+        if schema not in listed:
+            listed[schema] = {}
+            for table, column in connection.exec_driver_sql(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_catalog = current_database()"
+                " AND table_schema = coalesce($1, current_schema())"
+                " ORDER BY table_name, ordinal_position",
+                (schema,),
+            ).fetchall():
+                listed[schema].setdefault(table, []).append(column)
         return [
-            {"name": name, "type": NULLTYPE, "nullable": True, "default": None} for name in names
+            {"name": name, "type": NULLTYPE, "nullable": True, "default": None}
+            for name in listed[schema].get(str(table_name), [])
         ]
 
     dialect.get_columns = get_columns
@@ -172,7 +203,8 @@ def _reflect_from_information_schema(dialect) -> None:
 
 @functools.cache
 def _autocommit_connection_class():
-    """duckdb-engine's connection wrapper, minus the BEGIN it issues for each SQLAlchemy transaction.
+    """duckdb-engine's connection wrapper, minus the BEGIN it issues for each SQLAlchemy
+    transaction.
 
     On GE's one persisted connection that BEGIN would make a whole validation one DuckDB
     transaction, and the first SQL error in it (one broken expectation) would abort it and
@@ -191,7 +223,32 @@ def _autocommit_connection_class():
 def _to_ge(expectation: Expectation, meta: dict):
     from great_expectations.expectations.registry import get_expectation_impl
 
+    if expectation.type == "unexpected_rows_expectation":
+        return _counted_unexpected_rows()(**expectation.kwargs, meta=meta)
     return get_expectation_impl(expectation.type)(**expectation.kwargs, meta=meta)
+
+
+@functools.cache
+def _counted_unexpected_rows():
+    """GE's UnexpectedRowsExpectation, asking GE for the number of rows its query returns only.
+
+    GE's own computes two metrics: the rows (the query run and up to 200 rows fetched) and their
+    number (the query run again, counted), then reports the rows only in COMPLETE format. A gate
+    needs the number; a failure's example rows are asked for afterwards (_unexpected_rows). So
+    a passing check runs its query once instead of twice.
+    """
+    from great_expectations.expectations.core.unexpected_rows_expectation import (
+        UnexpectedRowsExpectation,
+    )
+
+    class CountedUnexpectedRowsExpectation(UnexpectedRowsExpectation):
+        metric_dependencies: ClassVar[tuple[str, ...]] = ("unexpected_rows_query.row_count",)
+
+        def _validate(self, metrics, runtime_configuration=None, execution_engine=None):
+            count = metrics["unexpected_rows_query.row_count"]
+            return {"success": count == 0, "result": {"observed_value": count}}
+
+    return CountedUnexpectedRowsExpectation
 
 
 def _result(expectation: Expectation, ge_result, batch) -> ExpectationResult:
@@ -204,7 +261,7 @@ def _result(expectation: Expectation, ge_result, batch) -> ExpectationResult:
     if expectation.type == "unexpected_rows_expectation":
         unexpected = observed  # GE reports the number of rows the query returned as observed
         if not ge_result.success:
-            examples = _unexpected_rows(batch, ge_result.expectation_config)
+            examples = _unexpected_rows(batch, expectation)
 
     label = _label(expectation)
     if ge_result.success:
@@ -219,11 +276,14 @@ def _result(expectation: Expectation, ge_result, batch) -> ExpectationResult:
     )
 
 
-def _unexpected_rows(batch, config) -> list:
-    """The first rows an unexpected_rows_query returned. GE lists them only in COMPLETE format,
-    which for the table's other expectations would list every unexpected value, so this one
-    is asked again on its own."""
-    complete = batch.validate(config.to_domain_obj(), result_format="COMPLETE").to_json_dict()
+def _unexpected_rows(batch, expectation: Expectation) -> list:
+    """The first rows a failing unexpected_rows_query returned: GE's own expectation, asked on
+    its own in COMPLETE format, the one that lists them (for the table's other expectations it
+    would list every unexpected value)."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    ge_expectation = get_expectation_impl(expectation.type)(**expectation.kwargs)
+    complete = batch.validate(ge_expectation, result_format="COMPLETE").to_json_dict()
     rows = (complete.get("result") or {}).get("details", {}).get("unexpected_rows", [])
     return mask_cpr(rows[:_EXAMPLES])
 
@@ -268,22 +328,18 @@ def _distinct(values: list) -> list:
     return out
 
 
-_ge_lock = threading.Lock()
-
-
 def _great_expectations():
-    """Import, quieten and fix GE, whichever thread (preload's or the build's) comes first."""
-    with _ge_lock:
-        import great_expectations as gx
+    """Import, quieten and fix GE; idempotent."""
+    import great_expectations as gx
 
-        # GE logs SQL failures with tracebacks, which the results already carry, and chatter
-        # such as each context's set-up; some of its modules set their own level, so the
-        # whole tree is cut off rather than raised to a level.
-        ge_logger = logging.getLogger("great_expectations")
-        if not ge_logger.handlers:
-            ge_logger.addHandler(logging.NullHandler())  # else Python's last-resort handler prints
-        ge_logger.propagate = False
-        _fix_ge_for_duckdb()
+    # GE logs SQL failures with tracebacks, which the results already carry, and chatter
+    # such as each context's set-up; some of its modules set their own level, so the
+    # whole tree is cut off rather than raised to a level.
+    ge_logger = logging.getLogger("great_expectations")
+    if not ge_logger.handlers:
+        ge_logger.addHandler(logging.NullHandler())  # else Python's last-resort handler prints
+    ge_logger.propagate = False
+    _fix_ge_for_duckdb()
     return gx
 
 
@@ -296,7 +352,8 @@ class _Dialect(enum.StrEnum):
 def _fix_ge_for_duckdb() -> None:
     """Make GE 1.24's SQL execution engine work with duckdb-engine; idempotent.
 
-    It touches GE internals, hence GE's pin to 1.24.x and the guard test in tests/test_expectations_on_duckdb.py.
+    It touches GE internals, hence GE's pin to 1.24.x and the guard test in
+    tests/test_expectations_on_duckdb.py.
 
     1. GE fetches query results after its `with engine.connect()` block has closed; in
        duckdb-engine the cursor is the connection, so the rollback on close discards them and

@@ -69,6 +69,16 @@ class Project:
     table_docs: dict = field(default_factory=dict)
     export_column_names: dict = field(default_factory=dict)  # a mart column -> its export name
     export_labels: dict = field(default_factory=dict)  # an export column -> its XLSX header
+    duckdb_settings: dict = field(default_factory=dict)  # lis_project.yml's `duckdb:`
+
+    def duckdb_config(self, warehouse: Path) -> dict:
+        """The build connection's DuckDB settings (lis_project.yml's `duckdb:`, but threads, which
+        is set after connecting); a relative temp_directory (the spill folder) is taken as beside
+        the warehouse."""
+        config = {k: str(v) for k, v in self.duckdb_settings.items() if k != "threads"}
+        if "temp_directory" in config:
+            config["temp_directory"] = str(warehouse.parent / config["temp_directory"])
+        return {**config, "storage_compatibility_version": self.storage_version}
 
     def source_tables(self, source: str = "extracts") -> list[dict]:
         return self.sources[source]["tables"]
@@ -237,4 +247,5 @@ def load_project(root: Path | None = None) -> Project:
         table_docs=_table_docs(models_dir),
         export_column_names=dict(export.get("column_names") or {}),
         export_labels=dict(export.get("labels") or {}),
+        duckdb_settings=dict(config.get("duckdb") or {}),
     )

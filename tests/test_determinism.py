@@ -4,7 +4,7 @@ of `marts`, compared exactly (floats with ==), and `lis export` writes the same 
 
 The extract comes from the project's generator (runner/synth.py): 6 municipalities and about
 6,000 grants, at a status date in a year the refusion seed covers, so every indicator is
-computed. The project is copied with `threads: 4` in its vars (lis_project.yml).
+computed. The project is copied with `duckdb: threads: 4` (lis_project.yml).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ THREADS = 4
 
 
 def project_with_threads(folder: Path, threads) -> Path:
-    """A copy of this project whose lis_project.yml sets vars.threads."""
+    """A copy of this project whose lis_project.yml sets duckdb.threads."""
     for part in ("models", "macros", "seeds"):
         shutil.copytree(ROOT / part, folder / part)
     settings = yaml.safe_load((ROOT / "lis_project.yml").read_text(encoding="utf-8"))
-    settings["vars"]["threads"] = threads
+    settings["duckdb"]["threads"] = threads
     (folder / "lis_project.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     return folder
 

@@ -451,3 +451,45 @@ def test_importing_gates_does_not_import_great_expectations():
     subprocess.run(
         [sys.executable, "-c", code], check=True, timeout=60, cwd=Path(__file__).parents[1]
     )
+
+
+def _run_counting_statements(con, expectations):
+    """run_expectations, and the SQL statements GE sent to DuckDB meanwhile."""
+    import sqlalchemy
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", record)
+    try:
+        results = run_expectations(con, expectations)
+    finally:
+        event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", record)
+    return results, statements
+
+
+def test_a_passing_unexpected_rows_query_runs_once(con):
+    """GE's own UnexpectedRowsExpectation runs its query twice (rows, then their count)."""
+    query = "select * from {batch} where belob < -1"
+    (result,), statements = _run_counting_statements(
+        con, [Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": query})]
+    )
+    assert result.success and result.unexpected_count == 0
+    assert sum("belob < -1" in s for s in statements) == 1
+
+
+def test_columns_are_listed_once_for_a_schemas_tables(con):
+    con.execute("CREATE OR REPLACE TABLE staging.andre AS SELECT 1 AS id")
+    results, statements = _run_counting_statements(
+        con,
+        [
+            Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
+            Expectation("staging.andre", "expect_column_values_to_not_be_null", {"column": "id"}),
+            Expectation(TABLE, "expect_column_values_to_be_unique", {"column": "paragraf"}),
+        ],
+    )
+    assert [r.success for r in results] == [True, True, True]
+    assert sum("information_schema" in s for s in statements) == 1

@@ -1,28 +1,61 @@
 -- One row is: a municipality, status date and counting set (int_bevilling_grupper) with its
 -- helaarsmodtagere HM = (person, day) pairs in J..s / D(s), its punkttaelling PT on s, and the
 -- mean of its monthly point counts APT (the last day of each earlier month of Y, and s).
--- Each period of the version known at s adds its days in J..s and the point days it covers;
--- periods are per person, so the periods covering a day are the persons on that day.
-WITH par AS (
-    SELECT p.saet_id, p.kommunekode, p.gruppe, p.opdeling, p.opdeling_vaerdi, sd.status_date, sd.dage,
-           greatest(p.fra, sd.periode_start) AS fra,
-           least(p.til, sd.status_date) AS til,
-           sd.status_date <= p.til AS paa_dagen
-    FROM {{ ref('int_modtagerperioder') }} p
-    JOIN {{ ref('int_statusdatoer') }} sd
-      ON {{ kendt_version('p', 'sd.status_date') }}
-     AND p.fra <= sd.status_date AND p.til >= sd.periode_start
+-- Periods are per person, so the periods covering a day are the persons on that day. Instead of
+-- joining every period to every status date, each period's part in a year becomes two changes of
+-- the number of persons (+1 on its first day, -1 the day after its last), summed per counting set,
+-- version and status date they fall before; each status date then adds up the changes before it:
+--   persons on s                     = sum of changes up to s
+--   (person, day) pairs in J..s      = sum of change x (days from the change's day to s)
+--   persons on the status dates e of Y up to s (the month ends of APT and s itself)
+--                                    = sum of change x (status dates from the change's to s)
+with aar as (
+    select distinct periode_start, aar_slut from {{ ref('int_statusdatoer') }}
+),
+-- A period's part in each year of the reporting window.
+dele as (
+    select p.saet_id, p.kendt_fra, p.kendt_til, aar.periode_start, aar.aar_slut,
+           greatest(p.fra, aar.periode_start) as fra,
+           least(p.til, aar.aar_slut) as til
+    from {{ ref('int_modtagerperioder') }} p
+    join aar on p.fra <= aar.aar_slut and p.til >= aar.periode_start
+),
+aendringer as (
+    select saet_id, kendt_fra, kendt_til, periode_start, fra as dag, 1 as aendring from dele
+    union all
+    select saet_id, kendt_fra, kendt_til, periode_start, til + 1, -1 from dele where til < aar_slut
+),
+-- The changes summed by the first status date on or after their day: status dates are the month
+-- ends and the given date (int_statusdatoer); a change after the given date counts nowhere.
+pr_statusdato as (
+    select saet_id, kendt_fra, kendt_til,
+           least(last_day(dag), DATE '{{ var("as_of") }}') as status_date,
+           sum(aendring) as aendring,
+           sum(aendring * (dag - periode_start)) as aendring_dage,
+           count(*) filter (where aendring = 1) as begyndelser
+    from aendringer
+    where dag <= DATE '{{ var("as_of") }}'
+    group by saet_id, kendt_fra, kendt_til, status_date
+),
+-- Each status date s adds the changes of its year up to s, of the version known at s; a set has a
+-- row on s when a period of it overlaps J..s (one began in J..s).
+taelling as (
+    select c.saet_id, sd.status_date, sd.dage,
+           sum(c.aendring * (sd.status_date - sd.periode_start + 1) - c.aendring_dage) as persondage,
+           sum(c.aendring)::bigint as punkttaelling,
+           sum(c.aendring * (month(sd.status_date) - month(c.status_date) + 1)) as maanedspunkter
+    from pr_statusdato c
+    join {{ ref('int_statusdatoer') }} sd
+      on {{ kendt_version('c', 'sd.status_date') }}
+     and c.status_date <= sd.status_date and year(c.status_date) = sd.aar
+    group by c.saet_id, sd.status_date, sd.dage
+    having sum(c.begyndelser) > 0
 )
-SELECT
-    any_value(kommunekode) AS kommunekode,
-    status_date,
-    any_value(gruppe) AS gruppe,
-    any_value(opdeling) AS opdeling,
-    any_value(opdeling_vaerdi) AS opdeling_vaerdi,
-    sum(date_diff('day', fra, til) + 1) AS persondage,
-    sum(date_diff('day', fra, til) + 1) / any_value(dage) AS helaarsmodtagere,
-    count(*) FILTER (WHERE paa_dagen) AS punkttaelling,
-    sum({{ maanedsultimoer_i('fra', 'til', 'status_date') }} + paa_dagen::INTEGER) AS maanedspunkter,
-    sum({{ maanedsultimoer_i('fra', 'til', 'status_date') }} + paa_dagen::INTEGER) / month(status_date) AS gennemsnit_punkttaellinger
-FROM par
-GROUP BY saet_id, status_date
+select saet.kommunekode, taelling.status_date, saet.gruppe, saet.opdeling, saet.opdeling_vaerdi,
+       taelling.persondage,
+       taelling.persondage / taelling.dage as helaarsmodtagere,
+       taelling.punkttaelling,
+       taelling.maanedspunkter,
+       taelling.maanedspunkter / month(taelling.status_date) as gennemsnit_punkttaellinger
+from taelling
+join {{ ref('int_taellesaet') }} saet using (saet_id)
