@@ -7,9 +7,9 @@
     The shape picks the format: that keeps '01-06-21' from being read as the year 21, and spares
     DuckDB trying a format that fails, which is slow. -#}
 {% macro parse_date(column) -%}
-CAST(CASE WHEN {{ column }} LIKE '____-__-__' THEN try_strptime({{ column }}, '%Y-%m-%d')
-          WHEN {{ column }} LIKE '__-__-____' THEN try_strptime({{ column }}, '%d-%m-%Y')
-          WHEN {{ column }} LIKE '__.__.____' THEN try_strptime({{ column }}, '%d.%m.%Y') END AS DATE)
+cast(case when {{ column }} like '____-__-__' then try_strptime({{ column }}, '%Y-%m-%d')
+          when {{ column }} like '__-__-____' then try_strptime({{ column }}, '%d-%m-%Y')
+          when {{ column }} like '__.__.____' then try_strptime({{ column }}, '%d.%m.%Y') end as date)
 {%- endmacro %}
 
 {#- A decimal number with ',' or '.' as the decimal mark and no thousands separator. A sign is
@@ -18,18 +18,18 @@ CAST(CASE WHEN {{ column }} LIKE '____-__-__' THEN try_strptime({{ column }}, '%
     decimal rounds half away from zero, and a number of more than 12 digits before the mark is
     unreadable. -#}
 {% macro parse_decimal(column) -%}
-CASE WHEN regexp_full_match({{ column }}, '-?\d+([.,]\d+)?') THEN try_cast(replace({{ column }}, ',', '.') AS DECIMAL(18, 6)) END
+case when regexp_full_match({{ column }}, '-?\d+([.,]\d+)?') then try_cast(replace({{ column }}, ',', '.') as decimal(18, 6)) end
 {%- endmacro %}
 
 {% macro parse_year(column) -%}
-CASE WHEN regexp_full_match({{ column }}, '\d{4}') THEN CAST({{ column }} AS INTEGER) END
+case when regexp_full_match({{ column }}, '\d{4}') then cast({{ column }} as integer) end
 {%- endmacro %}
 
 {#- ja/nej, true/false, 1/0, x/empty, in any case; empty is false. -#}
 {% macro parse_bool(column) -%}
-CASE WHEN {{ column }} IS NULL THEN false
-     WHEN lower({{ column }}) IN ('ja', 'true', '1', 'x') THEN true
-     WHEN lower({{ column }}) IN ('nej', 'false', '0') THEN false END
+case when {{ column }} is null then false
+     when lower({{ column }}) in ('ja', 'true', '1', 'x') then true
+     when lower({{ column }}) in ('nej', 'false', '0') then false end
 {%- endmacro %}
 
 {#- The SEL paragraph: '107', '§107', '§ 107', 'SEL § 107', '107 stk. 1' all give '107'; a letter is part
@@ -43,13 +43,13 @@ nullif(regexp_extract({{ column }}, {{ pattern }}, 1) || lower(regexp_extract({{
 {#- The paying municipality: a 3-digit code after trimming; a 4-digit code with a leading zero ('0101')
     is read as '101'. NULL for anything else ('1', '7510', 'abc'): the contract's kommune_invalid. -#}
 {% macro parse_kommune(column) -%}
-CASE WHEN regexp_full_match(trim({{ column }}), '0?[0-9]{3}') THEN right(trim({{ column }}), 3) END
+case when regexp_full_match(trim({{ column }}), '0?[0-9]{3}') then right(trim({{ column }}), 3) end
 {%- endmacro %}
 
 {#- The unit of a takst: dag, maaned, aar or time; 'Måned' and 'år' are read as maaned and aar. -#}
 {% macro parse_takst_enhed(column) -%}
-CASE WHEN replace(replace(lower({{ column }}), 'å', 'aa'), 'æ', 'ae') IN ('dag', 'maaned', 'aar', 'time')
-     THEN replace(replace(lower({{ column }}), 'å', 'aa'), 'æ', 'ae') END
+case when replace(replace(lower({{ column }}), 'å', 'aa'), 'æ', 'ae') in ('dag', 'maaned', 'aar', 'time')
+     then replace(replace(lower({{ column }}), 'å', 'aa'), 'æ', 'ae') end
 {%- endmacro %}
 
 {#- The birth date in a CPR number written DDMMYY-SSSS or DDMMYYSSSS; NULL when the text is not
@@ -62,9 +62,9 @@ CASE WHEN replace(replace(lower({{ column }}), 'å', 'aa'), 'æ', 'ae') IN ('dag
 {%- set d7 = "CAST(substr(" ~ digits ~ ", 7, 1) AS INTEGER)" -%}
 {#- try_strptime, not try(make_date(...)): try() makes DuckDB evaluate row by row wherever one
     row of a vector fails, and that cost seconds on a million rows with a few bad dates. -#}
-CASE WHEN regexp_full_match({{ column }}, '\d{6}-?\d{4}') THEN CAST(try_strptime(
-    CAST({{ yy }} + CASE WHEN {{ d7 }} <= 3 THEN 1900
-                         WHEN {{ d7 }} IN (4, 9) THEN CASE WHEN {{ yy }} <= 36 THEN 2000 ELSE 1900 END
-                         ELSE CASE WHEN {{ yy }} <= 57 THEN 2000 ELSE 1800 END END AS VARCHAR)
-    || substr({{ digits }}, 3, 2) || substr({{ digits }}, 1, 2), '%Y%m%d') AS DATE) END
+case when regexp_full_match({{ column }}, '\d{6}-?\d{4}') then cast(try_strptime(
+    cast({{ yy }} + case when {{ d7 }} <= 3 then 1900
+                         when {{ d7 }} in (4, 9) then case when {{ yy }} <= 36 then 2000 else 1900 end
+                         else case when {{ yy }} <= 57 then 2000 else 1800 end end as varchar)
+    || substr({{ digits }}, 3, 2) || substr({{ digits }}, 1, 2), '%Y%m%d') as date) end
 {%- endmacro %}

@@ -17,31 +17,31 @@ greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ ti
     known at s, it starts after s and adds nothing to counts up to s. Only rows registered after they
     started (registered late) make counts depend on when they became known. -#}
 {% macro kendt_fra_taelling(oprettet_dato, startdato) -%}
-CASE WHEN {{ oprettet_dato }} > {{ startdato }} THEN {{ kendt_fra_status(oprettet_dato) }}
-     ELSE last_day(make_date(year(DATE '{{ var("as_of") }}') - 1, 1, 1)) END
+case when {{ oprettet_dato }} > {{ startdato }} then {{ kendt_fra_status(oprettet_dato) }}
+     else last_day(make_date(year(date '{{ var("as_of") }}') - 1, 1, 1)) end
 {%- endmacro %}
 
 {#- Merge the spells (fra, til) of each partition into unbroken periods: one row per period with
     the partition's columns, min(fra) and max(til). (fra, til) must be unique in a partition, so
     that both windows order its rows the same way. -#}
 {% macro sammenhaengende_perioder(spells, noegle) -%}
-SELECT {{ noegle | join(', ') }}, min(fra) AS fra, max(til) AS til
-FROM (
-    SELECT *, sum(ny_periode) OVER (PARTITION BY {{ noegle | join(', ') }} ORDER BY fra, til ROWS UNBOUNDED PRECEDING) AS periode_nr
-    FROM (
-        SELECT *,
-               CASE WHEN fra <= max(til) OVER (PARTITION BY {{ noegle | join(', ') }} ORDER BY fra, til
-                                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
-                    THEN 0 ELSE 1 END AS ny_periode
-        FROM {{ spells }}
+select {{ noegle | join(', ') }}, min(fra) as fra, max(til) as til
+from (
+    select *, sum(ny_periode) over (partition by {{ noegle | join(', ') }} order by fra, til rows UNBOUNDED PRECEDING) as periode_nr
+    from (
+        select *,
+               case when fra <= max(til) over (partition by {{ noegle | join(', ') }} order by fra, til
+                                               rows between UNBOUNDED PRECEDING and 1 PRECEDING) + 1
+                    then 0 else 1 end as ny_periode
+        from {{ spells }}
     )
 )
-GROUP BY {{ noegle | join(', ') }}, periode_nr
+group by {{ noegle | join(', ') }}, periode_nr
 {%- endmacro %}
 
 {#- The version of a period (int_modtagerperioder) that was the known truth on a status date. -#}
 {% macro kendt_version(periode, status_date) -%}
-{{ periode }}.kendt_fra <= {{ status_date }} AND ({{ periode }}.kendt_til IS NULL OR {{ status_date }} < {{ periode }}.kendt_til)
+{{ periode }}.kendt_fra <= {{ status_date }} and ({{ periode }}.kendt_til is null or {{ status_date }} < {{ periode }}.kendt_til)
 {%- endmacro %}
 
 
@@ -49,7 +49,7 @@ GROUP BY {{ noegle | join(', ') }}, periode_nr
     not by the given status date). Status dates are the month ends from January of the previous year
     and the given date, so it is the registration's month end, capped by the given date. -#}
 {% macro kendt_fra_status(oprettet_dato) -%}
-CASE WHEN {{ oprettet_dato }} > DATE '{{ var("as_of") }}' THEN NULL
-     ELSE greatest(last_day(make_date(year(DATE '{{ var("as_of") }}') - 1, 1, 1)),
-                   least(last_day(coalesce({{ oprettet_dato }}, DATE '0001-01-01')), DATE '{{ var("as_of") }}')) END
+case when {{ oprettet_dato }} > date '{{ var("as_of") }}' then null
+     else greatest(last_day(make_date(year(date '{{ var("as_of") }}') - 1, 1, 1)),
+                   least(last_day(coalesce({{ oprettet_dato }}, date '0001-01-01')), date '{{ var("as_of") }}')) end
 {%- endmacro %}

@@ -32,9 +32,9 @@ regexp_replace(regexp_replace({{ column }}, '{{ cpr_moenster() }}', '{{ rewrite 
     input is marked as an id, so that the pseudonym is not the person key of the CPR number, and its
     hex digits are written as letters (a-p), so that no pseudonym looks like it holds a CPR run. -#}
 {% macro uden_cpr(column) -%}
-CASE WHEN {{ har_cpr(column) }}
-     THEN 'pseudonym-' || translate({{ person_key("'id:' || " ~ column) }}, '0123456789', 'ghijklmnop')
-     ELSE {{ column }} END
+case when {{ har_cpr(column) }}
+     then 'pseudonym-' || translate({{ person_key("'id:' || " ~ column) }}, '0123456789', 'ghijklmnop')
+     else {{ column }} end
 {%- endmacro %}
 
 {#- The pseudonymous person key: a keyed hash of the CPR digits. Without the key (the run's

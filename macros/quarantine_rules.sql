@@ -4,26 +4,26 @@
     duplicate rules come last in that table, so they are the CASE's ELSE. -#}
 
 {% macro any_missing(columns) -%}
-({% for column in columns %}{{ column }} IS NULL{{ " OR " if not loop.last }}{% endfor %})
+({% for column in columns %}{{ column }} is null{{ " OR " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 {#- True when a column has text that its parser could not read (<column>_p is NULL). -#}
 {% macro any_unparsed(columns) -%}
 ({% for column in columns -%}
-    ({{ column }} IS NOT NULL AND {{ column }}_p IS NULL){{ " OR " if not loop.last }}
+    ({{ column }} is not null and {{ column }}_p is null){{ " OR " if not loop.last }}
 {%- endfor %})
 {%- endmacro %}
 
 {#- True when any of the parsed numbers is negative or not finite (the contract's amounts and hours are
     >= 0; 400 digits parse as infinity, which no sum survives). -#}
 {% macro any_out_of_range(columns) -%}
-({% for column in columns %}{{ column }}_p < 0 OR NOT isfinite({{ column }}_p){{ " OR " if not loop.last }}{% endfor %})
+({% for column in columns %}{{ column }}_p < 0 or not isfinite({{ column }}_p){{ " OR " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 {#- True when the parsed paragraph is not in the catalogue (seed paragraffer) for this extract. -#}
 {% macro paragraf_unknown(column, catalogue, extract) -%}
-({{ column }} IS NULL OR {{ column }} NOT IN (
-    SELECT CAST(paragraf AS VARCHAR) FROM {{ catalogue }} WHERE udtraek = '{{ extract }}'))
+({{ column }} is null or {{ column }} not in (
+    select cast(paragraf as varchar) from {{ catalogue }} where udtraek = '{{ extract }}'))
 {%- endmacro %}
 
 {#- The rows of `relation` that break a duplicate rule, with its code as `duplicate`; compared on
@@ -49,9 +49,9 @@ where {{ key }} in (select {{ key }} from {{ relation }} group by all having cou
 {#- A raw CPR text with its serial part masked: '010180-1234' and '0101801234' give '010180-XXXX';
     text that is not a CPR number keeps its first six characters, and its digits after them become X. -#}
 {% macro mask_cpr(column) -%}
-CASE WHEN length({{ column }}) > 6
-     THEN left({{ column }}, 6) || '-' || regexp_replace(ltrim(substr({{ column }}, 7), '-'), '\d', 'X', 'g')
-     ELSE {{ column }} END
+case when length({{ column }}) > 6
+     then left({{ column }}, 6) || '-' || regexp_replace(ltrim(substr({{ column }}, 7), '-'), '\d', 'X', 'g')
+     else {{ column }} end
 {%- endmacro %}
 
 {#- The raw row as text, 'column=value' joined by ';', for the quarantine, which sits outside the

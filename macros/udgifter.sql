@@ -22,18 +22,18 @@ cast(case {{ takst_enhed }}
     when 'aar' then {{ takst }} * {{ dage }} * 7
     when 'time' then {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * {{ dage }} * {{ dage_i_aar }}
     else 0
-end as DECIMAL(38, 12))
+end as decimal(38, 12))
 {%- endmacro %}
 
 {#- An amount in kroner (a one-off grant's beloeb) counted at a status date, as udgift_7n. -#}
 {% macro kroner_7n(beloeb, status_date) -%}
-cast(cast({{ beloeb }} as DECIMAL(38, 6)) * 7 * {{ dage_i_aar(status_date) }} as DECIMAL(38, 12))
+cast(cast({{ beloeb }} as decimal(38, 6)) * 7 * {{ dage_i_aar(status_date) }} as decimal(38, 12))
 {%- endmacro %}
 
 {#- The nearest DOUBLE to an exact DECIMAL (DuckDB reads decimal text correctly rounded; a DECIMAL
     cast straight to DOUBLE can be off by a unit in the last place beyond 2^53 units). -#}
 {% macro som_double(decimal) -%}
-cast(cast({{ decimal }} as VARCHAR) as DOUBLE)
+cast(cast({{ decimal }} as varchar) as double)
 {%- endmacro %}
 
 {#- udgift_7n of a status date's year split exactly into whole kroner and the rest: udgift_7n =
@@ -41,10 +41,10 @@ cast(cast({{ decimal }} as VARCHAR) as DOUBLE)
 {% macro syv_n(status_date) -%}(7 * {{ dage_i_aar(status_date) }}){%- endmacro %}
 {% macro rest_7n(udgift_7n, status_date) -%}(({{ udgift_7n }}) % {{ syv_n(status_date) }}){%- endmacro %}
 {% macro hele_kroner(udgift_7n, status_date) -%}
-(cast(({{ udgift_7n }}) - {{ rest_7n(udgift_7n, status_date) }} as HUGEINT) // {{ syv_n(status_date) }})
+(cast(({{ udgift_7n }}) - {{ rest_7n(udgift_7n, status_date) }} as hugeint) // {{ syv_n(status_date) }})
 {%- endmacro %}
 {% macro rest_e12(udgift_7n, status_date) -%}
-cast({{ rest_7n(udgift_7n, status_date) }} * 1000000000000 as HUGEINT)
+cast({{ rest_7n(udgift_7n, status_date) }} * 1000000000000 as hugeint)
 {%- endmacro %}
 
 {#- The one conversion of money to DOUBLE, in the marts: udgift_7n / (7 x N) in kroner, rounded half
@@ -91,7 +91,7 @@ with udgift as ({{ disponeret_gruppe(gruppe) }}),
 maalt as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
            {{ som_kroner('coalesce(udgift.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
-           coalesce(modtagere.{{ maal }}, 0)::DOUBLE as naevner
+           coalesce(modtagere.{{ maal }}, 0)::double as naevner
     from ({{ indikator_skelet(opdelinger) }}) as skelet
     left join udgift using (kommunekode, status_date, opdeling, opdeling_vaerdi)
     left join {{ ref('int_helaarsmodtagere') }} as modtagere

@@ -1,6 +1,6 @@
 -- One row is: a one-off grant (engangsbevillinger) counted at a status date: known then, and
 -- dated in J..s of the status date's year.
-SELECT
+select
     sd.status_date,
     e.kommunekode,
     e.bevilling_id,
@@ -8,8 +8,8 @@ SELECT
     e.foedselsdato,
     e.paragraf,
     e.sagsbehandler_id,
-    e.beloeb AS udgift
-FROM {{ ref('stg_engangsbevillinger') }} e
-JOIN {{ ref('int_statusdatoer') }} sd
-  ON e.bevillingsdato BETWEEN sd.periode_start AND sd.status_date
- AND (e.oprettet_dato IS NULL OR e.oprettet_dato <= sd.status_date)
+    e.beloeb as udgift
+from {{ ref('stg_engangsbevillinger') }} e
+join {{ ref('int_statusdatoer') }} sd
+  on e.bevillingsdato between sd.periode_start and sd.status_date
+ and (e.oprettet_dato is null or e.oprettet_dato <= sd.status_date)

@@ -29,12 +29,12 @@ aendringer as (
 -- ends and the given date (int_statusdatoer); a change after the given date counts nowhere.
 pr_statusdato as (
     select saet_id, kendt_fra, kendt_til,
-           least(last_day(dag), DATE '{{ var("as_of") }}') as status_date,
+           least(last_day(dag), date '{{ var("as_of") }}') as status_date,
            sum(aendring) as aendring,
            sum(aendring * (dag - periode_start)) as aendring_dage,
            count(*) filter (where aendring = 1) as begyndelser
     from aendringer
-    where dag <= DATE '{{ var("as_of") }}'
+    where dag <= date '{{ var("as_of") }}'
     group by saet_id, kendt_fra, kendt_til, status_date
 ),
 -- Each status date s adds the changes of its year up to s, of the version known at s; a set has a

@@ -1,6 +1,6 @@
 -- One row is: a paying municipality (betalingskommune) found in any extract; every indicator
 -- gets its total rows for each of them.
-SELECT kommunekode FROM {{ ref('stg_ydelser') }}
-UNION SELECT kommunekode FROM {{ ref('stg_engangsbevillinger') }}
-UNION SELECT kommunekode FROM {{ ref('stg_anbringelser') }}
-UNION SELECT kommunekode FROM {{ ref('stg_budget') }}
+select kommunekode from {{ ref('stg_ydelser') }}
+union select kommunekode from {{ ref('stg_engangsbevillinger') }}
+union select kommunekode from {{ ref('stg_anbringelser') }}
+union select kommunekode from {{ ref('stg_budget') }}

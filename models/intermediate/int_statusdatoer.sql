@@ -1,22 +1,22 @@
 -- One row is: a status date this build computes: the given one (var as_of) and the last day of
 -- every month from January of the previous year up to it, with its year and D(s).
-WITH givet AS (
-    SELECT DATE '{{ var("as_of") }}' AS s
+with givet as (
+    select date '{{ var("as_of") }}' as s
 ),
-datoer AS (
-    SELECT last_day(m::DATE) AS status_date
-    FROM givet, unnest(generate_series(make_date(year(s) - 1, 1, 1)::TIMESTAMP,
-                                       date_trunc('month', s)::TIMESTAMP - INTERVAL 1 DAY,
-                                       INTERVAL 1 MONTH)) AS t(m)
-    UNION
-    SELECT s FROM givet
+datoer as (
+    select last_day(m::date) as status_date
+    from givet cross join unnest(generate_series(make_date(year(s) - 1, 1, 1)::timestamp,
+                                       date_trunc('month', s)::timestamp - interval 1 DAY,
+                                       interval 1 MONTH)) as t(m)
+    union
+    select s from givet
 )
-SELECT
+select
     status_date,
-    year(status_date) AS aar,
-    make_date(year(status_date), 1, 1) AS periode_start,
-    make_date(year(status_date), 12, 31) AS aar_slut,
-    date_diff('day', make_date(year(status_date), 1, 1), status_date) + 1 AS dage,
-    status_date = DATE '{{ var("as_of") }}' AS er_givet
-FROM datoer
-ORDER BY status_date
+    year(status_date) as aar,
+    make_date(year(status_date), 1, 1) as periode_start,
+    make_date(year(status_date), 12, 31) as aar_slut,
+    date_diff('day', make_date(year(status_date), 1, 1), status_date) + 1 as dage,
+    status_date = date '{{ var("as_of") }}' as er_givet
+from datoer
+order by status_date

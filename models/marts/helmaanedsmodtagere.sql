@@ -1,27 +1,27 @@
 -- One row is: a municipality, group and month of the reporting window with its helmaanedsmodtagere:
 -- (person, day) pairs in the month / days of the month, as known at the build's status date. The
 -- status date's own month counts its days up to the status date only.
-WITH givet AS (
-    SELECT status_date FROM {{ ref('int_statusdatoer') }} WHERE er_givet
+with givet as (
+    select status_date from {{ ref('int_statusdatoer') }} where er_givet
 ),
-maaneder AS (
-    SELECT sd.status_date AS maaned_slut, date_trunc('month', sd.status_date)::DATE AS maaned_start,
-           date_diff('day', date_trunc('month', sd.status_date)::DATE, sd.status_date) + 1 AS dage
-    FROM {{ ref('int_statusdatoer') }} sd
+maaneder as (
+    select sd.status_date as maaned_slut, date_trunc('month', sd.status_date)::date as maaned_start,
+           date_diff('day', date_trunc('month', sd.status_date)::date, sd.status_date) + 1 as dage
+    from {{ ref('int_statusdatoer') }} sd
 ),
-perioder AS (
-    SELECT p.* FROM {{ ref('int_modtagerperioder') }} p, givet
-    WHERE p.opdeling = 'total' AND p.gruppe <> 'alle'
-      AND {{ kendt_version('p', 'givet.status_date') }}
+perioder as (
+    select p.* from {{ ref('int_modtagerperioder') }} p cross join givet
+    where p.opdeling = 'total' and p.gruppe <> 'alle'
+      and {{ kendt_version('p', 'givet.status_date') }}
 )
-SELECT
+select
     p.kommunekode,
     p.gruppe,
-    m.maaned_start AS maaned,
-    sum({{ overlap_dage('p.fra', 'p.til', 'm.maaned_start', 'm.maaned_slut') }}) AS persondage,
-    any_value(m.dage) AS dage,
-    sum({{ overlap_dage('p.fra', 'p.til', 'm.maaned_start', 'm.maaned_slut') }}) / any_value(m.dage) AS helmaanedsmodtagere
-FROM perioder p
-JOIN maaneder m ON p.fra <= m.maaned_slut AND p.til >= m.maaned_start
-GROUP BY ALL
-ORDER BY p.kommunekode, p.gruppe, maaned
+    m.maaned_start as maaned,
+    sum({{ overlap_dage('p.fra', 'p.til', 'm.maaned_start', 'm.maaned_slut') }}) as persondage,
+    any_value(m.dage) as dage,
+    sum({{ overlap_dage('p.fra', 'p.til', 'm.maaned_start', 'm.maaned_slut') }}) / any_value(m.dage) as helmaanedsmodtagere
+from perioder p
+join maaneder m on p.fra <= m.maaned_slut and p.til >= m.maaned_start
+group by all
+order by p.kommunekode, p.gruppe, maaned

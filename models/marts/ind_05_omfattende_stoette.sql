@@ -7,6 +7,6 @@ with dele as (
 )
 -- Summed in a fixed order: a float sum in whatever order the threads meet could differ in its last bit.
 select kommunekode, status_date, opdeling, opdeling_vaerdi,
-       sum(taeller order by del) as taeller, null::DOUBLE as naevner, sum(taeller order by del) as vaerdi
+       sum(taeller order by del) as taeller, null::double as naevner, sum(taeller order by del) as vaerdi
 from dele
 group by kommunekode, status_date, opdeling, opdeling_vaerdi

@@ -12,7 +12,7 @@ with udgifter as (
 personer as (
     select kommunekode, status_date, foedselsdato, sum(udgift_7n) as udgift_7n
     from udgifter
-    where year(status_date) in (select aar::INTEGER from {{ ref('refusionsgraenser') }})
+    where year(status_date) in (select aar::integer from {{ ref('refusionsgraenser') }})
     group by kommunekode, status_date, cpr, foedselsdato
 ),
 -- A yearly sum counts rounded half up to whole oere: it exceeds a threshold G when it is at least
@@ -29,7 +29,7 @@ graenser as (
            {{ kroner_7n('999999.995', 'statusdato.status_date') }} as under_1000000,
            {{ kroner_7n('1999999.995', 'statusdato.status_date') }} as under_2000000
     from {{ ref('int_statusdatoer') }} as statusdato
-    join {{ ref('refusionsgraenser') }} as graense on graense.aar::INTEGER = statusdato.aar
+    join {{ ref('refusionsgraenser') }} as graense on graense.aar::integer = statusdato.aar
 ),
 klassificeret as (
     select person.kommunekode, person.status_date,
@@ -61,10 +61,10 @@ optalt as (
     select kommunekode, status_date, 'udgiftsinterval', udgiftsinterval, sum(antal) from klasser group by all
 )
 select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
-       coalesce(optalt.antal, 0)::DOUBLE as taeller, null::DOUBLE as naevner, coalesce(optalt.antal, 0)::DOUBLE as vaerdi
+       coalesce(optalt.antal, 0)::double as taeller, null::double as naevner, coalesce(optalt.antal, 0)::double as vaerdi
 from ({{ indikator_skelet([('total', 'total'), ('refusionssats', '25'), ('refusionssats', '50'), ('refusionssats', '75'),
                            ('udgiftsinterval', '0-250000'), ('udgiftsinterval', '250000-500000'),
                            ('udgiftsinterval', '500000-1000000'), ('udgiftsinterval', '1000000-2000000'),
                            ('udgiftsinterval', '2000000+')]) }}) as skelet
-join {{ ref('refusionsgraenser') }} as graense on graense.aar::INTEGER = year(skelet.status_date)
+join {{ ref('refusionsgraenser') }} as graense on graense.aar::integer = year(skelet.status_date)
 left join optalt using (kommunekode, status_date, opdeling, opdeling_vaerdi)

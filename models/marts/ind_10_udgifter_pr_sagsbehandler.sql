@@ -22,12 +22,12 @@ pr_sagsbehandler as (
 raekker as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
            {{ som_kroner('coalesce(total.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
-           coalesce(total.personer, 0)::DOUBLE as naevner
+           coalesce(total.personer, 0)::double as naevner
     from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
     left join total using (kommunekode, status_date)
     union all
     select kommunekode, status_date, 'sagsbehandler', sagsbehandler_id,
-           {{ som_kroner('udgift_7n', 'status_date') }}, personer::DOUBLE
+           {{ som_kroner('udgift_7n', 'status_date') }}, personer::double
     from pr_sagsbehandler
 )
 select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from raekker

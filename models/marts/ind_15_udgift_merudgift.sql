@@ -44,7 +44,7 @@ raekker as (
 ),
 kroner as (
     select kommunekode, status_date, opdeling, opdeling_vaerdi,
-           {{ som_kroner('udgift_7n', 'status_date') }} as taeller, personer::DOUBLE as naevner
+           {{ som_kroner('udgift_7n', 'status_date') }} as taeller, personer::double as naevner
     from raekker
 )
 select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from kroner

@@ -3,16 +3,16 @@
 -- denominator is 0). The union of the ind_* models.
 {#- Every indicator model declared in the YAML's varedeklaration, with its id: one source. #}
 {% for deklaration in varedeklaration() %}
-SELECT
-    kommunekode::VARCHAR AS kommunekode,
-    status_date::DATE AS status_date,
-    '{{ deklaration.indikator }}' AS indicator,
-    opdeling::VARCHAR AS breakdown,
-    opdeling_vaerdi::VARCHAR AS breakdown_value,
-    taeller::DOUBLE AS numerator,
-    naevner::DOUBLE AS denominator,
-    vaerdi::DOUBLE AS value
-FROM {{ ref(deklaration.model) }}
+select
+    kommunekode::varchar as kommunekode,
+    status_date::date as status_date,
+    '{{ deklaration.indikator }}' as indicator,
+    opdeling::varchar as breakdown,
+    opdeling_vaerdi::varchar as breakdown_value,
+    taeller::double as numerator,
+    naevner::double as denominator,
+    vaerdi::double as value
+from {{ ref(deklaration.model) }}
 {{ "UNION ALL" if not loop.last }}
 {%- endfor %}
-ORDER BY kommunekode, status_date, indicator, breakdown, breakdown_value
+order by kommunekode, status_date, indicator, breakdown, breakdown_value
