@@ -81,7 +81,8 @@ def main() -> int:
     )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/lis-bench"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
-    # A fixed date, so runs compare, in a year the refusion seed covers, so indicator 06 is computed too.
+    # A fixed date, so runs compare, in a year the refusion seed covers, so indicator 06 is
+    # computed too.
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2022, 11, 23))
     args = parser.parse_args()
     scales = args.scales.split(",")
@@ -224,7 +225,8 @@ def differing_marts(first: Path, second: Path) -> list[str] | None:
 
 
 def floor_sql(extracts: Path) -> str:
-    """CREATE TABLE per extract from read_csv with the dialect and the contract's types spelled out."""
+    """CREATE TABLE per extract from read_csv, with the dialect and the contract's types spelled
+    out."""
     contract = yaml.safe_load((ROOT / "models" / "sources.yml").read_text())["sources"][0]["tables"]
     statements = []
     for table in contract:
