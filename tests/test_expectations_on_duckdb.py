@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner import gates
+from runner import gates, ge_duckdb
 from runner.gates import Expectation, run_expectations
 from runner.privacy import mask_cpr
 
@@ -359,7 +359,7 @@ def test_ge_fix_for_duckdb_still_applies(con):
     from great_expectations.execution_engine import sqlalchemy_execution_engine as sae
     from sqlalchemy.dialects import postgresql
 
-    gates._fix_ge_for_duckdb()  # a second application changes nothing
+    ge_duckdb.fix_ge_for_duckdb()  # a second application changes nothing
     assert sae._PERSISTED_CONNECTION_DIALECTS.count("duckdb") == 1
     engine = sae.SqlAlchemyExecutionEngine(connection_string="duckdb:///:memory:")
     try:
@@ -420,7 +420,7 @@ def test_closes_its_cursors(con):
         open_cursors = [
             c
             for c in gc.get_objects()
-            if isinstance(c, gates._autocommit_connection_class()) and not c.closed
+            if isinstance(c, ge_duckdb.autocommit_connection_class()) and not c.closed
         ]
     finally:
         gc.enable()
