@@ -22,6 +22,12 @@ pytestmark = pytest.mark.e2e
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 
 
+def build_small(warehouse: Path, extracts: Path = SMALL) -> int:
+    """lis build of an extract folder (the worked example's by default) at 2022-03-31."""
+    args = ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"]
+    return main([*args, "--warehouse", str(warehouse)])
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -87,20 +93,7 @@ def test_an_error_stops_the_build_at_its_layer(tmp_path, layer, built):
 
 def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication(tmp_path, capsys):
     warehouse = tmp_path / "lis.duckdb"
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(SMALL),
-                "--as-of",
-                "2022-03-31",
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 0
-    )
+    assert build_small(warehouse) == 0
     before = digest(warehouse)
     broken = tmp_path / "broken"
     shutil.copytree(SMALL, broken)
@@ -110,20 +103,7 @@ def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication
         f.write(
             "G13;0101801234;107;2022-02-30;;751;;;;;;nej;;\nG14;0101801234;999;2022-01-01;;751;;;;;;nej;;\n"
         )
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(broken),
-                "--as-of",
-                "2022-03-31",
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 6
-    )
+    assert build_small(warehouse, broken) == 6
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert (
         err.startswith("lis: the staging gate failed: audit.reconciliation:") and "ydelser" in err
@@ -144,20 +124,7 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
     )
     (dirty / "ydelser.csv").write_text(text, encoding="utf-8")
     warehouse = tmp_path / "lis.duckdb"
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(dirty),
-                "--as-of",
-                "2022-03-31",
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 0
-    )
+    assert build_small(warehouse, dirty) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         warned = con.execute(
             "SELECT model, expectation, unexpected_count FROM audit.expectation_results "
@@ -180,20 +147,7 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
 
 def test_lis_test_checks_the_published_warehouse_read_only(tmp_path, capsys):
     warehouse = tmp_path / "lis.duckdb"
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(SMALL),
-                "--as-of",
-                "2022-03-31",
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 0
-    )
+    assert build_small(warehouse) == 0
     before = digest(warehouse)
     assert main(["test", "--warehouse", str(warehouse)]) == 0
     assert digest(warehouse) == before
@@ -214,20 +168,7 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
         text.replace(";751;L1;S1;;2500;dag;", ";751;L1;020280-1234;;2500;dag;"), encoding="utf-8"
     )
     warehouse = tmp_path / "lis.duckdb"
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(extracts),
-                "--as-of",
-                "2022-03-31",
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 0
-    )
+    assert build_small(warehouse, extracts) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = con.execute(
             "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
@@ -257,20 +198,7 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
 def test_the_pseudonym_key_is_stored_nowhere(tmp_path, monkeypatch):
     monkeypatch.setenv("LIS_PSEUDONYM_KEY", "hemmelig-noegle-4711")
     warehouse = tmp_path / "lis.duckdb"
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(SMALL),
-                "--as-of",
-                "2022-03-31",
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 0
-    )
+    assert build_small(warehouse) == 0
     for path in (
         warehouse,
         tmp_path / "lis.duckdb.runs.jsonl",
@@ -308,17 +236,7 @@ def test_single_hostile_rows_are_quarantined_or_counted_and_never_block_the_nigh
         encoding="utf-8",
     )
     warehouse = tmp_path / "lis.duckdb"
-    code = main(
-        [
-            "build",
-            "--extracts",
-            str(extracts),
-            "--as-of",
-            "2022-03-31",
-            "--warehouse",
-            str(warehouse),
-        ]
-    )
+    code = build_small(warehouse, extracts)
     assert code == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         quarantined = con.execute(
