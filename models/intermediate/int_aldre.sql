@@ -2,9 +2,12 @@
 -- ages by equality rather than by range. The last band is open (no til_alder): it runs to the oldest
 -- age anyone can have on this build's status dates, someone born 1 January 1858, the earliest birth
 -- date the CPR number's century rule gives.
-select alder.alder, grupper.aldersgruppe
-from {{ ref('aldersgrupper') }} as grupper
+with aldersgrupper as (
+    select * from {{ ref('aldersgrupper') }}
+)
+select alder.alder, aldersgrupper.aldersgruppe
+from aldersgrupper
 cross join range(
-    grupper.fra_alder::integer,
-    coalesce(grupper.til_alder::integer, year(date '{{ var("as_of") }}') - 1858) + 1
+    aldersgrupper.fra_alder::integer,
+    coalesce(aldersgrupper.til_alder::integer, year(date '{{ var("as_of") }}') - 1858) + 1
 ) as alder(alder)

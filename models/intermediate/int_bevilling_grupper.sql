@@ -2,13 +2,23 @@
 -- (botilbud, dagtilbud, hjaelperordning, timer, merudgift; alle = any ydelse; anbringelse)
 -- broken down by one breakdown (total, paragraf, leverandoertype, sagsbehandler, anbringelsestype).
 -- A person counts once a day in each set, however many of its services are active.
-with ydelse_grupper as (
-    select b.*, g.gruppe
-    from {{ ref('int_bevillinger') }} b
-    join {{ ref('ydelsesgrupper') }} g
-      on g.paragraf = b.paragraf and (not g.kun_botilbudslignende::boolean or b.botilbudslignende)
+with bevillinger as (
+    select * from {{ ref('int_bevillinger') }}
+),
+ydelsesgrupper as (
+    select * from {{ ref('ydelsesgrupper') }}
+),
+anbringelser as (
+    select * from {{ ref('stg_anbringelser') }}
+),
+ydelse_grupper as (
+    select bevillinger.*, ydelsesgrupper.gruppe
+    from bevillinger
+    join ydelsesgrupper
+      on ydelsesgrupper.paragraf = bevillinger.paragraf
+     and (not ydelsesgrupper.kun_botilbudslignende::boolean or bevillinger.botilbudslignende)
     union all
-    select b.*, 'alle' as gruppe from {{ ref('int_bevillinger') }} b
+    select bevillinger.*, 'alle' as gruppe from bevillinger
 ),
 saet as (
     select *, 'total' as opdeling, 'total' as opdeling_vaerdi from ydelse_grupper
@@ -25,6 +35,9 @@ select kommunekode, gruppe, opdeling, opdeling_vaerdi, cpr, foedselsdato, startd
        kendt_fra_taelling, timer_pr_uge
 from saet
 union all
-select a.kommunekode, 'anbringelse', o.opdeling, case o.opdeling when 'total' then 'total' else a.anbringelsestype end,
-       a.cpr, a.foedselsdato, a.startdato, a.slutdato, {{ kendt_fra_taelling('a.oprettet_dato', 'a.startdato') }}, null
-from {{ ref('stg_anbringelser') }} a cross join (values ('total'), ('anbringelsestype')) as o(opdeling)
+select anbringelser.kommunekode, 'anbringelse', opdelinger.opdeling,
+       case opdelinger.opdeling when 'total' then 'total' else anbringelser.anbringelsestype end,
+       anbringelser.cpr, anbringelser.foedselsdato, anbringelser.startdato, anbringelser.slutdato,
+       {{ kendt_fra_taelling('anbringelser.oprettet_dato', 'anbringelser.startdato') }}, null
+from anbringelser
+cross join (values ('total'), ('anbringelsestype')) as opdelinger(opdeling)

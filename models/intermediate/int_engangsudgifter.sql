@@ -1,15 +1,22 @@
 -- One row is: a one-off grant (engangsbevillinger) counted at a status date: known then, and
 -- dated in J..s of the status date's year.
+with engangsbevillinger as (
+    select * from {{ ref('stg_engangsbevillinger') }}
+),
+statusdatoer as (
+    select * from {{ ref('int_statusdatoer') }}
+)
 select
-    sd.status_date,
-    e.kommunekode,
-    e.bevilling_id,
-    e.cpr,
-    e.foedselsdato,
-    e.paragraf,
-    e.sagsbehandler_id,
-    e.beloeb as udgift
-from {{ ref('stg_engangsbevillinger') }} e
-join {{ ref('int_statusdatoer') }} sd
-  on e.bevillingsdato between sd.periode_start and sd.status_date
- and (e.oprettet_dato is null or e.oprettet_dato <= sd.status_date)
+    statusdatoer.status_date,
+    engangsbevillinger.kommunekode,
+    engangsbevillinger.bevilling_id,
+    engangsbevillinger.cpr,
+    engangsbevillinger.foedselsdato,
+    engangsbevillinger.paragraf,
+    engangsbevillinger.sagsbehandler_id,
+    engangsbevillinger.beloeb as udgift
+from engangsbevillinger
+join statusdatoer
+  on engangsbevillinger.bevillingsdato between statusdatoer.periode_start and statusdatoer.status_date
+ and (engangsbevillinger.oprettet_dato is null
+      or engangsbevillinger.oprettet_dato <= statusdatoer.status_date)

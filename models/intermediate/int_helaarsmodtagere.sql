@@ -9,16 +9,25 @@
 --   (person, day) pairs in J..s      = sum of change x (days from the change's day to s)
 --   persons on the status dates e of Y up to s (the month ends of APT and s itself)
 --                                    = sum of change x (status dates from the change's to s)
-with aar as (
-    select distinct periode_start, aar_slut from {{ ref('int_statusdatoer') }}
+with statusdatoer as (
+    select * from {{ ref('int_statusdatoer') }}
+),
+modtagerperioder as (
+    select * from {{ ref('int_modtagerperioder') }}
+),
+taellesaet as (
+    select * from {{ ref('int_taellesaet') }}
+),
+aar as (
+    select distinct periode_start, aar_slut from statusdatoer
 ),
 -- A period's part in each year of the reporting window.
 dele as (
-    select p.saet_id, p.kendt_fra, p.kendt_til, aar.periode_start, aar.aar_slut,
-           greatest(p.fra, aar.periode_start) as fra,
-           least(p.til, aar.aar_slut) as til
-    from {{ ref('int_modtagerperioder') }} p
-    join aar on p.fra <= aar.aar_slut and p.til >= aar.periode_start
+    select periode.saet_id, periode.kendt_fra, periode.kendt_til, aar.periode_start, aar.aar_slut,
+           greatest(periode.fra, aar.periode_start) as fra,
+           least(periode.til, aar.aar_slut) as til
+    from modtagerperioder as periode
+    join aar on periode.fra <= aar.aar_slut and periode.til >= aar.periode_start
 ),
 aendringer as (
     select saet_id, kendt_fra, kendt_til, periode_start, fra as dag, 1 as aendring from dele
@@ -40,16 +49,18 @@ pr_statusdato as (
 -- Each status date s adds the changes of its year up to s, of the version known at s; a set has a
 -- row on s when a period of it overlaps J..s (one began in J..s).
 taelling as (
-    select c.saet_id, sd.status_date, sd.dage,
-           sum(c.aendring * (sd.status_date - sd.periode_start + 1) - c.aendring_dage) as persondage,
-           sum(c.aendring)::bigint as punkttaelling,
-           sum(c.aendring * (month(sd.status_date) - month(c.status_date) + 1)) as maanedspunkter
-    from pr_statusdato c
-    join {{ ref('int_statusdatoer') }} sd
-      on {{ kendt_version('c', 'sd.status_date') }}
-     and c.status_date <= sd.status_date and year(c.status_date) = sd.aar
-    group by c.saet_id, sd.status_date, sd.dage
-    having sum(c.begyndelser) > 0
+    select pr_statusdato.saet_id, statusdato.status_date, statusdato.dage,
+           sum(pr_statusdato.aendring * (statusdato.status_date - statusdato.periode_start + 1)
+               - pr_statusdato.aendring_dage) as persondage,
+           sum(pr_statusdato.aendring)::bigint as punkttaelling,
+           sum(pr_statusdato.aendring * (month(statusdato.status_date) - month(pr_statusdato.status_date) + 1))
+               as maanedspunkter
+    from pr_statusdato
+    join statusdatoer as statusdato
+      on {{ kendt_version('pr_statusdato', 'statusdato.status_date') }}
+     and pr_statusdato.status_date <= statusdato.status_date and year(pr_statusdato.status_date) = statusdato.aar
+    group by pr_statusdato.saet_id, statusdato.status_date, statusdato.dage
+    having sum(pr_statusdato.begyndelser) > 0
 )
 select saet.kommunekode, taelling.status_date, saet.gruppe, saet.opdeling, saet.opdeling_vaerdi,
        taelling.persondage,
@@ -58,4 +69,4 @@ select saet.kommunekode, taelling.status_date, saet.gruppe, saet.opdeling, saet.
        taelling.maanedspunkter,
        taelling.maanedspunkter / month(taelling.status_date) as gennemsnit_punkttaellinger
 from taelling
-join {{ ref('int_taellesaet') }} saet using (saet_id)
+join taellesaet as saet using (saet_id)

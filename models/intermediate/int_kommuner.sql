@@ -1,6 +1,18 @@
 -- One row is: a paying municipality (betalingskommune) found in any extract; every indicator
 -- gets its total rows for each of them.
-select kommunekode from {{ ref('stg_ydelser') }}
-union select kommunekode from {{ ref('stg_engangsbevillinger') }}
-union select kommunekode from {{ ref('stg_anbringelser') }}
-union select kommunekode from {{ ref('stg_budget') }}
+with ydelser as (
+    select * from {{ ref('stg_ydelser') }}
+),
+engangsbevillinger as (
+    select * from {{ ref('stg_engangsbevillinger') }}
+),
+anbringelser as (
+    select * from {{ ref('stg_anbringelser') }}
+),
+budget as (
+    select * from {{ ref('stg_budget') }}
+)
+select kommunekode from ydelser
+union select kommunekode from engangsbevillinger
+union select kommunekode from anbringelser
+union select kommunekode from budget

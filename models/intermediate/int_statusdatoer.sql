@@ -4,10 +4,10 @@ with givet as (
     select date '{{ var("as_of") }}' as s
 ),
 datoer as (
-    select last_day(m::date) as status_date
+    select last_day(maaned::date) as status_date
     from givet cross join unnest(generate_series(make_date(year(s) - 1, 1, 1)::timestamp,
-                                       date_trunc('month', s)::timestamp - interval 1 DAY,
-                                       interval 1 MONTH)) as t(m)
+                                       date_trunc('month', s)::timestamp - interval 1 day,
+                                       interval 1 month)) as maaneder(maaned)
     union
     select s from givet
 )

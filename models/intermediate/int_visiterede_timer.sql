@@ -1,14 +1,26 @@
 -- One row is: a municipality, status date and paragraph of the timer group, with the granted
 -- hours per week summed over every day of J..s (the numerator of indicator 01 before / D(s)).
+with bevillinger as (
+    select * from {{ ref('int_bevillinger') }}
+),
+ydelsesgrupper as (
+    select * from {{ ref('ydelsesgrupper') }}
+),
+statusdatoer as (
+    select * from {{ ref('int_statusdatoer') }}
+)
 select
-    b.kommunekode,
-    sd.status_date,
-    b.paragraf,
-    sum(coalesce(b.timer_pr_uge, 0)
-        * {{ overlap_dage('b.startdato', 'coalesce(b.slutdato, sd.status_date)', 'sd.periode_start', 'sd.status_date') }}) as timedage
-from {{ ref('int_bevillinger') }} b
-join {{ ref('ydelsesgrupper') }} g on g.paragraf = b.paragraf and g.gruppe = 'timer'
-join {{ ref('int_statusdatoer') }} sd
-  on b.kendt_fra_status <= sd.status_date
- and b.startdato <= sd.status_date and coalesce(b.slutdato, sd.status_date) >= sd.periode_start
+    bevillinger.kommunekode,
+    statusdatoer.status_date,
+    bevillinger.paragraf,
+    sum(coalesce(bevillinger.timer_pr_uge, 0)
+        * {{ overlap_dage('bevillinger.startdato', 'coalesce(bevillinger.slutdato, statusdatoer.status_date)',
+                          'statusdatoer.periode_start', 'statusdatoer.status_date') }}) as timedage
+from bevillinger
+join ydelsesgrupper
+  on ydelsesgrupper.paragraf = bevillinger.paragraf and ydelsesgrupper.gruppe = 'timer'
+join statusdatoer
+  on bevillinger.kendt_fra_status <= statusdatoer.status_date
+ and bevillinger.startdato <= statusdatoer.status_date
+ and coalesce(bevillinger.slutdato, statusdatoer.status_date) >= statusdatoer.periode_start
 group by all
