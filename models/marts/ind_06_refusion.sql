@@ -2,17 +2,29 @@
 -- breakdown: persons under 67 on s whose disposed expenses for the year (ydelser and one-off grants)
 -- exceed the year's first refusion threshold (SEL § 176), by refusion rate; and every person with
 -- expenses > 0 by expense interval. Years without thresholds in the seed give no rows.
-with udgifter as (
+with udgifter_pr_person as (
+    select * from {{ ref('int_udgifter_pr_person') }}
+),
+engangsudgifter as (
+    select * from {{ ref('int_engangsudgifter') }}
+),
+refusionsgraenser as (
+    select * from {{ ref('refusionsgraenser') }}
+),
+statusdatoer as (
+    select * from {{ ref('int_statusdatoer') }}
+),
+udgifter as (
     select kommunekode, status_date, cpr, foedselsdato, udgift_7n
-    from {{ ref('int_udgifter_pr_person') }}
+    from udgifter_pr_person
     union all
     select kommunekode, status_date, cpr, foedselsdato, {{ kroner_7n('udgift', 'status_date') }}
-    from {{ ref('int_engangsudgifter') }}
+    from engangsudgifter
 ),
 personer as (
     select kommunekode, status_date, foedselsdato, sum(udgift_7n) as udgift_7n
     from udgifter
-    where year(status_date) in (select aar::integer from {{ ref('refusionsgraenser') }})
+    where year(status_date) in (select aar::integer from refusionsgraenser)
     group by kommunekode, status_date, cpr, foedselsdato
 ),
 -- A yearly sum counts rounded half up to whole oere: it exceeds a threshold G when it is at least
@@ -28,8 +40,8 @@ graenser as (
            {{ kroner_7n('499999.995', 'statusdato.status_date') }} as under_500000,
            {{ kroner_7n('999999.995', 'statusdato.status_date') }} as under_1000000,
            {{ kroner_7n('1999999.995', 'statusdato.status_date') }} as under_2000000
-    from {{ ref('int_statusdatoer') }} as statusdato
-    join {{ ref('refusionsgraenser') }} as graense on graense.aar::integer = statusdato.aar
+    from statusdatoer as statusdato
+    join refusionsgraenser as graense on graense.aar::integer = statusdato.aar
 ),
 klassificeret as (
     select person.kommunekode, person.status_date,
@@ -66,5 +78,5 @@ from ({{ indikator_skelet([('total', 'total'), ('refusionssats', '25'), ('refusi
                            ('udgiftsinterval', '0-250000'), ('udgiftsinterval', '250000-500000'),
                            ('udgiftsinterval', '500000-1000000'), ('udgiftsinterval', '1000000-2000000'),
                            ('udgiftsinterval', '2000000+')]) }}) as skelet
-join {{ ref('refusionsgraenser') }} as graense on graense.aar::integer = year(skelet.status_date)
+join refusionsgraenser as graense on graense.aar::integer = year(skelet.status_date)
 left join optalt using (kommunekode, status_date, opdeling, opdeling_vaerdi)

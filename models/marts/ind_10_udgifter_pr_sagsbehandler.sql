@@ -1,9 +1,12 @@
 -- One row is: indicator 10, Udgifter pr. ydelse fordelt paa sagsbehandlere, for a municipality, status date
 -- and breakdown: disposed expenses of the selected paragraphs (var paragraffer_ind_10) per person with such
 -- a service costing > 0 in the year; services without a caseworker count in the total only.
-with pr_person as (
+with udgifter_pr_person as (
+    select * from {{ ref('int_udgifter_pr_person') }}
+),
+pr_person as (
     select kommunekode, status_date, cpr, sum(udgift_7n_ind_10) as udgift_7n
-    from {{ ref('int_udgifter_pr_person') }}
+    from udgifter_pr_person
     group by all
 ),
 total as (
@@ -14,7 +17,7 @@ total as (
 pr_sagsbehandler as (
     select kommunekode, status_date, sagsbehandler_id, sum(udgift_7n_ind_10) as udgift_7n,
            count(*) filter (where udgift_7n_ind_10 > 0) as personer
-    from {{ ref('int_udgifter_pr_person') }}
+    from udgifter_pr_person
     where sagsbehandler_id is not null
     group by all
     having sum(udgift_7n_ind_10) > 0

@@ -1,11 +1,20 @@
 -- One row is: indicator 11, Disponerede udgifter som andel af budget, for a municipality, status date and
 -- breakdown: disposed expenses of all ydelser and one-off grants over the year's budget, per budget area.
-with udgifter as (
+with engangsudgifter as (
+    select * from {{ ref('int_engangsudgifter') }}
+),
+paragraffer as (
+    select * from {{ ref('paragraffer') }}
+),
+budgetposter as (
+    select * from {{ ref('stg_budget') }}
+),
+udgifter as (
     select kommunekode, status_date, omraade, udgift_7n from ({{ disponeret_pr_statusdato(['omraade']) }})
     union all
     select engang.kommunekode, engang.status_date, paragraf.omraade, {{ kroner_7n('engang.udgift', 'engang.status_date') }}
-    from {{ ref('int_engangsudgifter') }} as engang
-    join {{ ref('paragraffer') }} as paragraf using (paragraf)
+    from engangsudgifter as engang
+    join paragraffer as paragraf using (paragraf)
 ),
 pr_omraade as (
     select kommunekode, status_date, 'omraade' as opdeling, omraade as opdeling_vaerdi, sum(udgift_7n) as udgift_7n
@@ -15,9 +24,9 @@ pr_omraade as (
 ),
 budget as (
     select kommunekode, aar, 'omraade' as opdeling, omraade as opdeling_vaerdi, sum(beloeb) as beloeb
-    from {{ ref('stg_budget') }} group by all
+    from budgetposter group by all
     union all
-    select kommunekode, aar, 'total', 'total', sum(beloeb) from {{ ref('stg_budget') }} group by all
+    select kommunekode, aar, 'total', 'total', sum(beloeb) from budgetposter group by all
 ),
 raekker as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,

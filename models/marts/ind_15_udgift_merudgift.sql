@@ -1,11 +1,20 @@
 -- One row is: indicator 15, Disponerede udgifter pr. modtager til merudgiftsydelser og hjaelpemidler, for a
 -- municipality, status date and breakdown: 100 = DISP(merudgift, s) / PT(merudgift, s); 112_114 = one-off
 -- grants dated J..s / their persons; total = both summed / persons in either part.
-with merudgift as ({{ disponeret_gruppe('merudgift') }}),
+with modtagerperioder as (
+    select * from {{ ref('int_modtagerperioder') }}
+),
+statusdatoer as (
+    select * from {{ ref('int_statusdatoer') }}
+),
+engangsudgifter as (
+    select * from {{ ref('int_engangsudgifter') }}
+),
+merudgift as ({{ disponeret_gruppe('merudgift') }}),
 paa_dagen as (
     select periode.kommunekode, statusdato.status_date, periode.cpr
-    from {{ ref('int_modtagerperioder') }} as periode
-    join {{ ref('int_statusdatoer') }} as statusdato
+    from modtagerperioder as periode
+    join statusdatoer as statusdato
       on {{ kendt_version('periode', 'statusdato.status_date') }}
      and statusdato.status_date between periode.fra and periode.til
     where periode.gruppe = 'merudgift' and periode.opdeling = 'total'
@@ -13,12 +22,12 @@ paa_dagen as (
 engang as (
     select kommunekode, status_date, sum({{ kroner_7n('udgift', 'status_date') }}) as udgift_7n,
            count(distinct cpr) as personer
-    from {{ ref('int_engangsudgifter') }} group by all
+    from engangsudgifter group by all
 ),
 begge as (
     select kommunekode, status_date, count(distinct cpr) as personer
     from (select kommunekode, status_date, cpr from paa_dagen
-          union all select kommunekode, status_date, cpr from {{ ref('int_engangsudgifter') }})
+          union all select kommunekode, status_date, cpr from engangsudgifter)
     group by all
 ),
 dele as (
