@@ -1,22 +1,30 @@
 -- One row is: one row of the leverandoerer extract files (raw.leverandoerer), with the first rule
 -- of the input contract it breaks as `reason` (NULL: it is staged).
 {% set columns = ['leverandoer_id', 'navn', 'leverandoertype'] %}
-with duplicates as (
+with leverandoerer as (
+    select * from {{ source('extracts', 'leverandoerer') }}
+),
+
+leverandoertyper as (
+    select * from {{ ref('leverandoertyper') }}
+),
+
+duplicates as (
     {{ duplicate_rows(source('extracts', 'leverandoerer'), columns, id='leverandoer_id') }}
 ),
 
 checked as (
     select
-        l.*,
+        leverandoerer.*,
         -- A type outside the catalogue does not drop the provider: its services count as 'ukendt'.
-        coalesce(types.leverandoertype, 'ukendt') as leverandoertype_p,
+        coalesce(leverandoertyper.leverandoertype, 'ukendt') as leverandoertype_p,
         case
             when {{ any_missing(['leverandoer_id']) }} then 'missing_required'
             else duplicates.duplicate
         end as reason
-    from {{ source('extracts', 'leverandoerer') }} as l
+    from leverandoerer
     left join duplicates using (_file, _line)
-    left join {{ ref('leverandoertyper') }} as types on types.leverandoertype = lower(l.leverandoertype)
+    left join leverandoertyper on leverandoertyper.leverandoertype = lower(leverandoerer.leverandoertype)
 )
 
 select

@@ -1,18 +1,22 @@
 -- One row is: one row of the sagsbehandlere extract files (raw.sagsbehandlere), with the first rule
 -- of the input contract it breaks as `reason` (NULL: it is staged).
 {% set columns = ['sagsbehandler_id', 'navn', 'team'] %}
-with duplicates as (
+with sagsbehandlere as (
+    select * from {{ source('extracts', 'sagsbehandlere') }}
+),
+
+duplicates as (
     {{ duplicate_rows(source('extracts', 'sagsbehandlere'), columns, id='sagsbehandler_id') }}
 ),
 
 checked as (
     select
-        s.*,
+        sagsbehandlere.*,
         case
             when {{ any_missing(['sagsbehandler_id']) }} then 'missing_required'
             else duplicates.duplicate
         end as reason
-    from {{ source('extracts', 'sagsbehandlere') }} as s
+    from sagsbehandlere
     left join duplicates using (_file, _line)
 )
 

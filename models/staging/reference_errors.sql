@@ -1,29 +1,49 @@
 -- One row is: one reference from a staged row to a provider or caseworker that is not in its
 -- extract. The row stays in staging (its provider type counts as 'ukendt'); this is the warning's detail.
-with refs as (
+with ydelser as (
+    select * from {{ ref('stg_ydelser') }}
+),
+
+engangsbevillinger as (
+    select * from {{ ref('stg_engangsbevillinger') }}
+),
+
+anbringelser as (
+    select * from {{ ref('stg_anbringelser') }}
+),
+
+leverandoerer as (
+    select * from {{ ref('stg_leverandoerer') }}
+),
+
+sagsbehandlere as (
+    select * from {{ ref('stg_sagsbehandlere') }}
+),
+
+refs as (
     select 'ydelser' as extract, bevilling_id as id, _file, _line,
            'leverandoer_id' as reference, leverandoer_id as value
-    from {{ ref('stg_ydelser') }}
+    from ydelser
     union all
     select 'ydelser', bevilling_id, _file, _line, 'sagsbehandler_id', sagsbehandler_id
-    from {{ ref('stg_ydelser') }}
+    from ydelser
     union all
     select 'engangsbevillinger', bevilling_id, _file, _line, 'sagsbehandler_id', sagsbehandler_id
-    from {{ ref('stg_engangsbevillinger') }}
+    from engangsbevillinger
     union all
     select 'anbringelser', anbringelse_id, _file, _line, 'leverandoer_id', leverandoer_id
-    from {{ ref('stg_anbringelser') }}
+    from anbringelser
 ),
 
 known as (
-    select 'leverandoer_id' as reference, leverandoer_id as value from {{ ref('stg_leverandoerer') }}
+    select 'leverandoer_id' as reference, leverandoer_id as value from leverandoerer
     union all
-    select 'sagsbehandler_id', sagsbehandler_id from {{ ref('stg_sagsbehandlere') }}
+    select 'sagsbehandler_id', sagsbehandler_id from sagsbehandlere
 )
 
-select r.extract, {{ maskeret('r.id') }} as id, {{ maskeret('r._file') }} as file, r._line as line, r.reference,
-       {{ maskeret('r.value') }} as value
-from refs as r
-where r.value is not null
-  and not exists (select 1 from known as k where k.reference = r.reference and k.value = r.value)
+select refs.extract, {{ maskeret('refs.id') }} as id, {{ maskeret('refs._file') }} as file, refs._line as line,
+       refs.reference, {{ maskeret('refs.value') }} as value
+from refs
+where refs.value is not null
+  and not exists (select 1 from known where known.reference = refs.reference and known.value = refs.value)
 order by extract, file, line, reference
