@@ -33,9 +33,9 @@ personer as (
 graenser as (
     select statusdato.status_date,
            {{ kroner_7n('0.005', 'statusdato.status_date') }} as mindst_et_oere,
-           {{ kroner_7n('cast(graense.graense_25 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_25,
-           {{ kroner_7n('cast(graense.graense_50 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_50,
-           {{ kroner_7n('cast(graense.graense_75 as DECIMAL(18, 6)) + 0.005', 'statusdato.status_date') }} as over_75,
+           {{ kroner_7n('cast(graense.graense_25 as decimal(18, 6)) + 0.005', 'statusdato.status_date') }} as over_25,
+           {{ kroner_7n('cast(graense.graense_50 as decimal(18, 6)) + 0.005', 'statusdato.status_date') }} as over_50,
+           {{ kroner_7n('cast(graense.graense_75 as decimal(18, 6)) + 0.005', 'statusdato.status_date') }} as over_75,
            {{ kroner_7n('249999.995', 'statusdato.status_date') }} as under_250000,
            {{ kroner_7n('499999.995', 'statusdato.status_date') }} as under_500000,
            {{ kroner_7n('999999.995', 'statusdato.status_date') }} as under_1000000,
