@@ -50,7 +50,7 @@ def test_ls_lists_models_in_run_order(capsys):
 
 def test_compile_prints_the_sql_with_the_status_date(capsys):
     assert main(["compile", "int_statusdatoer", "--as-of", "2024-02-29"]) == 0
-    assert "DATE '2024-02-29'" in capsys.readouterr().out
+    assert "date '2024-02-29'" in capsys.readouterr().out
 
 
 def test_an_unknown_model_is_a_project_error(capsys):
