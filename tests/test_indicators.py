@@ -1264,6 +1264,9 @@ def rules_2022() -> Extracts:
     )
     x.ydelse("504", z, "103", "2022-01-01", None, sagsbehandler_id="S1")  # no takst: costs 0
     x.ydelse("504", u, "108", "2022-01-01", None, takst=0, takst_enhed="dag")  # takst 0
+    # v costs, but only outside 10's paragraphs (§85): in neither 10's total nor S1's row
+    v = born(1970, 7, 4, 24)
+    x.ydelse("504", v, "85", "2022-01-01", None, sagsbehandler_id="S1", takst=50, takst_enhed="dag")
 
     # 505: 13's monthly points: a period ending the day before a month end is not on that point.
     x.ydelse(
@@ -1385,7 +1388,8 @@ def test_one_off_grants_dated_in_j_to_s_both_included(rules):
 
 def test_indicator_10_counts_only_persons_whose_cost_is_above_zero(rules):
     # 504. y §104 100 a day all 2022 = 36,500 (S1); z §103 without takst (S1) and u §108 at takst 0
-    # (no caseworker) cost 0: 10 = 36,500 over 1 person, in the total and in S1's row.
+    # (no caseworker) cost 0; v's §85 (S1) costs, but is not one of 10's paragraphs: 10 = 36,500
+    # over 1 person, in the total and in S1's row.
     expect(rules, "504", S, "10", "total", "total", 36500.0, 1.0, 36500.0)
     expect(rules, "504", S, "10", "sagsbehandler", "S1", 36500.0, 1.0, 36500.0)
 
