@@ -4,6 +4,7 @@ table a model reads."""
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import replace
 from datetime import date
@@ -40,7 +41,7 @@ class Compiler:
         # A seed's column as a list, for lists a model spells out (a breakdown's values).
         self.env.globals["seed_column"] = self._seed_column
         # The indicators' varedeklaration from their YAML, for the model that publishes it.
-        self.env.globals["varedeklaration"] = lambda: varedeklaration(project)
+        self.env.globals["varedeklaration"] = functools.cache(lambda: varedeklaration(project))
         self._where, self._refs, self._reads = "", set(), set()
         self._load_macros()
 

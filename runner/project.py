@@ -98,9 +98,13 @@ def find_root(start: Path | None = None) -> Path:
     raise ProjectError(f"no {PROJECT_FILE} found in {here} or its parents")
 
 
+# libyaml's safe loader where PyYAML has it: the pure-Python one took most of an unchanged rebuild.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as error:
         raise ProjectError(f"{path}: invalid YAML: {str(error).splitlines()[0]}") from error
 
