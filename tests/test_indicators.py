@@ -54,24 +54,7 @@ STATUS_DATES_2022 = [
     "2022-02-28",
     "2022-03-31",
 ]
-INDICATORS = [
-    "01",
-    "02",
-    "03",
-    "04",
-    "05",
-    "06",
-    "07",
-    "08",
-    "09",
-    "10",
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "A1",
-]
+INDICATORS = [*(f"{number:02d}" for number in range(1, 16)), "A1"]  # 01 … 15, A1
 ALDERSGRUPPER = ["0-15", "16-17", "18-23", "24-49", "50-64", "65+"]
 ANBRINGELSESTYPER = [
     "netvaerksplejefamilie",

@@ -56,24 +56,7 @@ SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 AS_OF = date(2022, 3, 31)
 ONE_DAY = timedelta(days=1)
 
-INDICATORS = [
-    "01",
-    "02",
-    "03",
-    "04",
-    "05",
-    "06",
-    "07",
-    "08",
-    "09",
-    "10",
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "A1",
-]
+INDICATORS = [*(f"{number:02d}" for number in range(1, 16)), "A1"]  # 01 … 15, A1
 
 # indicators.md, "Groups of services". 85 belongs to `botilbud` only when botilbudslignende.
 GROUPS = {
