@@ -220,3 +220,14 @@ def test_a_deleted_lock_file_does_not_let_a_second_build_in(tmp_path):
         with pytest.raises(BuildRunning):
             with exclusive(warehouse):
                 pass
+
+
+def test_a_run_id_never_reads_as_a_cpr_number():
+    # Seen in a full run: 20261201T234001-2824e2 holds '234001-2824', which the gates refused.
+    from datetime import datetime
+
+    from runner.privacy import CPR
+    from runner.record import new_run_id
+
+    run_id = new_run_id(datetime(2026, 12, 1, 23, 40, 1), "2824e2")
+    assert run_id.startswith("20261201T234001") and not CPR.search(run_id)
