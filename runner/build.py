@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import dag, execute, fingerprint, gates, interrupts, logs, publish, record
+from . import baseline, dag, execute, fingerprint, gates, interrupts, logs, publish, record
 from .compile import Compiler, run_vars
 from .errors import (
     ExecutionError,
@@ -159,6 +159,7 @@ def _build(
                     ).values()
                 )
             )
+        baseline.load(con, project, warehouse, date.fromisoformat(variables["as_of"]))
         for group in layers:
             _run_layer(con, group, rec, progress)
             if not allow_any_date:

@@ -38,6 +38,10 @@ class Compiler:
         # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
         # is one YAML entry.
         self.env.globals["extracts"] = lambda: [t["name"] for t in project.source_tables()]
+        # A source table's declared columns ({name, type}), for a model that must match them.
+        self.env.globals["source_columns"] = lambda source, table: next(
+            t["columns"] for t in project.sources[source]["tables"] if t["name"] == table
+        )
         # A seed's column as a list, for lists a model spells out (a breakdown's values).
         self.env.globals["seed_column"] = self._seed_column
         # The indicators' varedeklaration from their YAML, for the model that publishes it.
