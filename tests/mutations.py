@@ -46,6 +46,7 @@ IGNORED = shutil.ignore_patterns(
 
 IND = "tests/test_indicators.py::"
 STG = "tests/test_staging.py::"
+AEN = "tests/test_aendringer.py::"
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,48 @@ MUTATIONS = [
         (IND + "test_every_total_row_for_every_status_date",),
         "status dates start in January of the status date's year, not the year before",
     ),
+    # -- marts.aendringer (issue 23) --
+    Mutation(
+        "aendringer_periode_med_dagens_pris",
+        "models/intermediate/int_aendringer_pr_bevilling.sql",
+        "{{ bevilling_udgift_7n('foer', 'efter', 'efter.oprettet_dato'",
+        "{{ bevilling_udgift_7n('efter', 'efter', 'efter.oprettet_dato'",
+        (AEN + "test_each_cause_is_worked_out_grant_by_grant_and_sums_exactly",),
+        "periode is computed with today's price, so a price change counts as periode",
+    ),
+    Mutation(
+        "aendringer_oprettet_ignored_now",
+        "models/intermediate/int_aendringer_pr_bevilling.sql",
+        "coalesce(efter.oprettet_dato <= efter.status_date or efter.oprettet_dato is null, false)",
+        "true",
+        (AEN + "test_each_cause_is_worked_out_grant_by_grant_and_sums_exactly",),
+        "a grant registered after s1 is taken as known now: bortfaldet becomes periode",
+    ),
+    Mutation(
+        "aendringer_total_not_netted",
+        "models/intermediate/int_aendringer.sql",
+        "    from netto\n",
+        "    from dele\n",
+        (AEN + "test_each_cause_is_worked_out_grant_by_grant_and_sums_exactly",),
+        "a move between areas of one municipality counts as two grants on total",
+    ),
+    Mutation(
+        "aendringer_baseline_never_carried",
+        "runner/baseline.py",
+        "source = CARRIED if same_month else SNAPSHOT",
+        "source = SNAPSHOT",
+        (AEN + "test_a_second_build_of_the_month_carries_the_baseline_forward",),
+        "a second build of the month compares with the first instead of last month's last",
+    ),
+    Mutation(
+        "aendringer_backfill_by_day",
+        "runner/baseline.py",
+        "if _month(published) > _month(as_of):",
+        "if published > as_of:",
+        (AEN + "test_a_second_build_of_the_month_carries_the_baseline_forward",),
+        "an earlier day of the same month is taken for a back-fill, and the baseline dropped",
+    ),
 ]
-
 
 def copy_project(destination: Path) -> Path:
     shutil.copytree(ROOT, destination, ignore=IGNORED)
