@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from . import discretion
+from . import discretion, report_aendringer
 from .errors import InputError
 from .report_charts import line_chart
 from .report_text import (
@@ -117,6 +117,7 @@ def _read(con, threshold: float) -> dict:
         "declarations": declarations,
         "run": _run_declaration(con),
         "threshold": threshold,
+        "aendringer": report_aendringer.read(con, threshold),
     }
 
 
@@ -194,7 +195,12 @@ def _render(data: dict, folder: Path) -> list[str]:
             name = f"{audience}.html" if len(kommuner) == 1 else f"{audience}_{kommune}.html"
             figures = _figures(data, kommune, status_date, audience)
             html = env.get_template("report.html").render(
-                **common, kommune=kommune, audience=audience, title=title, figures=figures
+                **common,
+                kommune=kommune,
+                audience=audience,
+                title=title,
+                figures=figures,
+                aendringer=report_aendringer.page(data["aendringer"], kommune, audience),
             )
             (folder / name).write_text(html, encoding="utf-8")
             written.append(name)

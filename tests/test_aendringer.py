@@ -292,3 +292,49 @@ def test_a_killed_build_leaves_the_published_baseline_and_an_open_reader_is_no_o
         reader.wait()
     assert kilde(warehouse) == "fremfoert"
     assert rows(warehouse) == expected(S0, S1)
+
+
+def test_the_reports_show_the_waterfall_its_table_and_the_sentence(april, tmp_path):
+    from runner.report import write_reports
+
+    write_reports(april, tmp_path / "r", 1)
+    total = (
+        "Siden 31. marts er de disponerede udgifter faldet 39.000 kr.: nye bevillinger "
+        "+275.000 kr., ophørte −201.000 kr., ændrede perioder −47.000 kr., ændrede takster "
+        "+36.000 kr., flyttet mellem områder eller kommuner −102.000 kr."
+    )
+    botilbud = (
+        "Siden 31. marts er de disponerede udgifter til botilbud steget 27.000 kr.: nye "
+        "bevillinger +275.000 kr., ophørte −183.000 kr., flyttet mellem områder eller kommuner "
+        "−66.000 kr."
+    )
+    for audience in ("direktion", "ledere"):
+        page = (tmp_path / "r" / f"{audience}_101.html").read_text(encoding="utf-8")
+        section = page[
+            page.index('id="aendringer"') : page.index("</section>", page.index('id="aendringer"'))
+        ]
+        assert total in section and botilbud in section
+        assert section.count("<svg") == 6  # total and the five areas
+        assert "−200.750" in section  # the table: bortfaldet on total, to the krone
+    page = (tmp_path / "r" / "politikere_101.html").read_text(encoding="utf-8")
+    section = page[
+        page.index('id="aendringer"') : page.index("</section>", page.index('id="aendringer"'))
+    ]
+    assert total in section and "<svg" not in section and "botilbud" not in section
+
+
+def test_causes_of_few_grants_are_hidden_with_a_complement():
+    from runner.report_aendringer import Cell, _suppress
+
+    cells = {
+        ("total", "forrige"): Cell(100.0, 20),
+        ("total", "ny"): Cell(30.0, 12),
+        ("total", "bortfaldet"): Cell(-20.0, 3),  # few: hidden
+        ("total", "periode"): Cell(5.0, 6),  # the fewest grants of the rest: its complement
+        ("total", "pris"): Cell(7.0, 9),
+        ("total", "omklassificeret"): Cell(0.0, 0),
+        ("total", "nu"): Cell(122.0, 21),
+    }
+    _suppress(cells, 5)
+    hidden = {a: c.hidden for (_, a), c in cells.items() if c.hidden}
+    assert hidden == {"bortfaldet": "<5", "periode": "x"}

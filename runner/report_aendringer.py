@@ -1,0 +1,245 @@
+"""The reports' "why did it change?" (marts.aendringer): per municipality, for disposed expenses
+in total and per area, a waterfall from last month's figure to today's (inline SVG from
+matplotlib's SVG backend, with its table) and a Danish sentence; the politicians get the total's
+sentence. Rendered by templates/_aendringer.html.
+
+Discretion, kept here: a cause of fewer grants than the threshold is hidden (`<5`), and where a
+group's figures add up (the causes of an area add up to nu - forrige; an area's cause and the
+other areas' add up to the total's), one hidden cell in a group gets a second one hidden (`x`),
+the one with the fewest grants, so that the first cannot be worked out. forrige and nu are 11's
+own published figures and stay shown.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from . import discretion
+from .report_text import rounded
+
+LOCALE = "da_DK"
+CAUSES = ("ny", "bortfaldet", "periode", "pris", "omklassificeret")
+AREAS = (
+    "total",
+    "botilbud",
+    "dagtilbud",
+    "hjaelperordning",
+    "stoette_i_eget_hjem",
+    "merudgift_hjaelpemidler",
+)
+AREA_NAMES = {
+    "total": "i alt",
+    "botilbud": "botilbud",
+    "dagtilbud": "dagtilbud",
+    "hjaelperordning": "hjælperordninger",
+    "stoette_i_eget_hjem": "støtte i eget hjem",
+    "merudgift_hjaelpemidler": "merudgifter og hjælpemidler",
+}
+CAUSE_WORDS = {
+    "ny": "nye bevillinger",
+    "bortfaldet": "ophørte",
+    "periode": "ændrede perioder",
+    "pris": "ændrede takster",
+    "omklassificeret": "flyttet mellem områder eller kommuner",
+}
+MINUS = "\u2212"
+
+
+@dataclass
+class Cell:
+    beloeb: float
+    bevillinger: int
+    hidden: str | None = None
+
+
+def read(con, threshold: float) -> dict:
+    """kommune -> {status dates, cells by (omraade, aarsag)}, discretion applied; plus why there
+    is no comparison, when there is none. Nothing when the warehouse predates marts.aendringer."""
+    tables = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
+    if ("marts", "aendringer") not in tables:
+        return {"kommuner": {}, "begrundelse": None}
+    found: dict = {}
+    for k, s0, s1, omraade, aarsag, beloeb, bevillinger in con.execute(
+        "select kommunekode, forrige_status_date, status_date, omraade, aarsag, beloeb, "
+        "bevillinger from marts.aendringer"
+    ).fetchall():
+        entry = found.setdefault(k, {"s0": s0, "s1": s1, "cells": {}})
+        entry["cells"][(omraade, aarsag)] = Cell(beloeb, bevillinger)
+    for entry in found.values():
+        _suppress(entry["cells"], threshold)
+    begrundelse = None
+    if ("intermediate", "int_aendringer_kilde") in tables:
+        row = con.execute(
+            "select begrundelse from intermediate.int_aendringer_kilde "
+            "where grundlag_status_date is null"
+        ).fetchone()
+        begrundelse = row[0] if row else None
+    return {"kommuner": found, "begrundelse": begrundelse}
+
+
+def _suppress(cells: dict, threshold: float) -> None:
+    small = discretion.label(threshold)
+    for (_, aarsag), cell in cells.items():
+        if aarsag in CAUSES and 0 < cell.bevillinger < threshold:
+            cell.hidden = small
+    areas = sorted({omraade for omraade, _ in cells})
+    groups = [[(o, a) for a in CAUSES] for o in areas]
+    groups += [[(o, a) for o in areas] for a in CAUSES]
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            present = [key for key in group if key in cells]
+            if sum(1 for key in present if cells[key].hidden) != 1:
+                continue
+            candidates = [
+                key for key in present if not cells[key].hidden and cells[key].bevillinger > 0
+            ]
+            if candidates:
+                key = min(candidates, key=lambda k: (cells[k].bevillinger, CAUSES.index(k[1])))
+                cells[key].hidden = discretion.COMPLEMENTARY
+                changed = True
+
+
+def page(data: dict, kommune: str, audience: str) -> dict | None:
+    """What templates/_aendringer.html shows for one page: None for nothing."""
+    entry = data["kommuner"].get(kommune)
+    if entry is None:
+        if data["begrundelse"] and audience != "politikere":
+            return {"begrundelse": data["begrundelse"], "omraader": []}
+        return None
+    areas = ["total"] if audience == "politikere" else AREAS
+    shown = []
+    for omraade in areas:
+        cells = {a: c for (o, a), c in entry["cells"].items() if o == omraade}
+        if not cells:
+            continue
+        shown.append(
+            {
+                "omraade": omraade,
+                "navn": AREA_NAMES[omraade],
+                "saetning": sentence(omraade, entry["s0"], cells),
+                "chart": None if audience == "politikere" else waterfall(omraade, cells),
+                "raekker": [
+                    (label, cells[a].beloeb, cells[a].bevillinger, cells[a].hidden)
+                    for a, label in (("forrige", "forrige"), *CAUSE_WORDS.items(), ("nu", "nu"))
+                    if a in cells
+                ],
+            }
+        )
+    return {
+        "siden": long_date(entry["s0"]),
+        "nu": long_date(entry["s1"]),
+        "omraader": shown,
+        "deklaration": _declaration(),
+        "begrundelse": None,
+    }
+
+
+def long_date(day: date) -> str:
+    return format_date(day, "d. MMMM yyyy", locale=LOCALE)
+
+
+def kroner(value: float, sign: bool = False) -> str:
+    """Millions with one decimal from a million, else whole thousands: '2,1 mio. kr.'."""
+    size = abs(value)
+    if rounded(size / 1_000_000, 1) >= 1:
+        text = format_decimal(rounded(size / 1_000_000, 1), "#,##0.0", locale=LOCALE) + " mio. kr."
+    else:
+        text = format_decimal(rounded(size / 1000) * 1000, "#,##0", locale=LOCALE) + " kr."
+    if text.startswith("0 "):
+        return text
+    prefix = (MINUS if value < 0 else "+") if sign else (MINUS if value < 0 else "")
+    return prefix + text
+
+
+def sentence(omraade: str, s0: date, cells: dict) -> str:
+    """'Siden 30. november er de disponerede udgifter til botilbud steget 2,1 mio. kr.: nye
+    bevillinger +3,4 mio. kr., ophørte −0,9 mio. kr.' Causes of few grants are left out."""
+    subject = "de disponerede udgifter" + (
+        "" if omraade == "total" else f" til {AREA_NAMES[omraade]}"
+    )
+    move = cells["nu"].beloeb - cells["forrige"].beloeb
+    since = f"Siden {format_date(s0, 'd. MMMM', locale=LOCALE)} er {subject}"
+    if kroner(move).startswith("0 "):
+        text = f"{since} stort set uændrede"
+    else:
+        text = f"{since} {'steget' if move > 0 else 'faldet'} {kroner(abs(move))}"
+    parts = [
+        f"{CAUSE_WORDS[a]} {kroner(cells[a].beloeb, sign=True)}"
+        for a in CAUSES
+        if a in cells
+        and not cells[a].hidden
+        and cells[a].bevillinger > 0
+        and not kroner(cells[a].beloeb).startswith("0 ")
+    ]
+    text += ": " + ", ".join(parts) if parts else ""
+    return text if text.endswith(".") else text + "."
+
+
+def waterfall(omraade: str, cells: dict) -> str:
+    """forrige, each cause (hidden causes as one grey step) and nu, as inline SVG."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    steps = [("Forrige", 0.0, cells["forrige"].beloeb, "#8c8c8c")]
+    running = cells["forrige"].beloeb
+    hidden = 0.0
+    for a in CAUSES:
+        if a not in cells:
+            continue
+        if cells[a].hidden:
+            hidden += cells[a].beloeb
+            continue
+        steps.append((CAUSE_WORDS[a], running, cells[a].beloeb, _colour(cells[a].beloeb)))
+        running += cells[a].beloeb
+    if any(cells[a].hidden for a in CAUSES if a in cells):
+        steps.append(("skjult", running, hidden, "#d9d9d9"))
+    steps.append(("Nu", 0.0, cells["nu"].beloeb, "#1f4e79"))
+    with rc_context({"svg.hashsalt": "lis", "svg.fonttype": "none", "font.size": 8}):
+        figure = Figure(figsize=(6.4, 2.4))
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        positions = range(len(steps))
+        axes.bar(
+            positions,
+            [height for _, _, height, _ in steps],
+            bottom=[bottom for _, bottom, _, _ in steps],
+            color=[colour for *_, colour in steps],
+            width=0.6,
+        )
+        axes.set_xticks(list(positions), [name for name, *_ in steps], rotation=0, fontsize=7)
+        axes.yaxis.set_major_formatter(lambda y, _: kroner(y))
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    title = f"Ændringer i de disponerede udgifter, {AREA_NAMES[omraade]}"
+    return re.sub(r"<svg ", f'<svg role="img" aria-label="{title}" ', svg, count=1)
+
+
+def _colour(value: float) -> str:
+    return "#b03a2e" if value > 0 else "#2e7d32"
+
+
+def _declaration() -> dict | None:
+    """The mart's Danish declaration (meta: deklaration: in models/marts/_aendringer.yml)."""
+    path = Path(__file__).resolve().parents[1] / "models" / "marts" / "_aendringer.yml"
+    if not path.is_file():
+        return None
+    models = yaml.safe_load(path.read_text(encoding="utf-8")).get("models") or []
+    return next(
+        ((m.get("meta") or {}).get("deklaration") for m in models if m["name"] == "aendringer"),
+        None,
+    )
