@@ -412,8 +412,7 @@ def cmd_demo(args) -> int:
         args.out,
         ", ".join(f"{k} {v:,}" for k, v in counts.items() if ":" not in k),
     )
-    args.as_of = as_of
-    code = _build(args, args.out)
+    code = _build_last_month_first(args, as_of)
     warehouse = (args.warehouse or _project(args).warehouse).resolve()
     print(
         f"The warehouse is {warehouse}\nOpen it read-only with:\n"
@@ -422,6 +421,15 @@ def cmd_demo(args) -> int:
         f".sql('select * from marts.indicator_values limit 20'))\""
     )
     return code
+
+
+def _build_last_month_first(args, as_of: date) -> int:
+    """Build the last day of the month before, then the status date: the second publication
+    compares with the first (marts.aendringer), so a first report already has its waterfall."""
+    args.as_of = as_of.replace(day=1) - timedelta(days=1)
+    code = _build(args, args.out)
+    args.as_of = as_of
+    return code or _build(args, args.out)
 
 
 def cmd_ls(args) -> int:

@@ -50,6 +50,14 @@ CAUSE_WORDS = {
     "pris": "ændrede takster",
     "omklassificeret": "flyttet mellem områder eller kommuner",
 }
+# The waterfall's bar labels: short, so that seven fit side by side.
+CAUSE_LABELS = {
+    "ny": "nye",
+    "bortfaldet": "ophørte",
+    "periode": "perioder",
+    "pris": "takster",
+    "omklassificeret": "flyttet",
+}
 MINUS = "\u2212"
 
 
@@ -200,7 +208,7 @@ def waterfall(omraade: str, cells: dict) -> str:
         if cells[a].hidden:
             hidden += cells[a].beloeb
             continue
-        steps.append((CAUSE_WORDS[a], running, cells[a].beloeb, _colour(cells[a].beloeb)))
+        steps.append((CAUSE_LABELS[a], running, cells[a].beloeb, _colour(cells[a].beloeb)))
         running += cells[a].beloeb
     if any(cells[a].hidden for a in CAUSES if a in cells):
         steps.append(("skjult", running, hidden, "#d9d9d9"))

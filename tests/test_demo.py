@@ -13,6 +13,7 @@ from runner.synth import write_extracts
 pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-23"
+AS_OF_MONTH_BEFORE = "2026-10-31"
 
 
 def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys):
@@ -42,6 +43,11 @@ def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys
             "SELECT list(DISTINCT indicator ORDER BY indicator) FROM marts.indicator_values "
             f"WHERE status_date = DATE '{AS_OF}'"
         ).fetchone()[0]
+        # built twice: the month before first, so that marts.aendringer compares with it
+        baseline = con.execute(
+            "select distinct forrige_status_date::varchar from marts.aendringer"
+        ).fetchall()
+    assert baseline == [(AS_OF_MONTH_BEFORE,)]
     assert balanced == (True, 0)
     # 06 needs the year's refusion thresholds, which the seed has only for 2020-2022
     assert indicators == [
