@@ -16,6 +16,7 @@ same status date, so its rebuild would carry its own baseline forward and compar
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,7 @@ def _columns(project: Project, table: str) -> list[dict]:
 def load(con, project: Project, warehouse: Path, as_of: date) -> Choice:
     """Write raw.aendringer_grundlag (the baseline's grants) and raw.aendringer_kilde (where it
     came from) into the build's raw database; log a warning when there is nothing to compare."""
+    started = time.perf_counter()
     schema = project.sources[SOURCE]["schema"]
     for table in (GRUNDLAG, KILDE):
         columns = ", ".join(f"{c['name']} {c['type']}" for c in _columns(project, table))
@@ -75,7 +77,10 @@ def load(con, project: Project, warehouse: Path, as_of: date) -> Choice:
     )
     if choice.compares:
         log.info(
-            "marts.aendringer compares with %s (%s)", choice.grundlag_status_date, choice.kilde
+            "marts.aendringer compares with %s (%s); baseline read in %.2f s",
+            choice.grundlag_status_date,
+            choice.kilde,
+            time.perf_counter() - started,
         )
     else:
         log.warning("marts.aendringer has no rows: %s (%s)", choice.kilde, choice.begrundelse)
