@@ -440,7 +440,8 @@ def test_a_discreet_export_hides_few_persons_under_the_interfaces_names(warehous
     args = ["export", "--warehouse", str(warehouse), "--discreet", "--out", str(tmp_path)]
     assert main([*args, "--format", "parquet,xlsx"]) == 0
     latest = tmp_path / "latest"
-    assert len(list(latest.glob("*.parquet"))) == MARTS
+    # aendringer is left out (with a warning) until discretion declares it
+    assert len(list(latest.glob("*.parquet"))) == MARTS - 1
     con = duckdb.connect()
 
     def read(table):
