@@ -44,11 +44,16 @@ pr_omraade as (
     group by all
 ),
 -- On total a grant's parts in one municipality are netted first: a move between areas of one
--- municipality is one grant with after - before there.
+-- municipality is one grant with after - before there. Only omklassificeret has two parts a grant.
 netto as (
-    select udtraek, bevilling_id, kommunekode, aarsag, sum(udgift_7n) as udgift_7n
+    select kommunekode, aarsag, udgift_7n
     from dele
-    group by all
+    where aarsag <> 'omklassificeret'
+    union all
+    select kommunekode, aarsag, sum(udgift_7n)
+    from dele
+    where aarsag = 'omklassificeret'
+    group by udtraek, bevilling_id, kommunekode, aarsag
 ),
 total as (
     select kommunekode, 'total' as omraade, aarsag, sum(udgift_7n) as udgift_7n, count(*) filter (where udgift_7n <> 0) as bevillinger

@@ -39,5 +39,7 @@ final as (
              when kendt_foer and kendt_efter then 'periode_pris'
         end as aarsag
     from parret
+    -- without a baseline there is nothing to compare (and no work to do)
+    where exists (select 1 from grundlag)
 )
 select * from final
