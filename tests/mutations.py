@@ -266,6 +266,7 @@ MUTATIONS = [
     ),
 ]
 
+
 def copy_project(destination: Path) -> Path:
     shutil.copytree(ROOT, destination, ignore=IGNORED)
     return destination
