@@ -338,3 +338,20 @@ def test_causes_of_few_grants_are_hidden_with_a_complement():
     _suppress(cells, 5)
     hidden = {a: c.hidden for (_, a), c in cells.items() if c.hidden}
     assert hidden == {"bortfaldet": "<5", "periode": "x"}
+
+
+def test_a_grant_id_holding_a_cpr_number_is_kept_as_its_pseudonym_in_the_snapshot(tmp_path):
+    ex = extracts(3)
+    ex.ydelse(K, cpr(date(1981, 2, 2), 7), "107", "2022-01-01", bevilling_id="CPR 010180-1111")
+    folder = ex.write(tmp_path / "extracts")
+    warehouse = tmp_path / "lis.duckdb"
+    assert build(folder, warehouse, S0) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ids = [
+            i
+            for (i,) in con.execute(
+                "select bevilling_id from intermediate.int_bevillingsfoto"
+            ).fetchall()
+        ]
+    assert len(ids) == 9 and not any("010180" in i or "0101801111" in i for i in ids)
+    assert sum(i.startswith("pseudonym-") for i in ids) == 1
