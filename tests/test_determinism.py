@@ -10,7 +10,7 @@ computed. The project is copied with `duckdb: threads: 4` (lis_project.yml).
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -51,8 +51,11 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path]:
         warehouse = base / run / "lis.duckdb"
         warehouse.parent.mkdir()
         args = ["--project", str(project), "build", "--extracts", str(extracts)]
-        args += ["--as-of", AS_OF.isoformat(), "--warehouse", str(warehouse), "--full-refresh"]
-        assert main(args) == 0
+        args += ["--warehouse", str(warehouse), "--full-refresh"]
+        # the month before first, so that marts.aendringer compares the two
+        month_before = AS_OF.replace(day=1) - timedelta(days=1)
+        assert main([*args, "--as-of", month_before.isoformat()]) == 0
+        assert main([*args, "--as-of", AS_OF.isoformat()]) == 0
         warehouses.append(warehouse)
     return warehouses[0], warehouses[1]
 
