@@ -46,6 +46,7 @@ IGNORED = shutil.ignore_patterns(
 
 IND = "tests/test_indicators.py::"
 STG = "tests/test_staging.py::"
+PRE = "tests/test_precedence.py::"
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,53 @@ MUTATIONS = [
         "generate_series(make_date(year(s), 1, 1)::timestamp",
         (IND + "test_every_total_row_for_every_status_date",),
         "status dates start in January of the status date's year, not the year before",
+    ),
+    # -- issue 21: which reason code wins, duplicates differing in one column, codes at the edge --
+    Mutation(
+        "before_birth_before_period",
+        "models/staging/parsed_ydelser.sql",
+        "when slutdato_p < startdato_p then 'period_invalid'\n"
+        "            when startdato_p < foedselsdato then 'before_birth'",
+        "when startdato_p < foedselsdato then 'before_birth'\n"
+        "            when slutdato_p < startdato_p then 'period_invalid'",
+        (PRE + "test_the_earlier_of_two_codes_wins",),
+        "ydelser: before_birth checked before period_invalid",
+    ),
+    Mutation(
+        "engangs_paragraf_before_birth",
+        "models/staging/parsed_engangsbevillinger.sql",
+        "when bevillingsdato_p < foedselsdato then 'before_birth'\n"
+        "            when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'engangsbevillinger') }}"
+        " then 'paragraf_unknown'",
+        "when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'engangsbevillinger') }}"
+        " then 'paragraf_unknown'\n"
+        "            when bevillingsdato_p < foedselsdato then 'before_birth'",
+        (PRE + "test_the_earlier_of_two_codes_wins",),
+        "engangsbevillinger: paragraf_unknown checked before before_birth",
+    ),
+    Mutation(
+        "duplicates_ignore_oprettet_dato",
+        "models/staging/parsed_ydelser.sql",
+        "{{ duplicate_rows(source('extracts', 'ydelser'), columns, id='bevilling_id') }}",
+        "{{ duplicate_rows(source('extracts', 'ydelser'), columns[:-1], id='bevilling_id') }}",
+        (PRE + "test_two_rows_that_differ_in_one_column",),
+        "two grants of one id differing only in oprettet_dato are taken for exact copies",
+    ),
+    Mutation(
+        "kommune_any_leading_zeros",
+        "macros/parsing.sql",
+        "'0?[0-9]{3}'",
+        "'0*[0-9]{3}'",
+        (PRE + "test_municipality_codes_at_the_edge",),
+        "a municipality code with two leading zeros (00751) is read as 751",
+    ),
+    Mutation(
+        "cpr_century_57_exclusive",
+        "macros/parsing.sql",
+        "case when {{ yy }} <= 57 then 2000 else 1800 end",
+        "case when {{ yy }} < 57 then 2000 else 1800 end",
+        (PRE + "test_cpr_centuries_at_every_boundary_of_the_7th_digit",),
+        "7th digit 5-8 with YY = 57 read as the 1800s",
     ),
 ]
 
