@@ -47,6 +47,7 @@ IGNORED = shutil.ignore_patterns(
 IND = "tests/test_indicators.py::"
 STG = "tests/test_staging.py::"
 PRE = "tests/test_precedence.py::"
+YRS = "tests/test_years_and_mappings.py::"
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,39 @@ MUTATIONS = [
         "case when {{ yy }} < 57 then 2000 else 1800 end",
         (PRE + "test_cpr_centuries_at_every_boundary_of_the_7th_digit",),
         "7th digit 5-8 with YY = 57 read as the 1800s",
+    ),
+    # -- issue 21: other years, status dates at the year's edges, every value of a mapping --
+    Mutation(
+        "refusion_missing_75_step_is_50",
+        "models/marts/ind_06_refusion.sql",
+        "when graense.over_75 is null or person.udgift_7n < graense.over_75 then '50'",
+        "when person.udgift_7n < coalesce(graense.over_75, graense.over_50) then '50'",
+        (YRS + "test_refusion_in_a_year_without_a_75_step",),
+        "a year without a 75 % threshold puts everyone above the 50 % threshold at 75",
+    ),
+    Mutation(
+        "series_through_the_status_dates_month_end",
+        "models/intermediate/int_statusdatoer.sql",
+        "date_trunc('month', s)::timestamp - interval 1 day,",
+        "last_day(s)::timestamp,",
+        (YRS + "test_status_date_on_1_january",),
+        "the month end after the status date is computed too (as of 1 January: 31 January)",
+    ),
+    Mutation(
+        "region_is_egen",
+        "seeds/leverandoertyper.csv",
+        "region,ekstern",
+        "region,egen",
+        (YRS + "test_each_provider_type_in_07",),
+        "a regional provider counts as the municipality's own",
+    ),
+    Mutation(
+        "omraade_85_botilbudslignende_ignored",
+        "models/intermediate/int_bevillinger.sql",
+        "case when ydelser.paragraf = '85' and ydelser.botilbudslignende then 'botilbud'",
+        "case when ydelser.paragraf = '85' and ydelser.botilbudslignende then null",
+        (YRS + "test_each_paragraph_in_its_area_of_11",),
+        "§85 in a botilbudslignende tilbud counts in no area of 11",
     ),
 ]
 
