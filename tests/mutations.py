@@ -48,6 +48,7 @@ IND = "tests/test_indicators.py::"
 STG = "tests/test_staging.py::"
 PRE = "tests/test_precedence.py::"
 YRS = "tests/test_years_and_mappings.py::"
+LAST = "tests/test_last_moment.py::"
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,8 @@ MUTATIONS = [
         "engangs_paragraf_before_birth",
         "models/staging/parsed_engangsbevillinger.sql",
         "when bevillingsdato_p < foedselsdato then 'before_birth'\n"
-        "            when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'engangsbevillinger') }}"
-        " then 'paragraf_unknown'",
+        "            when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), "
+        "'engangsbevillinger') }} then 'paragraf_unknown'",
         "when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'engangsbevillinger') }}"
         " then 'paragraf_unknown'\n"
         "            when bevillingsdato_p < foedselsdato then 'before_birth'",
@@ -303,6 +304,23 @@ MUTATIONS = [
         "case when ydelser.paragraf = '85' and ydelser.botilbudslignende then null",
         (YRS + "test_each_paragraph_in_its_area_of_11",),
         "§85 in a botilbudslignende tilbud counts in no area of 11",
+    ),
+    # -- issue 21: the last moment before publishing --
+    Mutation(
+        "last_chance_after_the_rename",
+        "runner/publish.py",
+        "    last_chance()\n    os.replace(building, warehouse)\n",
+        "    os.replace(building, warehouse)\n    last_chance()\n",
+        (LAST + "test_a_signal_swallowed_just_before_the_rename_still_stops_it",),
+        "the last check for a signal comes after the rename: exit 143 with a new publication",
+    ),
+    Mutation(
+        "last_chance_does_not_check",
+        "runner/interrupts.py",
+        "        self.check()\n        self.published = True",
+        "        self.published = True",
+        (LAST + "test_a_signal_swallowed_just_before_the_rename_still_stops_it",),
+        "a signal whose interrupt a library swallowed is forgotten: the build publishes anyway",
     ),
 ]
 
