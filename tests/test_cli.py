@@ -258,3 +258,25 @@ def test_lis_demo_checks_its_options_before_writing_extracts(tmp_path, capsys):
     argv = ["demo", "--out", str(out), "--warehouse", str(tmp_path / "typo" / "lis.duckdb")]
     assert main(argv) == 64
     assert not out.exists()
+
+
+def test_a_named_project_without_a_project_file_is_an_error_naming_the_folder(
+    tmp_path, monkeypatch, capsys
+):
+    # Before: exit 0 and the installed checkout's models; a nightly job could build the wrong one.
+    nowhere = tmp_path / "nonexistent"
+    assert main(["--project", str(nowhere), "ls"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"lis: --project {nowhere}: no lis_project.yml in {nowhere}"
+    )
+    monkeypatch.setenv("LIS_PROJECT_DIR", str(tmp_path))
+    assert main(["ls"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"lis: LIS_PROJECT_DIR {tmp_path}: no lis_project.yml in {tmp_path}"
+    )
+
+
+def test_an_explicit_project_wins_over_lis_project_dir(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LIS_PROJECT_DIR", str(tmp_path))
+    assert main(["--project", str(README.parent), "ls"]) == 0
+    assert "stg_ydelser" in capsys.readouterr().out
