@@ -11,15 +11,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner.cli import main
 from runner.errors import ProjectError
 from runner.project import load_project
+from tests.small_build import build
 from tests.tiny_project import write_project
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 # DuckDB 1.4 in an environment of its own, made once and kept between runs.
 LTS_VENV = Path(
     os.environ.get("LIS_DUCKDB_LTS_VENV", Path.home() / ".cache" / "lis" / "duckdb-1.4-venv")
@@ -30,10 +29,7 @@ LTS_REQUIREMENT = "duckdb>=1.4,<1.5"
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     path = tmp_path_factory.mktemp("docs") / "lis.duckdb"
-    assert (
-        main(["build", "--extracts", str(SMALL), "--as-of", "2022-03-31", "--warehouse", str(path)])
-        == 0
-    )
+    assert build(path) == 0
     return path
 
 
