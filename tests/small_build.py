@@ -7,18 +7,25 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 from runner.cli import main
 
 SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 AS_OF = "2022-03-31"
+LIS = Path(sys.executable).with_name("lis")  # the console script, for a build in a process
+
+
+def build_args(warehouse: Path, *extra: str, extracts: Path = SMALL, as_of: str = AS_OF) -> list:
+    """lis build's arguments for an extract folder (the worked example's by default)."""
+    args = ["build", "--extracts", str(extracts), "--as-of", as_of]
+    return [*args, "--warehouse", str(warehouse), *extra]
 
 
 def build(warehouse: Path, *extra: str, extracts: Path = SMALL, as_of: str = AS_OF) -> int:
-    """lis build of an extract folder (the worked example's by default); its exit code."""
-    args = ["build", "--extracts", str(extracts), "--as-of", as_of]
-    return main([*args, "--warehouse", str(warehouse), *extra])
+    """lis build in this process; its exit code."""
+    return main(build_args(warehouse, *extra, extracts=extracts, as_of=as_of))
 
 
 def fresh_copy(published: Path, folder: Path) -> Path:

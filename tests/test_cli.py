@@ -12,11 +12,11 @@ import pytest
 
 from runner import cli, errors
 from runner.cli import main
+from tests.small_build import LIS
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-LIS = Path(sys.executable).with_name("lis")
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -59,18 +59,7 @@ def test_an_unknown_model_is_a_project_error(capsys):
 
 
 def test_a_missing_extracts_folder_is_one_line(tmp_path, capsys):
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(tmp_path / "nope"),
-                "--warehouse",
-                str(tmp_path / "w.duckdb"),
-            ]
-        )
-        == 4
-    )
+    assert main(_missing_extracts(tmp_path)) == 4
     assert (
         capsys.readouterr()
         .err.strip()
@@ -91,20 +80,7 @@ def test_a_bad_date_is_a_usage_error_64_not_a_project_error_2(capsys):
 
 def test_the_log_file_keeps_what_a_scheduler_would_see(tmp_path):
     log = tmp_path / "logs" / "lis.log"
-    assert (
-        main(
-            [
-                "--log-file",
-                str(log),
-                "build",
-                "--extracts",
-                str(tmp_path / "nope"),
-                "--warehouse",
-                str(tmp_path / "w.duckdb"),
-            ]
-        )
-        == 4
-    )
+    assert main(["--log-file", str(log), *_missing_extracts(tmp_path)]) == 4
     assert "building status date" in log.read_text()
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from runner import gates
 from runner.cli import main
-from tests.small_build import SMALL, build, fresh_copy
+from tests.small_build import SMALL, build, build_args, fresh_copy
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
@@ -43,7 +43,7 @@ def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(
     ydelser.write_text("".join(ydelser.read_text().splitlines(keepends=True)[1:]))
     log_file = tmp_path / "lis.log"
     started = time.time()
-    assert main(["--log-file", str(log_file)] + _args(extracts, warehouse)) == 4
+    assert main(["--log-file", str(log_file)] + build_args(warehouse, extracts=extracts)) == 4
     err = capsys.readouterr().err
     assert "0101801234" not in err and "010180-XXXX" in err
     assert "0101801234" not in (tmp_path / "lis.duckdb.runs.jsonl").read_text()
@@ -71,14 +71,6 @@ def test_an_old_journal_line_with_a_cpr_number_is_masked_in_audit_runs(published
     assert build(warehouse, "--full-refresh") == 0
     messages = [message for _, message in runs(warehouse)]
     assert "columns found: b0000001, 200674-XXXX" in messages
-
-
-def _args(extracts: Path, warehouse: Path, *extra) -> list[str]:
-    return ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"] + [
-        "--warehouse",
-        str(warehouse),
-        *extra,
-    ]
 
 
 def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.small_build import SMALL, build, digest, fresh_copy
+from tests.small_build import LIS, SMALL, build, build_args, digest, fresh_copy
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
@@ -86,18 +86,8 @@ def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_
 ):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
-    lis = Path(sys.executable).with_name("lis")
     process = subprocess.Popen(
-        [
-            str(lis),
-            "build",
-            "--extracts",
-            str(SMALL),
-            "--as-of",
-            "2022-05-31",
-            "--warehouse",
-            str(warehouse),
-        ],
+        [str(LIS), *build_args(warehouse, as_of="2022-05-31")],
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
@@ -184,18 +174,8 @@ def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(
 ):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
-    lis = Path(sys.executable).with_name("lis")
     process = subprocess.Popen(
-        [
-            str(lis),
-            "build",
-            "--extracts",
-            str(SMALL),
-            "--as-of",
-            "2022-06-30",
-            "--warehouse",
-            str(warehouse),
-        ],
+        [str(LIS), *build_args(warehouse, as_of="2022-06-30")],
         stderr=subprocess.PIPE,
         text=True,
     )

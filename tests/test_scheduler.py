@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from runner.cli import main
-from tests.small_build import SMALL, build
+from tests.small_build import LIS, SMALL, build
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-LIS = Path(sys.executable).with_name("lis")
 ROOT = Path(__file__).resolve().parent.parent
 
 
