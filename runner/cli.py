@@ -96,7 +96,8 @@ def _global_options(top: bool) -> argparse.ArgumentParser:
         "--project",
         type=Path,
         default=default(None),
-        help="the project folder (default: found from the current folder)",
+        help="the project folder, holding lis_project.yml (default: $LIS_PROJECT_DIR, else found "
+        "from the current folder)",
     )
     options.add_argument(
         "-v",
