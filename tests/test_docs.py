@@ -13,7 +13,6 @@ import pytest
 
 from runner.errors import ProjectError
 from runner.project import load_project
-from tests.small_build import build
 from tests.tiny_project import write_project
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
@@ -27,10 +26,9 @@ LTS_REQUIREMENT = "duckdb>=1.4,<1.5"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("docs") / "lis.duckdb"
-    assert build(path) == 0
-    return path
+def warehouse(published):
+    """The worked example's publication (conftest.py)."""
+    return published
 
 
 def comments(warehouse):
