@@ -161,3 +161,11 @@ def test_storage_version_is_checked(tmp_path):
     project_file.write_text(project_file.read_text() + "storage_version: '1.4'\n")
     with pytest.raises(ProjectError, match="storage_version must be a DuckDB version"):
         load_project(root)
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    command = readme[readme.index("Install and run the tests (what `.ci/run` runs):") + 2].strip()
+    assert command.startswith("python3 -m venv .venv && ")
+    assert command in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
