@@ -84,15 +84,21 @@ class Project:
         return self.sources[source]["tables"]
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The folder holding lis_project.yml: $LIS_PROJECT_DIR, the current folder or a parent, or the
-    installed checkout."""
-    candidates = []
-    if os.environ.get("LIS_PROJECT_DIR"):
-        candidates.append(Path(os.environ["LIS_PROJECT_DIR"]))
-    here = (start or Path.cwd()).resolve()
-    candidates += [here, *here.parents, Path(__file__).resolve().parent.parent]
-    for folder in candidates:
+def find_root(named: Path | None = None) -> Path:
+    """The folder holding lis_project.yml: the one named (--project), else $LIS_PROJECT_DIR, else
+    the current folder or a parent, else the installed checkout. A named folder that holds no
+    lis_project.yml is an error, never a reason to build another project."""
+    if named is None and os.environ.get("LIS_PROJECT_DIR"):
+        named = Path(os.environ["LIS_PROJECT_DIR"])
+        where = "LIS_PROJECT_DIR"
+    else:
+        where = "--project"
+    if named is not None:
+        if not (named / PROJECT_FILE).is_file():
+            raise ProjectError(f"{where} {named}: no {PROJECT_FILE} in {named.resolve()}")
+        return named
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents, Path(__file__).resolve().parent.parent):
         if (folder / PROJECT_FILE).is_file():
             return folder
     raise ProjectError(f"no {PROJECT_FILE} found in {here} or its parents")

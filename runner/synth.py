@@ -835,7 +835,9 @@ def _dirty(con, table: str, ex: _Extract, rng) -> tuple[str, dict[str, int]]:
     return query, counts
 
 
-def _break(code: str, rows: pd.DataFrame, ex: _Extract, rng) -> pd.DataFrame:
+def _break(  # noqa: C901, PLR0912 - one branch per reason code of extracts.md's table
+    code: str, rows: pd.DataFrame, ex: _Extract, rng
+) -> pd.DataFrame:
     """Rows that break exactly one rule, each in one of a few realistic ways."""
     i = np.arange(len(rows))
     if code == "missing_required":

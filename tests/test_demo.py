@@ -1,7 +1,9 @@
 """The demo path a newcomer takes, and the reconciliation on the generator's clean and dirty
 extracts."""
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,6 +15,7 @@ from runner.synth import write_extracts
 pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-23"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys):
@@ -61,6 +64,22 @@ def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys
         "15",
         "A1",
     ]
+
+
+def test_lis_demo_out_keeps_the_warehouse_there_and_takes_builds_export(tmp_path, capsys):
+    # Before: --export was refused, and --out replaced the project's own warehouse/lis.duckdb.
+    project = tmp_path / "project"
+    for part in ("models", "macros", "seeds"):
+        shutil.copytree(ROOT / part, project / part)
+    shutil.copy(ROOT / "lis_project.yml", project)
+    (project / "warehouse").mkdir()
+    out, exports = tmp_path / "try", tmp_path / "exports"
+    argv = ["--project", str(project), "demo", "--out", str(out), "--grants", "500"]
+    argv += ["--as-of", AS_OF, "--export", "csv", "--export-dir", str(exports)]
+    assert main(argv) == 0
+    assert f"The warehouse is {out / 'lis.duckdb'}" in capsys.readouterr().out
+    assert list((project / "warehouse").iterdir()) == []
+    assert (exports / "latest" / "indicator_values.csv").is_file()
 
 
 def test_every_bad_row_the_generator_injects_lands_in_quarantine_with_its_code(tmp_path):

@@ -9,7 +9,6 @@ import subprocess
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -19,12 +18,11 @@ from runner.cli import main
 from runner.export import export_marts
 from runner.project import load_project
 from tests.extract_builder import cpr
+from tests.small_build import AS_OF, SMALL, build
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
-AS_OF = "2022-03-31"
 # Caseworker ids that Excel and LibreOffice would evaluate if they met them raw.
 FORMULAS = ['=HYPERLINK("http://x","y")', "+2+3", "@SUM(1+1)", "-1+2"]
 MARTS = 19  # 16 indicator models, indicator_values, helmaanedsmodtagere, varedeklaration
@@ -49,10 +47,7 @@ def warehouse(tmp_path_factory):
                 + [""] * 6
             )
     path = folder / "lis.duckdb"
-    assert (
-        main(["build", "--extracts", str(extracts), "--as-of", AS_OF, "--warehouse", str(path)])
-        == 0
-    )
+    assert build(path, extracts=extracts) == 0
     return path
 
 
@@ -269,24 +264,15 @@ def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell(exported):
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
-def libreoffice():
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)")
-    if found is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    return found
-
-
 def test_libreoffice_reads_the_workbook_back_as_the_warehouse_holds_it(
-    warehouse, exported, tmp_path
+    warehouse, exported, tmp_path, libreoffice_installed
 ):
     """Every sheet converted to CSV by LibreOffice headless (values, not as shown): the same rows as
     the mart, the formula-like ids as their text."""
     converted = tmp_path / "converted"
     done = subprocess.run(
         [
-            libreoffice(),
+            libreoffice_installed,
             "--headless",
             "--norestore",
             f"-env:UserInstallation=file://{tmp_path / 'profile'}",

@@ -129,8 +129,10 @@ CHARTS = """JSON.stringify({
 })"""
 
 
-def test_every_report_renders_in_chromium_with_its_charts_and_nothing_fetched(built, tmp_path):
-    assert chromium(), "headless Chromium is needed: apt-get install chromium (.ci/run does)"
+def test_every_report_renders_in_chromium_with_its_charts_and_nothing_fetched(
+    built, tmp_path, chromium_installed
+):
+    assert chromium(), "headless Chromium is needed: apt-get install chromium"
     seen = {}
     browser = Browser()
     try:
@@ -159,7 +161,7 @@ def test_every_report_renders_in_chromium_with_its_charts_and_nothing_fetched(bu
     assert seen["politikere_101"]["charts"] == 9 and seen["ledere_101"]["charts"] == 16
 
 
-def test_a_page_with_a_console_error_a_request_or_no_chart_is_caught(tmp_path):
+def test_a_page_with_a_console_error_a_request_or_no_chart_is_caught(tmp_path, chromium_installed):
     page = tmp_path / "bad.html"
     page.write_text(
         '<img src="http://example.invalid/x.png"><script>console.error("boom")</script>',
