@@ -9,32 +9,23 @@ the named step (the runner's own functions wrapped, DuckDB untouched).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 
 import pytest
 
 from runner import execute, publish
-from tests.test_publish import SMALL, build, digest, fresh_copy
+from tests.small_build import build, digest, fresh_copy, journal
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def publication(tmp_path_factory):
-    warehouse = tmp_path_factory.mktemp("publication") / "lis.duckdb"
-    assert build(SMALL, warehouse) == 0
-    return warehouse
-
-
 def rebuild(warehouse) -> int:
-    return build(SMALL, warehouse, "2022-03-31", "--full-refresh")
+    return build(warehouse, "--full-refresh")
 
 
 def last_run(warehouse) -> dict:
-    journal = warehouse.with_name(warehouse.name + ".runs.jsonl")
-    return json.loads(journal.read_text().splitlines()[-1])
+    return journal(warehouse)[-1]
 
 
 def nothing_published(warehouse, before: str) -> None:
@@ -67,26 +58,24 @@ def sigterm_swallowed() -> None:
         pass
 
 
-def test_a_signal_during_the_final_steps_publishes_nothing(publication, tmp_path, monkeypatch):
-    warehouse = fresh_copy(publication, tmp_path)
+def test_a_signal_during_the_final_steps_publishes_nothing(published, tmp_path, monkeypatch):
+    warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     after(monkeypatch, execute, "document_tables", sigterm)
     assert rebuild(warehouse) == 143
     nothing_published(warehouse, before)
 
 
-def test_a_signal_swallowed_just_before_the_rename_still_stops_it(
-    publication, tmp_path, monkeypatch
-):
-    warehouse = fresh_copy(publication, tmp_path)
+def test_a_signal_swallowed_just_before_the_rename_still_stops_it(published, tmp_path, monkeypatch):
+    warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     after(monkeypatch, publish, "_keep_permissions", sigterm_swallowed)
     assert rebuild(warehouse) == 143
     nothing_published(warehouse, before)
 
 
-def test_a_signal_after_the_rename_changes_nothing(publication, tmp_path, monkeypatch, capsys):
-    warehouse = fresh_copy(publication, tmp_path)
+def test_a_signal_after_the_rename_changes_nothing(published, tmp_path, monkeypatch, capsys):
+    warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     after(monkeypatch, publish.os, "replace", sigterm)
     assert rebuild(warehouse) == 0
@@ -95,8 +84,8 @@ def test_a_signal_after_the_rename_changes_nothing(publication, tmp_path, monkey
     assert "after publishing" in capsys.readouterr().err
 
 
-def test_a_final_step_that_fails_publishes_nothing(publication, tmp_path, monkeypatch):
-    warehouse = fresh_copy(publication, tmp_path)
+def test_a_final_step_that_fails_publishes_nothing(published, tmp_path, monkeypatch):
+    warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
 
     def disk_full():
