@@ -273,7 +273,7 @@ def _render(data: dict, folder: Path) -> list[str]:
             pages.append((name_of, title, name))
         for team in teams:
             name = team_pages[team["name"]]
-            title = f"Team {team['label']}"
+            title = team["label"]
             html = env.get_template("team.html").render(
                 **common,
                 kommune=kommune,
@@ -607,7 +607,7 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
         out.append(
             {
                 "name": team,
-                "label": labels.word("team", team),
+                "label": labels.word("team", team) if labels.has("team", team) else f"Team {team}",
                 "caseworkers": caseworkers,
                 "by_paragraph": any(c["paragraphs"] for c in caseworkers),
                 "mean_load": formatted(

@@ -167,13 +167,11 @@ def benchmark_sentence(
     middle = median(others)
     shown, shown_median = formatted(value, unit), formatted(middle, unit)
     where = "på" if shown == shown_median else "over" if value > middle else "under"
-    kommuner = "kommune" if len(others) == 1 else "kommuner"
-    whom = (
-        f"de øvrige {len(others)} {kommuner} i sammenligningsgruppen {group}"
-        if group
-        else f"de øvrige {len(others)} {kommuner} i opgørelsen"
-    )
+    place = f"i sammenligningsgruppen {group}" if group else "i opgørelsen"
+    if len(others) == 1:
+        where = "på niveau med" if where == "på" else where
+        return f"{what}: {shown} ligger {where} den anden kommune {place}, {shown_median}."
     return (
-        f"{what}: {shown} ligger {where} medianen for {whom}, {shown_median} "
-        f"(fra {formatted(min(others), unit)} til {formatted(max(others), unit)})."
+        f"{what}: {shown} ligger {where} medianen for de øvrige {len(others)} kommuner {place}, "
+        f"{shown_median} (fra {formatted(min(others), unit)} til {formatted(max(others), unit)})."
     )
