@@ -70,6 +70,7 @@ class Figure:
     per_capita: str | None = None
     benchmark: str | None = None
     chart: str = ""
+    month_unit: Unit | None = None
     months: list = field(default_factory=list)
     breakdowns: list = field(default_factory=list)
 
@@ -396,6 +397,8 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
             elif day.year == status_date.year - 1:
                 last_year[day.month] = row("total", "total", day)
         delta = change(total["value"], before.get("value"), unit)
+        # kroner in the month table in thousands: twelve columns of them fit an A4 page
+        month_unit = Unit("kr", 0, "1.000 kr.") if unit.enhed == "kr" else unit
         capita = next(
             ((b, row(b, "total", status_date)) for b in PER_CAPITA if row(b, "total", status_date)),
             None,
@@ -429,20 +432,12 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
                     tuple((m, r.get("value")) for m, r in sorted(last_year.items())),
                     (status_date.year, status_date.year - 1),
                 ),
+                month_unit=month_unit,
                 months=[
                     (
                         short_month(m),
-                        formatted(
-                            this_year[m].get("value"), unit, this_year[m].get("undertrykt"), True
-                        )
-                        if m in this_year
-                        else "",
-                        formatted(
-                            last_year.get(m, {}).get("value"),
-                            unit,
-                            last_year.get(m, {}).get("undertrykt"),
-                            True,
-                        ),
+                        _month(this_year.get(m), unit, month_unit) if m in this_year else "",
+                        _month(last_year.get(m, {}), unit, month_unit),
                     )
                     for m in range(1, 13)
                 ],
@@ -452,6 +447,13 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
             )
         )
     return figures
+
+
+def _month(row: dict, unit: Unit, month_unit: Unit) -> str:
+    value = row.get("value")
+    if value is not None and month_unit is not unit:
+        value = value / 1000
+    return formatted(value, month_unit, row.get("undertrykt"), True)
 
 
 def _benchmark(data, indicator, kommune, peers, group, status_date, total, capita) -> str | None:
