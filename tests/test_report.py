@@ -102,8 +102,9 @@ def test_the_set_has_three_audiences_per_municipality_the_varedeklaration_and_an
 
 CHARTS = """JSON.stringify({
   charts: document.querySelectorAll('svg.chart').length,
-  drawn: [...document.querySelectorAll('svg.chart')].filter(s => s.querySelector('g[id^="line2d"] path')
-         && s.getBoundingClientRect().height > 100).length,
+  drawn: [...document.querySelectorAll('svg.chart')].filter(
+    s => s.querySelector('g[id^="line2d"] path') && s.getBoundingClientRect().height > 100
+  ).length,
   figures: document.querySelectorAll('section.indikator figure').length,
   sections: document.querySelectorAll('section.indikator').length,
   declaration: !!document.querySelector('a[href="varedeklaration.html"]'),
