@@ -11,6 +11,7 @@ import pytest
 
 from runner.report import write_reports
 from runner.report_text import Unit, benchmark_sentence, formatted, long_date, number, run_time
+from tests.headless import Browser
 from tests.report_warehouse import declaration, make_warehouse, row
 
 S = date(2026, 11, 30)  # 2026: no refusion thresholds in the seed, so 06 cannot be computed
@@ -294,3 +295,28 @@ def test_the_benchmark_names_its_group_and_figure():
         "(fra 4,0 til 20,0)."
     )
     assert benchmark_sentence(5.0, [], per_1000, "x", None) is None
+
+
+def test_a_5000_character_id_does_not_widen_the_leaders_page_on_screen_or_on_a4(pages, tmp_path):
+    (tmp_path / "ledere.html").write_text(pages["ledere_101.html"], encoding="utf-8")
+    browser = Browser()
+    try:
+        result = browser.open(
+            (tmp_path / "ledere.html").as_uri(),
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            pdf=True,
+        )
+    finally:
+        browser.close()
+    assert result.evaluated is True
+    assert re.search(rb"/MediaBox \[0 0 59[45][.0-9]* 84[12][.0-9]*\]", result.pdf)
+
+
+def test_every_printed_page_is_headed_with_municipality_audience_and_status_date(pages):
+    for name in ("politikere_101.html", "ledere_751.html", "team_101_vest.html"):
+        page_rule = re.search(r"@page \{.*?@top-left \{ content: (\"[^\"]*\")", pages[name], re.S)
+        assert page_rule, name
+        header = page_rule.group(1)
+        assert "30. november 2026" in header, name
+        assert ("Københavns Kommune" if "101" in name else "Aarhus Kommune") in header, name
+    assert "Politikere (udvalget)" in pages["politikere_101.html"].split("@top-left")[1][:120]
