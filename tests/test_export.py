@@ -368,7 +368,8 @@ def _typed(text: str, data_type: str):
     if data_type == "DATE":
         return date.fromisoformat(text)
     if data_type in ("DOUBLE", "BIGINT", "HUGEINT", "INTEGER"):
-        return float(text)
+        # a share formatted as a percentage comes back with its sign, the value unchanged
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
     return text
 
 
