@@ -31,6 +31,7 @@ from .report_text import (
     change_text,
     formatted,
     long_date,
+    number,
     run_time,
     same_time_last_year,
     sentence,
@@ -306,9 +307,12 @@ def _run_view(data: dict, labels: Labels) -> dict:
     run = data["run"]
     return {
         **run,
-        "extracts": [(labels.word("udtraek", e), *rest) for e, *rest in run["extracts"]],
+        "extracts": [
+            (labels.word("udtraek", e), *(number(n or 0) for n in counts))
+            for e, *counts in run["extracts"]
+        ],
         "quarantine": [
-            (labels.word("udtraek", e), labels.word("aarsag", r), n)
+            (labels.word("udtraek", e), labels.word("aarsag", r), number(n))
             for e, r, n in run["quarantine"]
         ],
     }
@@ -319,11 +323,7 @@ def _without(data: dict, kommune: str, status_date: date) -> str | None:
     count = data["without_caseworker"].get((kommune, status_date))
     if not count:
         return None
-    return (
-        discretion.label(data["threshold"])
-        if count < data["threshold"]
-        else f"{count:,}".replace(",", ".")
-    )
+    return discretion.label(data["threshold"]) if count < data["threshold"] else number(count)
 
 
 def _warnings(data: dict, kommune: str, status_date: date, audience: str, labels: Labels) -> list:
