@@ -39,11 +39,7 @@ from .report_text import (
     with_words,
 )
 
-AUDIENCES = {
-    "politikere": "Politikere (udvalget)",
-    "direktion": "Direktion og chefer",
-    "ledere": "Områdeleder og teamledere",
-}
+AUDIENCES = ("politikere", "direktion", "ledere")  # their titles: seed etiketter, publikum
 # KL's råd 9: a few figures politicians can act on; 05 with its parts, budget, prices, placements.
 HEADLINE = ("05", "02", "03", "04", "11", "12", "13", "14", "A1")
 CASEWORKER_BREAKDOWNS = ("sagsbehandler", "paragraf:sagsbehandler", "team")
@@ -63,7 +59,6 @@ class Figure:
     unit: Unit
     missing: str | None = None
     now: str = ""
-    now_words: str = ""
     before: str = ""
     delta: str = "–"
     arrow: str = "–"
@@ -250,7 +245,8 @@ def _render(data: dict, folder: Path) -> list[str]:
             else f"team_{kommune}_{_slug(team['name'])}.html"
             for team in teams
         }
-        for audience, title in AUDIENCES.items():
+        for audience in AUDIENCES:
+            title = labels.word("publikum", audience)
             name = f"{audience}.html" if single else f"{audience}_{kommune}.html"
             figures = _figures(data, kommune, status_date, before_date, audience)
             html = env.get_template("report.html").render(
@@ -416,7 +412,6 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
                 declaration=declaration,
                 unit=unit,
                 now=formatted(total["value"], unit, total["undertrykt"]),
-                now_words=with_words(total["value"], unit, total["undertrykt"]),
                 before=formatted(before.get("value"), unit, before.get("undertrykt")),
                 delta=change_text(delta, unit),
                 arrow=arrow(delta),

@@ -66,11 +66,6 @@ def with_words(value: float | None, unit: Unit, hidden: str | None = None) -> st
     return f"{text}{NBSP}{unit.tekst}" if unit.tekst else text
 
 
-def axis_words(unit: Unit) -> str:
-    """An axis' or a table header's unit."""
-    return {"kr": "kr.", "andel": "%"}.get(unit.enhed, unit.tekst or unit.enhed)
-
-
 def long_date(day: date) -> str:
     """Every date the reports write: 2. december 2026."""
     return format_date(day, format="d. MMMM y", locale=LOCALE)
