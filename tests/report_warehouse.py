@@ -53,6 +53,11 @@ def make_warehouse(
     without_caseworker: {(kommunekode, status_date): persons}; groups: (kommunekode, gruppe);
     warnings: (model, message) of failed warning-level expectations."""
     with duckdb.connect(str(path)) as con:
+
+        def insert(sql: str, values: list) -> None:
+            if values:
+                con.executemany(sql, values)
+
         for schema in ("marts", "seeds", "audit", "intermediate"):
             con.execute(f"create schema {schema}")
         for seed in sorted(SEEDS.glob("*.csv")):
@@ -66,7 +71,7 @@ def make_warehouse(
         con.execute(
             "create table seeds.sammenligningsgrupper (kommunekode varchar, gruppe varchar)"
         )
-        con.executemany("insert into seeds.sammenligningsgrupper values (?, ?)", list(groups))
+        insert("insert into seeds.sammenligningsgrupper values (?, ?)", list(groups))
         con.execute(
             "create table marts.indicator_values (kommunekode varchar, status_date date, "
             "indicator varchar, breakdown varchar, breakdown_value varchar, numerator double, "
@@ -81,15 +86,13 @@ def make_warehouse(
             "create table intermediate.int_sagsbehandlere "
             "(sagsbehandler_id varchar, navn varchar, team varchar)"
         )
-        con.executemany(
-            "insert into intermediate.int_sagsbehandlere values (?, ?, ?)", list(caseworkers)
-        )
+        insert("insert into intermediate.int_sagsbehandlere values (?, ?, ?)", list(caseworkers))
         con.execute(
             "create table intermediate.int_helaarsmodtagere (kommunekode varchar, "
             "status_date date, gruppe varchar, opdeling varchar, opdeling_vaerdi varchar, "
             "punkttaelling bigint)"
         )
-        con.executemany(
+        insert(
             "insert into intermediate.int_helaarsmodtagere "
             "values (?, ?, 'alle', 'sagsbehandler', '', ?)",
             [(k, d, n) for (k, d), n in (without_caseworker or {}).items()],
@@ -116,7 +119,7 @@ def make_warehouse(
             "create table audit.expectation_results (run_id varchar, model varchar, "
             "expectation varchar, success boolean, message varchar)"
         )
-        con.executemany(
+        insert(
             "insert into audit.expectation_results values ('r1', ?, 'unexpected_rows_expectation', "
             "false, ?)",
             list(warnings),

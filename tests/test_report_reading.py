@@ -9,8 +9,17 @@ from html.parser import HTMLParser
 
 import pytest
 
-from runner.report import write_reports
-from runner.report_text import Unit, benchmark_sentence, formatted, long_date, number, run_time
+from runner.report import _chart, write_reports
+from runner.report_charts import line_chart
+from runner.report_text import (
+    Unit,
+    benchmark_sentence,
+    formatted,
+    long_date,
+    number,
+    run_time,
+    short_month,
+)
 from tests.headless import Browser
 from tests.report_warehouse import declaration, make_warehouse, row
 
@@ -320,3 +329,29 @@ def test_every_printed_page_is_headed_with_municipality_audience_and_status_date
         assert "30. november 2026" in header, name
         assert ("Københavns Kommune" if "101" in name else "Aarhus Kommune") in header, name
     assert "Politikere (udvalget)" in pages["politikere_101.html"].split("@top-left")[1][:120]
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_charts_tick_in_round_steps_with_one_unit_per_axis():
+    months = [short_month(m) for m in range(1, 13)]
+    # 1,199,760 kr.: the axis in millions, 0 to 1.5 in steps of 0.5, every tick with one decimal
+    svg = line_chart("11", Unit("kr", 0), {1: 1_199_760.0, 2: 900_000.0}, {1: 1e6}, (2026, 2025))
+    assert _svg_texts(svg) == [*months, "0,0", "0,5", "1,0", "1,5", "mio. kr.", "2025", "2026"]
+    # 1,227.5 helårsmodtagere: 0 to 1,500 in steps of 500
+    svg = line_chart("05", Unit("antal", 1, "helårsmodtagere"), {1: 1227.5}, {1: 969.8}, (1, 0))
+    assert _svg_texts(svg)[12:17] == ["0", "500", "1.000", "1.500", "helårsmodtagere"]
+    # a share in percent; a hidden month (None) is a gap, and the chart names itself
+    svg = line_chart("Andel", Unit("andel", 1), {1: 0.975, 2: None}, {}, (2026, 2025))
+    assert _svg_texts(svg)[12:19] == ["0", "20", "40", "60", "80", "100", "%"]
+    assert svg.startswith('<svg class="chart"') and "<title>Andel</title>" in svg
+
+
+def test_the_same_warehouse_gives_the_same_pages_byte_for_byte(pages, tmp_path):
+    warehouse = make_warehouse(tmp_path / "lis.duckdb", _rows(), DECLARATIONS, status_date=S)
+    first = {p.name: p.read_bytes() for p in write_reports(warehouse, tmp_path / "a", 5)}
+    _chart.cache_clear()  # drawn anew, not taken from the first run's cache
+    second = {p.name: p.read_bytes() for p in write_reports(warehouse, tmp_path / "b", 5)}
+    assert first == second
