@@ -370,7 +370,7 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
         if indicator not in declarations:
             continue
         declaration = declarations[indicator]
-        unit = labels.unit(indicator)
+        unit = labels.unit(indicator, enhed=declaration["enhed"])
 
         def row(breakdown, value, day, where=kommune, indicator=indicator):
             return by_key.get((where, indicator, breakdown, value, day), {})

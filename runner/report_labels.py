@@ -50,8 +50,11 @@ class Labels:
     def team_of(self, code: str) -> str:
         return self.caseworkers.get(code, (None, "ukendt"))[1]
 
-    def unit(self, indicator: str, breakdown: str = "") -> Unit:
-        return self.units.get((indicator, breakdown)) or self.units.get((indicator, ""), Unit())
+    def unit(self, indicator: str, breakdown: str = "", enhed: str = "antal") -> Unit:
+        """How a figure is shown; an indicator seed visning does not know is shown in its
+        declared unit (enhed), shares and hours with one decimal, other figures whole."""
+        fallback = Unit(enhed, 1 if enhed in ("andel", "timer") else 0)
+        return self.units.get((indicator, breakdown)) or self.units.get((indicator, ""), fallback)
 
 
 def read_labels(con) -> Labels:
