@@ -263,6 +263,7 @@ def _render(data: dict, folder: Path) -> list[str]:
                 budget=_budget(data, kommune, status_date, labels),
                 warnings=_warnings(data, kommune, status_date, audience, labels),
                 teams=teams if audience == "ledere" else [],
+                caseloads=_caseloads(data, kommune, status_date),
                 team_pages=team_pages,
                 without_caseworker=_without(data, kommune, status_date),
             )
@@ -621,6 +622,19 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
                 "mean_cost_n": formatted(users, persons) if users else None,
             }
         )
+    return out
+
+
+def _caseloads(data: dict, kommune: str, status_date: date) -> list[str]:
+    """The municipality's mean caseload (08) and expense per person (10) with the caseworkers and
+    persons behind them, as sentences for the leaders."""
+    labels, out = data["labels"], []
+    for indicator, behind in (("08", "sagsbehandlere"), ("10", "modtagere")):
+        total = data["by_key"].get((kommune, indicator, "total", "total", status_date))
+        if not total or total["undertrykt"] or total["denominator"] is None:
+            continue
+        value = with_words(total["value"], labels.unit(indicator))
+        out.append(f"{value} i gennemsnit over {number(total['denominator'])} {behind}")
     return out
 
 

@@ -221,6 +221,11 @@ def test_leaders_see_caseworkers_by_name_grouped_by_team_with_means_and_team_pag
     team = visible(pages["team_101_vest.html"])
     assert "Mette Hansen" in team and "Københavns Kommune" in team
     assert "Borgere med en aktiv ydelse uden en sagsbehandler: <5" in text
+    # 08: 30 pairs / 3 caseworkers; 10: 3,000,000 kr. / 30 persons
+    assert (
+        "Hele kommunen: 10,0\u00a0sager pr. sagsbehandler i gennemsnit over 3 sagsbehandlere; "
+        "100.000\u00a0kr. pr. modtager i gennemsnit over 30 modtagere."
+    ) in text
 
 
 def test_a_5000_character_id_is_cut_visibly(pages):
