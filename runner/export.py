@@ -38,6 +38,7 @@ BOM = "\ufeff"
 # Text starting with one of these is a formula to Excel or LibreOffice (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "date": "yyyy-mm-dd"}
+PERCENT = "0.0%"  # a share (an indicator whose unit is andel) as Excel shows percentages
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
 _INTEGER_TYPES += ("UINTEGER", "UBIGINT", "UHUGEINT")
 
@@ -245,10 +246,14 @@ def _xlsx(con, tables: list[Table], path: Path, status_date: date) -> Path:
         for index, width in enumerate(_widths(con, table, types, kinds), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append([_text_cell(sheet, column.label) for column in table.columns])
+        share = _share_column(con, table)
         result = con.execute(_ordered(table))
         while batch := result.fetchmany(10_000):
             for row in batch:
-                sheet.append([_cell(sheet, v, k) for v, k in zip(row, kinds, strict=True)])
+                cells = [_cell(sheet, v, k) for v, k in zip(row, kinds, strict=True)]
+                if share and share[1](row) and row[share[0]] is not None:
+                    cells[share[0]].number_format = PERCENT
+                sheet.append(cells)
     workbook.save(path)
     _fix_timestamps(path, status_date)
     return path
@@ -324,8 +329,38 @@ def _cell(sheet, value, kind: str) -> WriteOnlyCell:
     if kind == "text":
         return _text_cell(sheet, value)
     cell = WriteOnlyCell(sheet, value)
-    cell.number_format = NUMBER_FORMATS[kind]
+    # a whole number (a count, whole kroner) without decimals, also in a decimal column
+    whole = kind == "decimal" and value is not None and value == int(value)
+    cell.number_format = NUMBER_FORMATS["integer" if whole else kind]
     return cell
+
+
+def _share_column(con, table: Table):
+    """The value column of a sheet whose rows may be shares, and which rows are: those of an
+    indicator whose varedeklaration unit is andel, except its per-capita rows (kroner)."""
+    names = [c.name for c in table.columns]
+    known = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' "
+        "and table_name = 'varedeklaration'"
+    ).fetchone()[0]
+    if "value" not in names or not known:
+        return None
+    shares = con.execute(
+        "select indicator, model from marts.varedeklaration where enhed = 'andel'"
+    ).fetchall()
+    indicators, models = {i for i, _ in shares}, {m for _, m in shares}
+    value = names.index("value")
+    breakdown = names.index("breakdown") if "breakdown" in names else None
+    indicator = names.index("indicator") if "indicator" in names else None
+    if indicator is None and table.name not in models:
+        return None
+
+    def is_share(row: tuple) -> bool:
+        if breakdown is not None and str(row[breakdown]).startswith("pr_"):
+            return False
+        return indicator is None or row[indicator] in indicators
+
+    return value, is_share
 
 
 def _text_cell(sheet, value) -> WriteOnlyCell:

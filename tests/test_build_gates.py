@@ -265,3 +265,27 @@ def test_single_hostile_rows_are_quarantined_or_counted_and_never_block_the_nigh
     assert any("pseudonym-" in value for _, value in texts)
     leaks = [(column, value[:120]) for column, value in texts if privacy.CPR.search(value)]
     assert leaks == []
+
+
+def test_a_three_digit_code_that_is_no_municipality_is_kept_and_warned_about(tmp_path):
+    dirty = tmp_path / "dirty"
+    shutil.copytree(SMALL, dirty)
+    text = (dirty / "ydelser.csv").read_text(encoding="utf-8")
+    (dirty / "ydelser.csv").write_text(
+        text.replace(
+            "G02;0101801234;107;2022-03-11;2022-04-30;751;",
+            "G02;0101801234;107;2022-03-11;2022-04-30;999;",
+        ),
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "lis.duckdb"
+    assert build_small(warehouse, dirty) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        warned = con.execute(
+            "select unexpected_count, examples from audit.expectation_results "
+            "where severity = 'warn' and not success and model = 'intermediate.int_kommuner'"
+        ).fetchall()
+        kept = con.execute(
+            "select count(*) from staging.stg_ydelser where kommunekode = '999'"
+        ).fetchone()[0]
+    assert kept == 1 and len(warned) == 1 and warned[0][0] == 1 and "999" in warned[0][1]

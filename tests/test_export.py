@@ -250,7 +250,29 @@ def test_xlsx_is_one_workbook_with_a_sheet_per_mart(warehouse, exported):
     date_cell, number_cell = sheet["B2"], sheet["E2"]
     assert date_cell.is_date and "h" not in date_cell.number_format
     assert isinstance(date_cell.value, datetime) and date_cell.value.time() == datetime.min.time()
-    assert number_cell.data_type == "n" and number_cell.number_format == "#,##0.00"
+    assert number_cell.data_type == "n"
+    whole = number_cell.value == int(number_cell.value)
+    assert number_cell.number_format == ("#,##0" if whole else "#,##0.00")
+
+
+def test_xlsx_speaks_danish_shows_shares_in_percent_and_whole_counts_without_decimals(exported):
+    workbook = openpyxl.load_workbook(exported / "marts.xlsx")
+    header = next(workbook["varedeklaration"].values)
+    assert header[:5] == ("Indikator", "Model", "Navn", "Emne", "Enhed")
+    assert {"Formål", "Tællemåde", "Udtræk og kolonner", "Forbehold", "Læses"} <= set(header)
+    sheet = workbook["ind_11_udgifter_budget"]
+    values = [row[6] for row in sheet.iter_rows(min_row=2) if row[6].value is not None]
+    assert values and {c.number_format for c in values} == {"0.0%"}
+    sheet = workbook["indicator_values"]
+    names = [c.value for c in sheet[1]]
+    indicator, value = names.index("Indikator"), names.index("Værdi")
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        if row[value].value is not None:
+            formats.setdefault(row[indicator].value == "11", set()).add(row[value].number_format)
+    assert formats[True] == {"0.0%"} and "0.0%" not in formats[False]
+    counts = [r[6] for r in workbook["ind_03_dagtilbud"].iter_rows(min_row=2)]
+    assert counts and all(c.number_format == "#,##0" for c in counts)  # persons: whole
 
 
 def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell(exported):
@@ -332,7 +354,8 @@ def _typed(text: str, data_type: str):
     if data_type == "DATE":
         return date.fromisoformat(text)
     if data_type in ("DOUBLE", "BIGINT", "HUGEINT", "INTEGER"):
-        return float(text)
+        # a share formatted as a percentage comes back with its sign, the value unchanged
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
     return text
 
 
