@@ -137,7 +137,9 @@ def parse(model: str, meta: dict, path: Path) -> Declaration:
     rows = dict(declared.get("rows") or {})
     if rows and set(rows) != set(INDICATOR_ROWS):
         raise ProjectError(f"{where}: rows names kommune, date and breakdown columns")
-    ytd = {str(k): parse_ref(v, mart, where) for k, v in (declared.get("year_to_date") or {}).items()}
+    ytd = {
+        str(k): parse_ref(v, mart, where) for k, v in (declared.get("year_to_date") or {}).items()
+    }
     persons = {}
     for cell, refs in (declared.get("persons") or {}).items():
         own = parse_ref(cell, mart, where)
@@ -234,7 +236,13 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
     by_table = {}
     for cell in cells:
         by_table.setdefault((cell.mart, cell.date, cell.breakdown), []).append(cell)
-    dates = sorted({c.date for c in cells if policy.declaration(c.mart) and policy.declaration(c.mart).indicator})
+    dates = sorted(
+        {
+            c.date
+            for c in cells
+            if policy.declaration(c.mart) and policy.declaration(c.mart).indicator
+        }
+    )
     for (mart, day, name), members in sorted(by_table.items(), key=str):
         declaration = policy.declaration(mart)
         breakdown = declaration.breakdowns.get(name) if declaration else None
@@ -267,7 +275,12 @@ def _cell_links(cell: Cell, breakdown: Breakdown, declaration, cells, policy) ->
     for mart in breakdown.same_as:
         other = _resolve(Ref(mart, cell.breakdown, cell.value), cell.date, None, cells, policy)
         if other and column:
-            found.append(Equation([((cell, column), 1.0), (other, -1.0)], f"{cell.mart} {cell.breakdown}={cell.value} is {mart}'s"))
+            found.append(
+                Equation(
+                    [((cell, column), 1.0), (other, -1.0)],
+                    f"{cell.mart} {cell.breakdown}={cell.value} is {mart}'s",
+                )
+            )
             break
     if breakdown.sum_of:
         for col in breakdown.columns:
@@ -275,12 +288,22 @@ def _cell_links(cell: Cell, breakdown: Breakdown, declaration, cells, policy) ->
             parts = [p for p in parts if p in cells]
             if parts:
                 terms = [((cell, col), 1.0)] + [((p, col), -1.0) for p in parts]
-                found.append(Equation(terms, f"{cell.mart} {cell.breakdown} is the sum of {', '.join(breakdown.sum_of)}"))
+                found.append(
+                    Equation(
+                        terms,
+                        f"{cell.mart} {cell.breakdown} is the sum of {', '.join(breakdown.sum_of)}",
+                    )
+                )
     if breakdown.of is not None:
         source = _resolve(breakdown.of, cell.date, None, cells, policy)
         first = next(iter(declaration.units(cell.breakdown)))
         if source:
-            found.append(Equation([((cell, first), 1.0), (source, -breakdown.times)], f"{cell.mart} {cell.breakdown} is {breakdown.times:g} x {breakdown.of}"))
+            found.append(
+                Equation(
+                    [((cell, first), 1.0), (source, -breakdown.times)],
+                    f"{cell.mart} {cell.breakdown} is {breakdown.times:g} x {breakdown.of}",
+                )
+            )
     return found
 
 
@@ -289,7 +312,7 @@ def _year_to_date(declaration: Declaration, cells: dict, dates: list, policy) ->
     found = []
     column = next((c for c, u in declaration.counts.items() if u == "person_days"), None)
     for value, ref in declaration.year_to_date.items():
-        months = sorted(c for c in cells if c.mart == declaration.mart and c.breakdown == value)
+        months = [c for c in cells if c.mart == declaration.mart and c.breakdown == value]
         for day in dates:
             target = _resolve(ref, day, None, cells, policy)
             upto = [m for m in months if m.date <= day]
@@ -297,5 +320,7 @@ def _year_to_date(declaration: Declaration, cells: dict, dates: list, policy) ->
                 continue
             days = (day - date(day.year, 1, 1)).days + 1
             terms = [((m, column), 1.0) for m in upto] + [(target, -float(days))]
-            found.append(Equation(terms, f"{declaration.mart} {value} to {day} is {ref} x {days} days"))
+            found.append(
+                Equation(terms, f"{declaration.mart} {value} to {day} is {ref} x {days} days")
+            )
     return found

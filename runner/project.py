@@ -233,7 +233,7 @@ def load_project(root: Path | None = None) -> Project:
                 yml=doc.get("_yml"),
             )
             if layer == "marts":
-                # Fail closed: a mart that reports and discreet exports show declares its discretion.
+                # Fail closed: a mart (what reports and discreet exports show) declares discretion.
                 discretion_policy.parse(name, doc.get("meta") or {}, doc.get("_yml", path))
     for name, doc in docs.items():
         raise ProjectError(f"{doc['_yml']}: describes model {name}, which has no .sql file")

@@ -93,11 +93,7 @@ def _read(con, threshold: float) -> dict:
     tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
     if "varedeklaration" not in tables:
         raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
-    cursor = con.execute("select * from marts.indicator_values")
-    names = [c[0] for c in cursor.description]
-    rows = discretion.suppress(
-        [dict(zip(names, row, strict=True)) for row in cursor.fetchall()], threshold
-    )
+    rows = discretion.discreet_rows(con, threshold)
     if not rows:
         raise InputError("marts.indicator_values is empty: nothing to report")
     cursor = con.execute("select * from marts.varedeklaration order by indicator")
