@@ -70,7 +70,9 @@ def extra_relations(cells: dict, policy: Policy) -> list[Equation]:
         ends = [_month_end(cell.date.year, m) for m in range(1, cell.date.month)] + [cell.date]
         parts = [Cell("03", d, cell.breakdown, cell.value) for d in ends]
         if all(p in cells for p in parts):
-            terms = [((cell, "naevner"), float(len(parts)))] + [((p, "taeller"), -1.0) for p in parts]
+            terms = [((cell, "naevner"), float(len(parts)))] + [
+                ((p, "taeller"), -1.0) for p in parts
+            ]
             found.append(Equation(terms, f"13 {cell.breakdown} at {cell.date} averages 03"))
     return found
 

@@ -134,14 +134,17 @@ def primary(cell: Cell, cells: dict, policy: Policy, threshold: float) -> bool:
     return False
 
 
-def sensitive(var, cells: dict, marks: dict, primaries: set, policy: Policy) -> bool:
-    """A hidden figure that must not be worked out: a count or its person-days, and the amount
-    of a primary cell; a zero protects nothing and needs no protection."""
+def sensitive(var, cells: dict, marks: dict, primaries: set | None, policy: Policy) -> bool:
+    """A hidden figure that must not be worked out: a count or its person-days, and an amount
+    (of a primary cell, or with `primaries` None of any hidden cell: a complement's amount
+    protects a primary's); a zero protects nothing and needs no protection."""
     cell, column = var
     if cell not in marks or not cells[cell].get(column):
         return False
     unit = policy.declaration(cell.mart).units(cell.breakdown).get(column)
-    return unit in COUNTS or unit == "person_days" or (unit in AMOUNTS and cell in primaries)
+    if unit in COUNTS or unit == "person_days":
+        return True
+    return unit in AMOUNTS and (primaries is None or cell in primaries)
 
 
 def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
@@ -160,14 +163,13 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
             marks[cell] = COMPLEMENTARY
         elif primary(cell, cells, policy, threshold):
             marks[cell] = primary_label
-    primaries = {c for c, m in marks.items() if m == primary_label}
     relations = equations(cells, policy)
     changed = True
     while changed:
         changed = False
         for equation in relations:
             hidden = [var for var, _ in equation.terms if var[0] in marks]
-            if len(hidden) != 1 or not sensitive(hidden[0], cells, marks, primaries, policy):
+            if len(hidden) != 1 or not sensitive(hidden[0], cells, marks, None, policy):
                 continue
             shown = [var for var, _ in equation.terms if var[0] not in marks]
             if not shown:
@@ -180,8 +182,6 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
             )
             twin = len(equation.terms) == 2
             marks[cell] = marks[hidden[0][0]] if twin else COMPLEMENTARY
-            if marks[cell] == primary_label:
-                primaries.add(cell)
             changed = True
     return marks
 

@@ -249,13 +249,15 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
         if breakdown is None:
             continue
         if breakdown.sums_to is not None:
+            ref = breakdown.sums_to
             for column in breakdown.columns:
-                target = _resolve(breakdown.sums_to, day, None, cells, policy)
+                # within a mart the same column adds up; into another mart's cell, its count
+                own = Ref(ref.mart, ref.breakdown, ref.value, ref.column or column)
+                target = _resolve(own if ref.mart == mart else ref, day, None, cells, policy)
                 if target is None:
                     continue
-                target = (target[0], column if breakdown.sums_to.mart == mart else target[1])
                 terms = [((c, column), 1.0) for c in members] + [(target, -1.0)]
-                found.append(Equation(terms, f"{mart} {name} adds up to {breakdown.sums_to}"))
+                found.append(Equation(terms, f"{mart} {name} adds up to {ref}"))
         for cell in members:
             found += _cell_links(cell, breakdown, declaration, cells, policy)
     for declaration in policy.by_mart.values():
