@@ -288,6 +288,11 @@ def _discreet_mart(table: Table, column: Column, declaration: Declaration, proje
             f'shown."{name.get(keys["breakdown"], keys["breakdown"])}"::varchar = marks.breakdown',
             f"marks.indicator = '{declaration.mart}'",
         ]
+        + (
+            [f'shown."{name.get(keys["value"], keys["value"])}"::varchar = marks.breakdown_value']
+            if "value" in keys
+            else []
+        )
     )
     emptied = ", ".join(
         f'case when marks.{UNDERTRYKT} is null then shown."{c}" end as "{c}"'

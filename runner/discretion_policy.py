@@ -135,8 +135,8 @@ def parse(model: str, meta: dict, path: Path) -> Declaration:
         for other in others if isinstance(others, list) else [others]:
             same_as.append((parse_ref(own, mart, where), parse_ref(other, mart, where)))
     rows = dict(declared.get("rows") or {})
-    if rows and set(rows) != set(INDICATOR_ROWS):
-        raise ProjectError(f"{where}: rows names kommune, date and breakdown columns")
+    if rows and not set(INDICATOR_ROWS) <= set(rows) <= {*INDICATOR_ROWS, "value"}:
+        raise ProjectError(f"{where}: rows names kommune, date, breakdown (and value) columns")
     ytd = {
         str(k): parse_ref(v, mart, where) for k, v in (declared.get("year_to_date") or {}).items()
     }

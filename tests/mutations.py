@@ -251,15 +251,15 @@ MUTATIONS = [
     Mutation(
         "discretion_money_of_few_shown",
         "models/marts/_marts.yml",
-        "  omraade=hjaelperordning: '04 total'\n",
-        "",
+        "omraade=hjaelperordning: '04 total'",
+        "omraade=hjaelperordning: '03 total'",
         (DIS + "test_the_money_of_few_persons_is_hidden_with_its_complement",),
         "11's hjaelperordning is not declared the money of 04's persons",
     ),
     Mutation(
         "discretion_undeclared_mart_loads",
         "runner/project.py",
-        "discretion_policy.parse(name, doc.get(\"meta\") or {}, doc.get(\"_yml\", path))",
+        'discretion_policy.parse(name, doc.get("meta") or {}, doc.get("_yml", path))',
         "pass",
         (DIS + "test_a_16th_indicator_without_a_declaration_is_refused_when_the_project_loads",),
         "a mart without a discretion declaration loads: fail open",
@@ -269,7 +269,7 @@ MUTATIONS = [
         "runner/disclosure_audit.py",
         "return (1.0, threshold - 1.0) if whole else (0.0, float(threshold))",
         "return (0.0, None)",
-        (DIS + "test_the_audit_catches_the_pattern_of_the_python_tables_of_before",),
+        (DIS + "test_the_audit_knows_a_mark_bounds_its_cell",),
         "the audit forgets that a <5 mark bounds its cell",
     ),
 ]

@@ -350,3 +350,14 @@ def test_a_varedeklaration_without_a_field_is_a_project_error(tmp_path):
     )
     with pytest.raises(ProjectError, match="ind_01: varedeklaration lacks emne, formaal"):
         entries(load_project(root))
+
+
+def test_the_audit_knows_a_mark_bounds_its_cell():
+    # 03: two cells of whole persons marked <5 (each 1-4) that add up to 8 are both 4. The
+    # suppression does not yet hide a further cell here; the audit (lis test) says so.
+    units = indicator_cells(
+        [row("03", "total", "total", 8)]
+        + [row("03", "paragraf", v, n) for v, n in (("103", 4), ("104", 4))]
+    )
+    findings = {(f.cell.value, f.low, f.high) for f in audit(units, POLICY, 5, 1)}
+    assert findings == {("103", 4.0, 4.0), ("104", 4.0, 4.0)}
