@@ -29,6 +29,7 @@ class Finding:
     low: float
     high: float
     relations: tuple[str, ...]
+    shown: tuple = ()  # the published figures of those relations: (Cell, column)
 
     def __str__(self) -> str:
         c = self.cell
@@ -83,27 +84,35 @@ def _month_end(year: int, month: int) -> date:
 
 
 def audit_system(
-    kommune: str, cells: dict, marks: dict, policy: Policy, threshold: float, protection: float
+    kommune: str,
+    cells: dict,
+    marks: dict,
+    policy: Policy,
+    threshold: float,
+    protection: float,
+    extra: bool = True,
 ) -> list[Finding]:
-    """The findings of one linked system (a municipality and year): its cells, the hidden ones."""
+    """The findings of one linked system (a municipality and year): its cells, the hidden ones.
+    With `extra` False only the declarations' relations (what suppression itself answers to)."""
     from scipy.optimize import linprog
 
     primaries = {c for c in marks if primary(c, cells, policy, threshold)}
-    relations = [
-        e for e in [*equations(cells, policy), *extra_relations(cells, policy)] if holds(e, cells)
-    ]
+    declared = equations(cells, policy)
+    relations = [e for e in [*declared, *(extra_relations(cells, policy) if extra else [])]]
+    relations = [e for e in relations if holds(e, cells)]
     # Unknowns: the hidden figures the relations mention; published figures are constants.
     index, rows = {}, []
     for equation in relations:
-        row, constant = {}, 0.0
+        row, constant, shown = {}, 0.0, []
         for (cell, column), coefficient in equation.terms:
             if cell in marks:
                 var = index.setdefault((cell, column), len(index))
                 row[var] = row.get(var, 0.0) + coefficient
             else:
                 constant -= coefficient * cells[cell][column]
+                shown.append((cell, column))
         if row:
-            rows.append((row, constant, equation.why))
+            rows.append((row, constant, equation.why, tuple(shown)))
     variables = list(index)
     bounds = [_bounds(var, cells, marks, policy, threshold) for var in variables]
     parent = list(range(len(variables)))
@@ -114,7 +123,7 @@ def audit_system(
             i = parent[i]
         return i
 
-    for row, _, _ in rows:
+    for row, *_ in rows:
         first, *others = row
         for other in others:
             parent[root(other)] = root(first)
@@ -128,8 +137,8 @@ def audit_system(
     for group, members in components.items():
         local = {v: k for k, v in enumerate(members)}
         equations_here = by_component.get(group, [])
-        a_eq = [[row.get(v, 0.0) for v in members] for row, _, _ in equations_here]
-        b_eq = [constant for _, constant, _ in equations_here]
+        a_eq = [[row.get(v, 0.0) for v in members] for row, *_ in equations_here]
+        b_eq = [constant for _, constant, *_ in equations_here]
         for var in members:
             cell, column = variables[var]
             if not sensitive((cell, column), cells, marks, primaries, policy):
@@ -153,8 +162,9 @@ def audit_system(
                     range_.append(float("nan"))
             low, high = range_
             if not high - low >= _needed(cell, column, cells, policy, protection):
-                why = tuple(dict.fromkeys(w for _, _, w in equations_here))
-                findings.append(Finding(kommune, cell, column, low, high, why))
+                why = tuple(dict.fromkeys(w for _, _, w, _ in equations_here))
+                shown = tuple(dict.fromkeys(v for *_, vs in equations_here for v in vs))
+                findings.append(Finding(kommune, cell, column, low, high, why, shown))
     return findings
 
 

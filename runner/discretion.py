@@ -164,6 +164,15 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
         elif primary(cell, cells, policy, threshold):
             marks[cell] = primary_label
     relations = equations(cells, policy)
+    while True:
+        _complements(relations, cells, marks, policy)
+        if not _answer_the_audit(cells, marks, policy, threshold):
+            return marks
+
+
+def _complements(relations: list, cells: dict, marks: dict, policy: Policy) -> None:
+    """Hide a second cell in every relation with a single hidden figure that must be protected."""
+    primary_label = next((m for m in marks.values() if m != COMPLEMENTARY), None)
     changed = True
     while changed:
         changed = False
@@ -176,14 +185,35 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
                 continue
             # The smallest figure that is not zero (a hidden zero protects nothing where zeros
             # show elsewhere), else a zero.
-            cell, _ = min(
-                shown,
-                key=lambda v: (not cells[v[0]].get(v[1]), abs(cells[v[0]].get(v[1]) or 0), str(v)),
-            )
-            twin = len(equation.terms) == 2
+            cell, _ = min(shown, key=lambda v: _cost(v, cells, policy))
+            twin = len(equation.terms) == 2 and marks[hidden[0][0]] == primary_label
             marks[cell] = marks[hidden[0][0]] if twin else COMPLEMENTARY
             changed = True
-    return marks
+
+
+def _cost(var, cells: dict, policy: Policy) -> tuple:
+    """Which published figure to hide first: a non-zero one, a count before an amount, the
+    smallest."""
+    cell, column = var
+    figure = cells[cell].get(column) or 0
+    unit = policy.declaration(cell.mart).units(cell.breakdown).get(column)
+    return (not figure, unit not in COUNTS, abs(figure), str(var))
+
+
+def _answer_the_audit(cells: dict, marks: dict, policy: Policy, threshold: float) -> bool:
+    """Where several relations together still narrow a hidden count (year-to-date figures at
+    consecutive month ends, marks that bound their cells), hide one more published figure of
+    those relations; False when the declarations' relations give nothing away."""
+    from .disclosure_audit import audit_system
+
+    findings = audit_system("", cells, marks, policy, threshold, policy.protection, extra=False)
+    added = False
+    for shown in dict.fromkeys(f.shown for f in findings):
+        candidates = [v for v in shown if v[0] not in marks]
+        if candidates:
+            marks[min(candidates, key=lambda v: _cost(v, cells, policy))[0]] = COMPLEMENTARY
+            added = True
+    return added
 
 
 def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict], dict, dict]:

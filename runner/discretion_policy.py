@@ -206,14 +206,17 @@ class Equation:
 class Policy:
     """Every mart's declaration, by mart (indicator id or model name)."""
 
-    def __init__(self, declarations: list[Declaration]):
+    def __init__(self, declarations: list[Declaration], protection: float = 1.0):
         self.by_mart = {d.mart: d for d in declarations}
         self.by_model = {d.model: d for d in declarations}
+        # the least width of the range a reader can narrow a hidden count to
+        self.protection = float(protection)
 
     @classmethod
     def of(cls, project) -> Policy:
         marts = [n for n in project.nodes.values() if n.layer == "marts"]
-        return cls([parse(n.name, n.meta, n.yml or n.path) for n in marts])
+        protection = project.vars.get("discretion_protection", 1)
+        return cls([parse(n.name, n.meta, n.yml or n.path) for n in marts], protection)
 
     def declaration(self, mart: str) -> Declaration | None:
         return self.by_mart.get(mart)

@@ -269,7 +269,7 @@ MUTATIONS = [
         "runner/disclosure_audit.py",
         "return (1.0, threshold - 1.0) if whole else (0.0, float(threshold))",
         "return (0.0, None)",
-        (DIS + "test_the_audit_knows_a_mark_bounds_its_cell",),
+        (DIS + "test_the_audit_knows_a_mark_bounds_its_cell_and_suppression_answers_it",),
         "the audit forgets that a <5 mark bounds its cell",
     ),
 ]

@@ -352,12 +352,18 @@ def test_a_varedeklaration_without_a_field_is_a_project_error(tmp_path):
         entries(load_project(root))
 
 
-def test_the_audit_knows_a_mark_bounds_its_cell():
-    # 03: two cells of whole persons marked <5 (each 1-4) that add up to 8 are both 4. The
-    # suppression does not yet hide a further cell here; the audit (lis test) says so.
-    units = indicator_cells(
-        [row("03", "total", "total", 8)]
-        + [row("03", "paragraf", v, n) for v, n in (("103", 4), ("104", 4))]
-    )
-    findings = {(f.cell.value, f.low, f.high) for f in audit(units, POLICY, 5, 1)}
+def test_the_audit_knows_a_mark_bounds_its_cell_and_suppression_answers_it():
+    # 03: two cells of whole persons marked <5 (each 1-4) that add up to 8 are both 4.
+    cells = {("03", *T): 8, p("03", "103"): 4, p("03", "104"): 4}
+    (((kommune, _), table),) = indicator_cells([row(*k, v) for k, v in cells.items()]).items()
+    two = {Cell("03", S, "paragraf", v): "<5" for v in ("103", "104")}
+    findings = {
+        (f.cell.value, f.low, f.high) for f in audit_system(kommune, table, two, POLICY, 5, 1)
+    }
     assert findings == {("103", 4.0, 4.0), ("104", 4.0, 4.0)}
+    # so the total is hidden too
+    assert marks_of(cells) == {
+        p("03", "103"): "<5",
+        p("03", "104"): "<5",
+        ("03", *T): COMPLEMENTARY,
+    }
