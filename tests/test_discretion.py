@@ -367,3 +367,59 @@ def test_the_audit_knows_a_mark_bounds_its_cell_and_suppression_answers_it():
         p("03", "104"): "<5",
         ("03", *T): COMPLEMENTARY,
     }
+
+
+def test_the_discreet_helmaanedsmodtagere_do_not_give_back_what_02_hides():
+    # issue 24: 02 hidden as 04's complement, yet the discreet helmaanedsmodtagere summed to
+    # 4008 person-days over 334 days = 12. In the export the months hide with 02.
+    import duckdb
+    import pandas
+
+    from runner.export import _tables
+    from runner.discretion import discreet_transform
+
+    (((_, _), cells),) = small_municipality().items()
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    rows = [
+        {
+            "kommunekode": "101",
+            "status_date": c.date,
+            "indicator": c.mart,
+            "breakdown": c.breakdown,
+            "breakdown_value": c.value,
+            "numerator": f["taeller"],
+            "denominator": f.get("naevner"),
+            "value": f["vaerdi"],
+        }
+        for c, f in cells.items()
+        if c.mart != "helmaanedsmodtagere"
+    ]
+    months = [
+        {
+            "kommunekode": "101",
+            "gruppe": c.breakdown,
+            "maaned": c.date,
+            "persondage": f["persondage"],
+            "dage": round(f["persondage"] / f["helmaanedsmodtagere"]),
+            "helmaanedsmodtagere": f["helmaanedsmodtagere"],
+        }
+        for c, f in cells.items()
+        if c.mart == "helmaanedsmodtagere"
+    ]
+    for name, frame in (("indicator_values", rows), ("helmaanedsmodtagere", months)):
+        con.register("frame", pandas.DataFrame(frame))
+        con.execute(f"create table marts.{name} as select * from frame")
+        con.unregister("frame")
+    con.execute(
+        "create table marts.varedeklaration as select 'ind_02_botilbud' as model, '02' as indicator"
+    )
+    project = load_project()
+    table = next(t for t in _tables(con, project) if t.name == "helmaanedsmodtagere")
+    discreet = discreet_transform(project)(con, table)
+    shown = con.execute(
+        f"select sum(persondage) filter (where gruppe = 'botilbud'), "
+        f"count(*) filter (where gruppe = 'botilbud' and undertrykt is not null) "
+        f"from ({discreet.query})"
+    ).fetchone()
+    assert shown[1] >= 1 and shown[0] < 4008
