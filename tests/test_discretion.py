@@ -375,8 +375,8 @@ def test_the_discreet_helmaanedsmodtagere_do_not_give_back_what_02_hides():
     import duckdb
     import pandas
 
-    from runner.export import _tables
     from runner.discretion import discreet_transform
+    from runner.export import _tables
 
     (((_, _), cells),) = small_municipality().items()
     con = duckdb.connect()
