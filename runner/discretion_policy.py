@@ -14,7 +14,7 @@ A reference to a cell is `MART BREAKDOWN[=VALUE] [COLUMN]`: `02 total`, `11 omra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -246,21 +246,13 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
             if policy.declaration(c.mart) and policy.declaration(c.mart).indicator
         }
     )
-    for (mart, day, name), members in sorted(by_table.items(), key=str):
+    for (mart, _, name), members in sorted(by_table.items(), key=str):
         declaration = policy.declaration(mart)
         breakdown = declaration.breakdowns.get(name) if declaration else None
         if breakdown is None:
             continue
         if breakdown.sums_to is not None:
-            ref = breakdown.sums_to
-            for column in breakdown.columns:
-                # within a mart the same column adds up; into another mart's cell, its count
-                own = Ref(ref.mart, ref.breakdown, ref.value, ref.column or column)
-                target = _resolve(own if ref.mart == mart else ref, day, None, cells, policy)
-                if target is None:
-                    continue
-                terms = [((c, column), 1.0) for c in members] + [(target, -1.0)]
-                found.append(Equation(terms, f"{mart} {name} adds up to {ref}"))
+            found += _sums(mart, name, members, breakdown, cells, policy)
         for cell in members:
             found += _cell_links(cell, breakdown, declaration, cells, policy)
     for declaration in policy.by_mart.values():
@@ -271,6 +263,30 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
                 if a and b:
                     found.append(Equation([(a, 1.0), (b, -1.0)], f"{own} is {other}"))
         found += _year_to_date(declaration, cells, dates, policy)
+    return found
+
+
+def _sums(mart, name, members, breakdown: Breakdown, cells, policy) -> list[Equation]:
+    """A breakdown's cells add up to a cell; to a breakdown without a value (`sagsbehandler`),
+    each group of cells whose values end in ':X' adds up to that breakdown's cell X (10's
+    paragraf:sagsbehandler cells 107:S12, 108:S12 to sagsbehandler S12)."""
+    ref, found = breakdown.sums_to, []
+    groups = {ref.value: members} if ref.value is not None else {}
+    if ref.value is None:
+        for cell in members:
+            groups.setdefault(cell.value.rpartition(":")[2], []).append(cell)
+    day = members[0].date
+    for value, parts in groups.items():
+        for column in breakdown.columns:
+            # within a mart the same column adds up; into another mart's cell, its count
+            own = Ref(ref.mart, ref.breakdown, value, ref.column or column)
+            target = _resolve(
+                own if ref.mart == mart else replace(ref, value=value), day, None, cells, policy
+            )
+            if target is None:
+                continue
+            terms = [((c, column), 1.0) for c in parts] + [(target, -1.0)]
+            found.append(Equation(terms, f"{mart} {name} adds up to {ref}"))
     return found
 
 

@@ -423,3 +423,26 @@ def test_the_discreet_helmaanedsmodtagere_do_not_give_back_what_02_hides():
         f"from ({discreet.query})"
     ).fetchone()
     assert shown[1] >= 1 and shown[0] < 4008
+
+
+def test_a_caseworkers_paragraph_cells_add_up_to_the_caseworkers_money():
+    # contract-a's 10 paragraf:sagsbehandler, declared as one entry: 107:S12 and 108:S12 add up
+    # to S12's money, so 107:S12 (2 persons) hidden alone is S12 less 108:S12.
+    declaration = POLICY.by_mart["10"]
+    entry = {"sums_to": "sagsbehandler", "columns": ["taeller"]}
+    meta = {"varedeklaration": {"indikator": "10"}, "discretion": {
+        "counts": declaration.counts,
+        "breakdowns": {"sagsbehandler": {"sums_to": "total", "columns": ["taeller"]},
+                       "paragraf:sagsbehandler": entry}}}  # fmt: skip
+    from runner.discretion_policy import parse
+
+    ten = parse(declaration.model, meta, declaration.path)
+    policy = Policy([*(d for d in POLICY.by_mart.values() if d.mart != "10"), ten])
+    rows = [
+        row("10", "total", "total", 600_000, 8),
+        row("10", "sagsbehandler", "S12", 600_000, 8),
+        row("10", "paragraf:sagsbehandler", "107:S12", 200_000, 2),
+        row("10", "paragraf:sagsbehandler", "108:S12", 400_000, 6),
+    ]
+    marks = {r["breakdown_value"]: r["undertrykt"] for r in suppress(rows, 5, policy)}
+    assert marks["107:S12"] == "<5" and marks["108:S12"] == COMPLEMENTARY
