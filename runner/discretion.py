@@ -6,7 +6,9 @@ What each mart's cells count and how they relate is declared beside the mart in 
 suppression); so is an average or an amount of money over fewer persons (a money figure over 0
 persons included). Then every relation between cells (a breakdown and its total, the same quantity
 in two marts, year-to-date figures and their months) that would give a hidden count back gets a
-second hidden cell, "x" (complementary suppression), until no relation has a single hidden count.
+second hidden cell, "x" (complementary suppression), until no relation has a single hidden count;
+then, while the audit of the declared relations can still narrow a hidden count (year-to-date
+figures at consecutive month ends, marks that bound their cells), one more of their figures.
 The linked system is a municipality and a year: every status date of the year and the months of
 helmaanedsmodtagere together. One pattern serves every report and discreet export, so that what
 one shows cannot be combined with another. runner/disclosure_audit.py proves the pattern holds.
