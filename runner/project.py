@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from . import discretion_policy
 from .errors import ProjectError
 
 PROJECT_FILE = "lis_project.yml"
@@ -45,6 +46,9 @@ class Node:
     expectations: tuple = ()
     compiled_sql: str = ""
     depends_on: frozenset = frozenset()
+    # the YAML entry's `meta:` (the varedeklaration, the discretion declaration) and its file
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+    yml: Path | None = None
 
     @property
     def relation(self) -> str:
@@ -231,7 +235,12 @@ def load_project(root: Path | None = None) -> Project:
                 description=(doc.get("description") or "").strip(),
                 columns=tuple(doc.get("columns") or ()),
                 expectations=_expectations(name, doc.get("_yml", path), doc.get("expectations")),
+                meta=dict(doc.get("meta") or {}),
+                yml=doc.get("_yml"),
             )
+            if layer == "marts":
+                # Fail closed: a mart (what reports and discreet exports show) declares discretion.
+                discretion_policy.parse(name, doc.get("meta") or {}, doc.get("_yml", path))
     for name, doc in docs.items():
         raise ProjectError(f"{doc['_yml']}: describes model {name}, which has no .sql file")
     sources = {}

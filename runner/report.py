@@ -104,11 +104,7 @@ def _read(con, threshold: float) -> dict:
     tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
     if "varedeklaration" not in tables:
         raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
-    cursor = con.execute("select * from marts.indicator_values")
-    names = [c[0] for c in cursor.description]
-    rows = discretion.suppress(
-        [dict(zip(names, row, strict=True)) for row in cursor.fetchall()], threshold
-    )
+    rows = discretion.discreet_rows(con, threshold)
     if not rows:
         raise InputError("marts.indicator_values is empty: nothing to report")
     cursor = con.execute("select * from marts.varedeklaration order by indicator")
@@ -452,7 +448,9 @@ def _month(row: dict, unit: Unit, month_unit: Unit) -> str:
     return formatted(value, month_unit, row.get("undertrykt"), True)
 
 
-def _benchmark(data, indicator, kommune, peers, group, status_date, total, capita) -> str | None:
+def _benchmark(  # noqa: PLR0913 - the figure and the peers it is set beside
+    data, indicator, kommune, peers, group, status_date, total, capita
+) -> str | None:
     """The figure beside the other municipalities (the comparison group's, else all in the
     warehouse): a ratio as it is, a count only per capita, never as a raw count."""
     labels, by_key = data["labels"], data["by_key"]

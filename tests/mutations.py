@@ -49,6 +49,7 @@ STG = "tests/test_staging.py::"
 PRE = "tests/test_precedence.py::"
 YRS = "tests/test_years_and_mappings.py::"
 LAST = "tests/test_last_moment.py::"
+DIS = "tests/test_discretion.py::"
 
 
 @dataclass(frozen=True)
@@ -321,6 +322,55 @@ MUTATIONS = [
         "        self.published = True",
         (LAST + "test_a_signal_swallowed_just_before_the_rename_still_stops_it",),
         "a signal whose interrupt a library swallowed is forgotten: the build publishes anyway",
+    ),
+    # -- issue 24's discretion findings: the declaration, the linked system, the audit --
+    Mutation(
+        "discretion_07_not_02",
+        "models/marts/_marts.yml",
+        "same_as: {total: '02 total'}",
+        "same_as: {}",
+        (DIS + "test_a_hidden_count_hides_its_twins_across_the_linked_marts",),
+        "07's total is not declared the same quantity as 02's: 02 can be read off 07",
+    ),
+    Mutation(
+        "discretion_helmaaned_not_linked",
+        "models/marts/_marts.yml",
+        "year_to_date: {botilbud: '02 total', ",
+        "year_to_date: {",
+        (DIS + "test_a_hidden_count_hides_its_twins_across_the_linked_marts",),
+        "helmaanedsmodtagere's botilbud months are not linked to 02: 4008 / 334 = 12 shown",
+    ),
+    Mutation(
+        "discretion_average_over_nobody_shown",
+        "runner/discretion.py",
+        "return 0 < persons < threshold or (persons == 0 and spent)",
+        "return 0 < persons < threshold",
+        (DIS + "test_an_average_over_no_person_on_the_day_is_hidden",),
+        "an average over 0 persons shows one person's money (15;paragraf;100;14794,52;0)",
+    ),
+    Mutation(
+        "discretion_money_of_few_shown",
+        "models/marts/_marts.yml",
+        "omraade=hjaelperordning: '04 total'",
+        "omraade=hjaelperordning: '03 total'",
+        (DIS + "test_the_money_of_few_persons_is_hidden_with_its_complement",),
+        "11's hjaelperordning is not declared the money of 04's persons",
+    ),
+    Mutation(
+        "discretion_undeclared_mart_loads",
+        "runner/project.py",
+        'discretion_policy.parse(name, doc.get("meta") or {}, doc.get("_yml", path))',
+        "pass",
+        (DIS + "test_a_16th_indicator_without_a_declaration_is_refused_when_the_project_loads",),
+        "a mart without a discretion declaration loads: fail open",
+    ),
+    Mutation(
+        "discretion_audit_ignores_marks",
+        "runner/disclosure_audit.py",
+        "return (1.0, threshold - 1.0) if whole else (0.0, float(threshold))",
+        "return (0.0, None)",
+        (DIS + "test_the_audit_knows_a_mark_bounds_its_cell_and_suppression_answers_it",),
+        "the audit forgets that a <5 mark bounds its cell",
     ),
 ]
 

@@ -118,3 +118,16 @@ def test_every_bad_row_the_generator_injects_lands_in_quarantine_with_its_code(t
         "leverandoer_id": injected["ydelser:unknown_leverandoer"],
         "sagsbehandler_id": injected["ydelser:unknown_sagsbehandler"],
     }
+
+
+def test_lis_test_audits_the_discretion_of_a_three_municipality_demo(tmp_path, capsys):
+    # The disclosure audit (runner/disclosure_audit.py) runs in lis test: no hidden count of the
+    # reports and discreet exports can be narrowed below the protection level.
+    warehouse = tmp_path / "lis.duckdb"
+    demo = ["demo", "--out", str(tmp_path / "extracts"), "--grants", "2000"]
+    assert (
+        main([*demo, "--municipalities", "3", "--as-of", AS_OF, "--warehouse", str(warehouse)]) == 0
+    )
+    capsys.readouterr()
+    assert main(["test", "--warehouse", str(warehouse)]) == 0
+    assert "disclosure audit: 0 hidden counts a reader could work out" in capsys.readouterr().err
