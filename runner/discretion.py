@@ -30,7 +30,7 @@ from .discretion_policy import (
     Policy,
     equations,
 )
-from .errors import InputError
+from .errors import InputError, ProjectError
 from .export import Column, Table, Transform
 from .project import Project
 
@@ -224,6 +224,14 @@ def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict]
     cursor = con.execute("select * from marts.indicator_values")
     names = [c[0] for c in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    undeclared = sorted({row["indicator"] for row in rows} - set(policy.by_mart))
+    if undeclared:
+        # fail closed: a figure whose discretion this project cannot vouch for is never shown
+        raise ProjectError(
+            f"the warehouse holds indicator(s) {', '.join(undeclared)} that no model of this "
+            "project declares discretion for (meta.discretion): report it with the project that "
+            "built it"
+        )
     units = indicator_cells(rows)
     tables = {
         t

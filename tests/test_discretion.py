@@ -446,3 +446,25 @@ def test_a_caseworkers_paragraph_cells_add_up_to_the_caseworkers_money():
     ]
     marks = {r["breakdown_value"]: r["undertrykt"] for r in suppress(rows, 5, policy)}
     assert marks["107:S12"] == "<5" and marks["108:S12"] == COMPLEMENTARY
+
+
+def test_a_report_of_an_indicator_this_project_declares_nothing_for_is_refused(tmp_path, capsys):
+    """Fail closed at the reading end too: a warehouse holding an indicator whose discretion no
+    model of the project declares (a 16th, built by another version) gives no page at all."""
+    from runner.cli import main
+    from tests.report_warehouse import declaration, make_warehouse, row
+
+    day = date(2026, 11, 30)
+    warehouse = make_warehouse(
+        tmp_path / "lis.duckdb",
+        [
+            row("101", day, "02", "total", "total", 12.0),
+            row("101", day, "16", "total", "total", 2.0),
+        ],
+        [declaration("02", "Antal brugere i botilbud"), declaration("16", "En ny indikator")],
+        status_date=day,
+    )
+    out = tmp_path / "reports"
+    assert main(["report", "--warehouse", str(warehouse), "--out", str(out)]) == 2
+    assert "16" in capsys.readouterr().err.splitlines()[-1]
+    assert not out.exists()
