@@ -37,7 +37,7 @@ def number(value: float, decimals: int = 0) -> str:
 
 
 def formatted(value: float | None, unit: str, hidden: str | None = None, bare: bool = False) -> str:
-    """A value in its unit: antal (one decimal unless whole), kr, andel (percent), timer. Bare:
+    """A value in its unit: antal (one decimal unless whole), kr, andel (percent), timer, dage. Bare:
     without the unit's word (a table whose header names it)."""
     if hidden:
         return hidden
@@ -49,10 +49,12 @@ def formatted(value: float | None, unit: str, hidden: str | None = None, bare: b
         return number(value * 100, 1) + ("" if bare else f"{NBSP}%")
     if unit == "timer":
         return number(value, 1) + ("" if bare else f"{NBSP}timer")
+    if unit == "dage":
+        return number(value) + ("" if bare else f"{NBSP}dage")
     return number(value, 0 if float(value).is_integer() else 1)
 
 
-UNIT_WORDS = {"kr": "kr.", "andel": "%", "timer": "timer", "antal": "antal"}
+UNIT_WORDS = {"kr": "kr.", "andel": "%", "timer": "timer", "antal": "antal", "dage": "dage"}
 
 
 def long_date(day: date) -> str:
