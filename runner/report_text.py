@@ -37,8 +37,8 @@ def number(value: float, decimals: int = 0) -> str:
 
 
 def formatted(value: float | None, unit: str, hidden: str | None = None, bare: bool = False) -> str:
-    """A value in its unit: antal (one decimal unless whole), kr, andel (percent), timer, dage. Bare:
-    without the unit's word (a table whose header names it)."""
+    """A value in its unit: antal (one decimal unless whole), kr, andel (percent), timer, dage.
+    Bare: without the unit's word (a table whose header names it)."""
     if hidden:
         return hidden
     if value is None:

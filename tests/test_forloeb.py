@@ -135,8 +135,8 @@ def test_adjacent_services_form_one_spell(spells):
 
 
 def test_a_one_day_gap_forms_two_spells(spells):
-    # 202: §104 to 9 March, nothing on 10 March, §104 from 11 March: one spell ends in March (F2) and
-    # one starts (F1); on s the new one has lasted 11..31 March = 21 days.
+    # 202: §104 to 9 March, nothing on 10 March, §104 from 11 March: one spell ends in March (F2)
+    # and one starts (F1); on s the new one has lasted 11..31 March = 21 days.
     for opdeling, vaerdi in (("total", "total"), ("gruppe", "dagtilbud")):
         counted(spells, "202", S, "F1", opdeling, vaerdi, 1)
         counted(spells, "202", S, "F2", opdeling, vaerdi, 1)
@@ -165,9 +165,9 @@ def test_spells_starting_and_ending_inside_the_month(spells):
 
 
 def test_an_open_ended_spell_has_no_last_day(spells):
-    # 204: §107 from 15 June 2020, no slutdato: active on every status date, never an afgang, and its
-    # length counts from 15 June 2020 (before the reporting window): 655 days on 31 March 2022, 565
-    # on 31 December 2021; the person is 71 on s (65+).
+    # 204: §107 from 15 June 2020, no slutdato: active on every status date, never an afgang, and
+    # its length counts from 15 June 2020 (before the reporting window): 655 days on 31 March 2022,
+    # 565 on 31 December 2021; the person is 71 on s (65+).
     expect(spells, "204", S, "V1", "total", "total", 655, 1, 655)
     expect(spells, "204", S, "V1", "gruppe", "botilbud", 655, 1, 655)
     expect(spells, "204", S, "V1", "aldersgruppe", "65+", 655, 1, 655)
@@ -184,7 +184,8 @@ def test_an_open_ended_spell_has_no_last_day(spells):
 
 def test_a_late_registration_changes_a_spell_from_the_status_date_it_is_known(spells):
     # 205: at 28 February the continuation (registered 10 March) is not known: the spell of
-    # 1..28 February ends then. At 31 March it is known: one spell from 1 February, no afgang, 59 days.
+    # 1..28 February ends then. At 31 March it is known: one spell from 1 February, no afgang, 59
+    # days.
     counted(spells, "205", "2022-02-28", "F1", "total", "total", 1)
     counted(spells, "205", "2022-02-28", "F2", "total", "total", 1)
     counted(spells, "205", "2022-02-28", "F2", "gruppe", "dagtilbud", 1)
