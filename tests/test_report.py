@@ -155,8 +155,8 @@ def test_every_report_renders_in_chromium_with_its_charts_and_nothing_fetched(bu
         rb"/MediaBox \[0 0 59[45][.0-9]* 84[12][.0-9]*\]", pdf
     )
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > 3
-    # politikere: 05 with 02-04, 11, 12-14, A1; ledere: all fifteen and A1
-    assert seen["politikere_101"]["charts"] == 9 and seen["ledere_101"]["charts"] == 16
+    # politikere: 05 with 02-04, 11, 12-14, A1; ledere: all fifteen, A1, F1, F2 and V1
+    assert seen["politikere_101"]["charts"] == 9 and seen["ledere_101"]["charts"] == 19
 
 
 def test_a_page_with_a_console_error_a_request_or_no_chart_is_caught(tmp_path):
