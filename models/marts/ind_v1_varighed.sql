@@ -21,8 +21,7 @@ aktive as (
     from forloeb
     join statusdatoer
       on {{ kendt_version('forloeb', 'statusdatoer.status_date') }}
-     and statusdatoer.status_date >= forloeb.fra
-     and (forloeb.til is null or statusdatoer.status_date <= forloeb.til)
+     and statusdatoer.status_date between forloeb.fra and coalesce(forloeb.til, date '9999-12-31')
 ),
 optalt as (
     select kommunekode, status_date,
