@@ -300,7 +300,7 @@ def test_the_varedeklaration_page_and_table_state_the_caveats(built):
         indicators = [
             r[0] for r in con.execute("select indicator from marts.varedeklaration").fetchall()
         ]
-    assert indicators == [f"{i:02d}" for i in range(1, 16)] + ["A1"]
+    assert indicators == [f"{i:02d}" for i in range(1, 16)] + ["A1", "F1", "F2", "V1"]
 
 
 def test_each_report_carries_the_runs_declaration(built):
