@@ -46,6 +46,17 @@ nullif(regexp_extract({{ column }}, {{ pattern }}, 1) || lower(regexp_extract({{
 case when regexp_full_match(trim({{ column }}), '0?[0-9]{3}') then right(trim({{ column }}), 3) end
 {%- endmacro %}
 
+{#- An age in whole years (befolkning.alder): Statistics Denmark writes its oldest band as '100+'
+    and may give '125'; they are read as 100 and 125. -#}
+{% macro parse_alder(column) -%}
+case when regexp_full_match({{ column }}, '\d{1,3}\+?') then cast(rtrim({{ column }}, '+') as integer) end
+{%- endmacro %}
+
+{#- A whole number >= 0 (befolkning.antal); a sign, a decimal mark or a separator does not parse. -#}
+{% macro parse_antal(column) -%}
+case when regexp_full_match({{ column }}, '\d{1,15}') then cast({{ column }} as bigint) end
+{%- endmacro %}
+
 {#- The unit of a takst: dag, maaned, aar or time; 'Måned' and 'år' are read as maaned and aar. -#}
 {% macro parse_takst_enhed(column) -%}
 case when replace(replace(lower({{ column }}), 'å', 'aa'), 'æ', 'ae') in ('dag', 'maaned', 'aar', 'time')

@@ -1,4 +1,4 @@
-"""The synthetic municipality: the six extracts in the contract's Danish dialect, at any scale.
+"""The synthetic municipality: the seven extracts in the contract's Danish dialect, at any scale.
 
 numpy draws every number from one seeded generator (a seed gives the same bytes); DuckDB
 formats the rows and writes the CSV in parallel, which is then transcoded to Windows-1252.
@@ -376,8 +376,8 @@ def write_extracts(
     as_of: date | None = None,
     dirty: bool = False,
 ) -> dict[str, int]:
-    """Write the six extracts into out_dir in the contract's Danish dialect; return rows written
-    per extract.
+    """Write the seven extracts (befolkning too) into out_dir in the contract's Danish dialect;
+    return rows written per extract.
 
     With dirty=True a small share of rows breaks each rule of the reason-code table; the
     summary then also holds "extract:code" -> rows that must land in quarantine with that code
@@ -404,6 +404,7 @@ def write_extracts(
     _pick_providers(rng, y, a, per_kind)
     _pick_caseworkers(rng, y, e, persons, per_kommune)
     budget = _budget(rng, y, e, kommuner, as_of.year)
+    befolkning = _befolkning(rng, kommuner, as_of.year)
 
     codes = np.array([k[0] for k in kommuner])
     for frame in (y, e, a):
@@ -419,6 +420,7 @@ def write_extracts(
             "budget": _format_small(con, "budget", budget),
             "engangsbevillinger": _format_engangs(con, e),
             "anbringelser": _format_anbringelser(con, a),
+            "befolkning": _format_small(con, "befolkning", befolkning),
         }
         for name, table in tables.items():
             query = f"SELECT * FROM {table}"
@@ -695,6 +697,26 @@ def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
                 (aar, f"{kommuner[i // len(AREAS)][0]:03d}", AREAS[i % len(AREAS)], int(beloeb))
             )
     return pd.DataFrame(rows, columns=["aar", "betalingskommune", "omraade", "beloeb"])
+
+
+def _befolkning(rng, kommuner, year: int) -> pd.DataFrame:
+    """Population on 1 January of last year and this, as municipalities download FOLK1A: per
+    municipality, sex and age (0-99 and '100+'), with the municipality's name and the sex as extra
+    columns. About as many of each age up to 60, fewer after; the municipality's size from
+    KOMMUNER (thousands)."""
+    ages = np.arange(101)
+    shape = np.where(ages < 60, 1.0, np.exp(-(ages - 60) / 9.0))
+    shape /= shape.sum()
+    rows = []
+    for kode, navn, tusinder in kommuner:
+        for aar in (year - 1, year):
+            total = tusinder * 1000 * (1 + 0.01 * (aar - year))
+            for koen, share in (("M", 0.495), ("K", 0.505)):
+                antal = np.round(total * share * shape * rng.uniform(0.9, 1.1, ages.size))
+                for alder, n in zip(ages, antal.astype(int), strict=True):
+                    label = "100+" if alder == 100 else str(alder)
+                    rows.append((aar, f"{kode:03d}", navn, koen, label, n))
+    return pd.DataFrame(rows, columns=["aar", "kommunekode", "omraade", "koen", "alder", "antal"])
 
 
 def _macros(con) -> None:

@@ -20,7 +20,7 @@ FIELDS = (
     "forbehold",
     "laeses",
 )
-UNITS = ("antal", "kr", "andel", "timer")
+UNITS = ("antal", "kr", "andel", "timer", "dage")
 
 
 def entries(project: Project) -> list[dict]:

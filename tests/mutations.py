@@ -50,6 +50,7 @@ PRE = "tests/test_precedence.py::"
 YRS = "tests/test_years_and_mappings.py::"
 LAST = "tests/test_last_moment.py::"
 DIS = "tests/test_discretion.py::"
+FLB = "tests/test_forloeb.py::"
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,95 @@ MUTATIONS = [
         "return (0.0, None)",
         (DIS + "test_the_audit_knows_a_mark_bounds_its_cell_and_suppression_answers_it",),
         "the audit forgets that a <5 mark bounds its cell",
+    ),
+    # -- spells, flows, durations and per-capita rows (issue 18) --
+    Mutation(
+        "forloeb_adjacent_apart",
+        "macros/perioder.sql",
+        "1 PRECEDING) + 1",
+        "1 PRECEDING)",
+        (FLB + "test_adjacent_services_form_one_spell",),
+        "a service starting the day after another ends begins a new spell",
+    ),
+    Mutation(
+        "forloeb_gap_joined",
+        "macros/perioder.sql",
+        "1 PRECEDING) + 1",
+        "1 PRECEDING) + 2",
+        (FLB + "test_a_one_day_gap_forms_two_spells",),
+        "services with one day between them form one spell",
+    ),
+    Mutation(
+        "forloeb_month_before_s",
+        "macros/forloeb.sql",
+        "and {{ status_date }}\n",
+        "and {{ status_date }} - 1\n",
+        (FLB + "test_spells_starting_and_ending_inside_the_month",),
+        "a spell whose last day is s is not in M(s)",
+    ),
+    Mutation(
+        "f1_counts_spells",
+        "macros/forloeb.sql",
+        "count(distinct forloeb.cpr)",
+        "count(forloeb.cpr)",
+        (FLB + "test_spells_starting_and_ending_inside_the_month",),
+        "F1 and F2 count spells, not persons: two spells starting in the month count twice",
+    ),
+    Mutation(
+        "forloeb_open_ends_at_as_of",
+        "models/intermediate/int_forloeb.sql",
+        "coalesce(i_saet.slutdato, date '9999-12-31')",
+        "coalesce(i_saet.slutdato, vindue.sidste)",
+        (FLB + "test_an_open_ended_spell_has_no_last_day",),
+        "an open-ended service ends on the status date, so its spell is an afgang",
+    ),
+    Mutation(
+        "v1_length_without_first_day",
+        "models/marts/ind_v1_varighed.sql",
+        "date_diff('day', forloeb.fra, statusdatoer.status_date) + 1 as dage",
+        "date_diff('day', forloeb.fra, statusdatoer.status_date) as dage",
+        (FLB + "test_a_one_day_gap_forms_two_spells",),
+        "a spell's length so far leaves out its first day",
+    ),
+    Mutation(
+        "forloeb_known_always",
+        "models/intermediate/int_forloeb.sql",
+        "else i_saet.kendt_fra_status end as kendt_fra",
+        "else vindue.foerste end as kendt_fra",
+        (FLB + "test_a_late_registration_changes_a_spell_from_the_status_date_it_is_known",),
+        "a service registered late carries a spell on at status dates before it was known",
+    ),
+    Mutation(
+        "befolkning_18_65",
+        "models/intermediate/int_befolkning.sql",
+        "alder between 18 and 64",
+        "alder between 18 and 65",
+        (FLB + "test_per_capita_rows_sum_the_population_over_an_extra_column",),
+        "the 65-year-olds in P(18-64)",
+    ),
+    Mutation(
+        "befolkning_100_plus_unread",
+        "macros/parsing.sql",
+        "'\\d{1,3}\\+?'",
+        "'\\d{1,3}'",
+        (FLB + "test_per_capita_rows_sum_the_population_over_an_extra_column",),
+        "DST's 100+ is not read as 100 (the rows are quarantined)",
+    ),
+    Mutation(
+        "befolkning_other_year",
+        "macros/indbyggere.sql",
+        "befolkning.aar = year(total.status_date)",
+        "befolkning.aar >= year(total.status_date)",
+        (FLB + "test_a_year_without_population_rows_gets_no_per_capita_rows_and_a_warning",),
+        "a year without population rows uses a later year's",
+    ),
+    Mutation(
+        "pr_indbygger_18_64",
+        "macros/indbyggere.sql",
+        "maal, 1, 'personer') }}",
+        "maal, 1, 'personer_18_64') }}",
+        (FLB + "test_per_capita_rows_sum_the_population_over_an_extra_column",),
+        "11's kroner per inhabitant divided by the 18-64-year-olds only",
     ),
 ]
 

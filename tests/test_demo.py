@@ -45,6 +45,10 @@ def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys
             "SELECT list(DISTINCT indicator ORDER BY indicator) FROM marts.indicator_values "
             f"WHERE status_date = DATE '{AS_OF}'"
         ).fetchone()[0]
+        per_capita = con.execute(
+            "SELECT DISTINCT indicator || ':' || breakdown AS cell FROM marts.indicator_values "
+            f"WHERE status_date = DATE '{AS_OF}' AND breakdown LIKE 'pr_%' ORDER BY cell"
+        ).fetchall()
     assert balanced == (True, 0)
     # 06 needs the year's refusion thresholds, which the seed has only for 2020-2022
     assert indicators == [
@@ -63,6 +67,17 @@ def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys
         "14",
         "15",
         "A1",
+        "F1",
+        "F2",
+        "V1",
+    ]
+    # the generator writes befolkning for this year and last: the per-capita rows are there
+    assert [cell for (cell,) in per_capita] == [
+        "02:pr_1000_18_64",
+        "03:pr_1000_18_64",
+        "04:pr_1000_18_64",
+        "05:pr_1000_18_64",
+        "11:pr_indbygger",
     ]
 
 

@@ -55,7 +55,7 @@ STATUS_DATES_2022 = [
     "2022-02-28",
     "2022-03-31",
 ]
-INDICATORS = [*(f"{number:02d}" for number in range(1, 16)), "A1"]  # 01 … 15, A1
+INDICATORS = [*(f"{number:02d}" for number in range(1, 16)), "A1", "F1", "F2", "V1"]
 ALDERSGRUPPER = ["0-15", "16-17", "18-23", "24-49", "50-64", "65+"]
 ANBRINGELSESTYPER = [
     "netvaerksplejefamilie",
@@ -104,6 +104,10 @@ BREAKDOWNS = {
     "14": {("paragraf", p) for p in ["95", "96"]},
     "15": {("paragraf", p) for p in ["100", "112_114"]},
     "A1": {("anbringelsestype", t) for t in ANBRINGELSESTYPER},
+    "F1": {("gruppe", g) for g in ["botilbud", "dagtilbud", "hjaelperordning"]},
+    "F2": {("gruppe", g) for g in ["botilbud", "dagtilbud", "hjaelperordning"]},
+    "V1": {("gruppe", g) for g in ["botilbud", "dagtilbud", "hjaelperordning"]}
+    | {("aldersgruppe", a) for a in ALDERSGRUPPER},
 }
 PER_CASEWORKER = {"08", "10"}
 

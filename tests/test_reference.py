@@ -56,7 +56,7 @@ SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 AS_OF = date(2022, 3, 31)
 ONE_DAY = timedelta(days=1)
 
-INDICATORS = [*(f"{number:02d}" for number in range(1, 16)), "A1"]  # 01 … 15, A1
+INDICATORS = [*(f"{number:02d}" for number in range(1, 16)), "A1", "F1", "F2", "V1"]
 
 # indicators.md, "Groups of services". 85 belongs to `botilbud` only when botilbudslignende.
 GROUPS = {
@@ -809,6 +809,107 @@ def ind_a1(at: At) -> dict:
     return out
 
 
+def spells(at: At, group: str | None) -> dict[str, list[tuple[date, date | None]]]:
+    """indicators.md, "Spells": per person, the maximal runs of consecutive days with an active
+    known service of the set (None: alle, any ydelse), as (first day, last day or None when a
+    service in it is open-ended); one ending on d and one starting on d + 1 are one run."""
+    services = at.ydelser if group is None else at.group(group)
+    per_person: dict[str, list[Service]] = defaultdict(list)
+    for svc in services:
+        per_person[svc.cpr].append(svc)
+    out = {}
+    for cpr, own in per_person.items():
+        runs: list[list] = []
+        for svc in sorted(own, key=lambda svc: svc.start):
+            last = runs[-1] if runs else None
+            if last and (last[1] is None or svc.start <= last[1] + ONE_DAY):
+                if last[1] is not None:
+                    last[1] = None if svc.end is None else max(last[1], svc.end)
+            else:
+                runs.append([svc.start, svc.end])
+        out[cpr] = [(first, end) for first, end in runs]
+    return out
+
+
+SPELL_SETS = {
+    TOTAL: None,
+    **{("gruppe", g): g for g in ["botilbud", "dagtilbud", "hjaelperordning"]},
+}
+
+
+def in_month(at: At, d: date | None) -> bool:
+    """M(s): the first of s's month to s, both included."""
+    return d is not None and at.s.replace(day=1) <= d <= at.s
+
+
+def ind_f1(at: At) -> dict:
+    """Tilgang: persons with a spell of alle that starts in M(s); gruppe on its own spells."""
+    return {
+        key: count(sum(any(in_month(at, f) for f, _ in runs) for runs in spells(at, g).values()))
+        for key, g in SPELL_SETS.items()
+    }
+
+
+def ind_f2(at: At) -> dict:
+    """Afgang: persons with a spell of alle whose last day lies in M(s); gruppe likewise."""
+    return {
+        key: count(sum(any(in_month(at, e) for _, e in runs) for runs in spells(at, g).values()))
+        for key, g in SPELL_SETS.items()
+    }
+
+
+def ind_v1(at: At) -> dict:
+    """Varighed: over the spells of alle active on s, the sum of s - first day + 1 over their
+    number; gruppe on its own spells, aldersgruppe by the person's age on s."""
+    out = {}
+    for key, g in SPELL_SETS.items():
+        active = [
+            (cpr, (at.s - f).days + 1)
+            for cpr, runs in spells(at, g).items()
+            for f, e in runs
+            if f <= at.s and (e is None or at.s <= e)
+        ]
+        out[key] = ratio(sum(n for _, n in active), len(active))
+        if g is None:
+            for band, *_ in ALDERSGRUPPER:
+                mine = [n for cpr, n in active if aldersgruppe(age_on(cpr, at.s)) == band]
+                out["aldersgruppe", band] = ratio(sum(mine), len(mine))
+    return out
+
+
+def read_befolkning(folder: Path) -> dict[tuple[str, int], dict[int, int]]:
+    """extracts.md, befolkning: (kommunekode, aar) -> {alder: antal}, rows of the same year,
+    municipality and age summed over any other column ('100+' read as 100); rows that break a rule
+    are left out."""
+    out: dict[tuple[str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for r in read_rows(folder, "befolkning"):
+        aar, kode, alder, antal = (r.get(c, "") for c in ("aar", "kommunekode", "alder", "antal"))
+        if not (
+            re.fullmatch(r"\d{4}", aar)
+            and re.fullmatch(r"0?\d{3}", kode)
+            and re.fullmatch(r"\d+\+?", alder)
+            and re.fullmatch(r"\d+", antal)
+        ):
+            continue
+        out[kode[-3:], int(aar)][int(alder.rstrip("+"))] += int(antal)
+    return out
+
+
+def per_capita(indicator: str, rows: dict, population: dict[int, int] | None) -> dict:
+    """indicators.md, "Per capita": 02-05 per 1,000 inhabitants aged 18-64 (the total's value x
+    1000), 11 per inhabitant (its total numerator); none without the year's population."""
+    if population is None:
+        return {}
+    if indicator in ("02", "03", "04", "05"):
+        p = sum(n for alder, n in population.items() if 18 <= alder <= 64)
+        return {("pr_1000_18_64", "total"): ratio(Fraction(rows[TOTAL][2]) * 1000, p)}
+    if indicator == "11":
+        return {
+            ("pr_indbygger", "total"): ratio(Fraction(rows[TOTAL][0]), sum(population.values()))
+        }
+    return {}
+
+
 INDICATOR_FUNCTIONS = {
     "01": ind_01,
     "02": ind_02,
@@ -826,6 +927,9 @@ INDICATOR_FUNCTIONS = {
     "14": ind_14,
     "15": ind_15,
     "A1": ind_a1,
+    "F1": ind_f1,
+    "F2": ind_f2,
+    "V1": ind_v1,
 }
 
 
@@ -839,12 +943,15 @@ def reference(folder: Path, as_of: date) -> dict[tuple, tuple]:
         | {e.kommune for e in data.engangs}
         | {k for _, k, _ in data.budget}
     )
+    befolkning = read_befolkning(folder)
     out = {}
     for kommune in sorted(kommuner):
         for s in status_dates(as_of):
             at = At(data, kommune, s)
             for indicator, function in INDICATOR_FUNCTIONS.items():
-                for (breakdown, value), row in function(at).items():
+                rows = function(at)
+                rows |= per_capita(indicator, rows, befolkning.get((kommune, s.year)))
+                for (breakdown, value), row in rows.items():
                     out[kommune, s, indicator, breakdown, value] = row
     return out
 

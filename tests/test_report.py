@@ -141,8 +141,8 @@ def test_every_report_renders_in_chromium_with_its_charts_and_nothing_fetched(
         rb"/MediaBox \[0 0 59[45][.0-9]* 84[12][.0-9]*\]", pdf
     )
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > 3
-    # politikere: 05 with 02-04, 11, 12-14, A1; ledere: all fifteen and A1
-    assert seen["politikere_101"]["charts"] == 9 and seen["ledere_101"]["charts"] == 16
+    # politikere: 05 with 02-04, 11, 12-14, A1; ledere: all fifteen, A1, F1, F2 and V1
+    assert seen["politikere_101"]["charts"] == 9 and seen["ledere_101"]["charts"] == 19
 
 
 def test_a_page_with_a_console_error_a_request_or_no_chart_is_caught(tmp_path, chromium_installed):
@@ -293,7 +293,7 @@ def test_the_varedeklaration_page_and_table_state_the_caveats(built):
         indicators = [
             r[0] for r in con.execute("select indicator from marts.varedeklaration").fetchall()
         ]
-    assert indicators == [f"{i:02d}" for i in range(1, 16)] + ["A1"]
+    assert indicators == [f"{i:02d}" for i in range(1, 16)] + ["A1", "F1", "F2", "V1"]
 
 
 def test_each_report_carries_the_runs_declaration(built):

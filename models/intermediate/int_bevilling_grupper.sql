@@ -14,9 +14,7 @@ anbringelser as (
 ydelse_grupper as (
     select bevillinger.*, ydelsesgrupper.gruppe
     from bevillinger
-    join ydelsesgrupper
-      on ydelsesgrupper.paragraf = bevillinger.paragraf
-     and (not ydelsesgrupper.kun_botilbudslignende::boolean or bevillinger.botilbudslignende)
+    join ydelsesgrupper on {{ i_ydelsesgruppe('bevillinger', 'ydelsesgrupper') }}
     union all
     select bevillinger.*, 'alle' as gruppe from bevillinger
 ),

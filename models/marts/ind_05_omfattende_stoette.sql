@@ -18,4 +18,6 @@ dele as (
 select kommunekode, status_date, opdeling, opdeling_vaerdi,
        sum(taeller order by del) as taeller, null::double as naevner, sum(taeller order by del) as vaerdi
 from dele
+where opdeling <> 'pr_1000_18_64'
 group by kommunekode, status_date, opdeling, opdeling_vaerdi
+union all {{ pr_1000_18_64('select * from dele', 'sum(taeller order by del)') }}
