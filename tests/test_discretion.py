@@ -468,3 +468,19 @@ def test_a_report_of_an_indicator_this_project_declares_nothing_for_is_refused(t
     assert main(["report", "--warehouse", str(warehouse), "--out", str(out)]) == 2
     assert "16" in capsys.readouterr().err.splitlines()[-1]
     assert not out.exists()
+
+
+def test_a_per_capita_row_is_hidden_with_its_count():
+    # 04 = 2 helaarsmodtagere in a municipality of 2,330 aged 18-64: the row per 1,000 (2 x 1000 /
+    # 2330 = 0.858) times the public population over 1000 gives the 2 back.
+    marks = marks_of(
+        {
+            ("04", *T): 2,
+            p("04", "96"): 2,
+            ("04", "pr_1000_18_64", "total"): (2000, 2330),
+            ("03", *T): 20,
+            ("03", "pr_1000_18_64", "total"): (20000, 2330),
+        }
+    )
+    assert marks[("04", *T)] == "<5" and ("04", "pr_1000_18_64", "total") in marks
+    assert ("03", "pr_1000_18_64", "total") not in marks
