@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from . import owned
@@ -36,6 +37,7 @@ WORKBOOK = "marts.xlsx"
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 SHEET_NAME_MAX = 31  # Excel's limit
 BOM = "\ufeff"
+XLSX_REPLACEMENT = "\ufffd"  # for a character an xlsx cannot hold
 # Text starting with one of these is a formula to Excel or LibreOffice (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "date": "yyyy-mm-dd"}
@@ -327,8 +329,10 @@ def _cell(sheet, value, kind: str) -> WriteOnlyCell:
 
 def _text_cell(sheet, value) -> WriteOnlyCell:
     """A string cell, never a formula; one that Excel would read as a formula when edited gets the
-    quote prefix, so it stays text."""
-    cell = WriteOnlyCell(sheet, None if value is None else str(value))
+    quote prefix, so it stays text. A control character, which an xlsx cannot hold, shows as
+    U+FFFD (the replacement character) instead of failing the export."""
+    text = None if value is None else ILLEGAL_CHARACTERS_RE.sub(XLSX_REPLACEMENT, str(value))
+    cell = WriteOnlyCell(sheet, text)
     if value is not None:
         cell.data_type = "s"
         if str(value).startswith(FORMULA_STARTS):

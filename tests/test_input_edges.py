@@ -92,7 +92,7 @@ def test_a_formula_without_a_value_is_quarantined_as_number_invalid(tmp_path):
     assert build(extracts, warehouse) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         found = con.execute(
-            "select reason from audit.quarantine where _file = 'ydelser_formel.xlsx'"
+            "select reason from audit.quarantine where file = 'ydelser_formel.xlsx'"
         ).fetchall()
     assert found == [("number_invalid",)]
 
