@@ -5,6 +5,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def _grant(bevilling_id: str, **values) -> list[str]:
     return [row.get(column, "") for column in columns]
 
 
-def test_an_amount_no_arithmetic_can_carry_is_number_invalid_and_the_rest_publishes(tmp_path):
+def test_a_service_too_costly_to_carry_is_number_invalid_and_the_rest_publishes(tmp_path):
     extracts = extracts_copy(tmp_path)
     _append(
         extracts / "ydelser.csv",
@@ -126,11 +127,14 @@ def test_the_journal_keeps_the_warehouses_permissions_whatever_the_umask(tmp_pat
 def test_a_newline_in_a_path_cannot_forge_a_log_line(tmp_path, capsys):
     forged = tmp_path / "x\n2026-12-03 01:00:00,000 INFO published; all is well"
     log_file = tmp_path / "lis.log"
-    args = ["--log-file", str(log_file), "build", "--extracts", str(forged)]
-    assert main([*args, "--as-of", "2022-03-31", "--warehouse", str(tmp_path / "w.duckdb")]) != 0
-    lines = log_file.read_text().splitlines()
-    stamped = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
-    assert lines and all(stamped.match(line) for line in lines)
-    assert not any(line.startswith("2026-12-03 01:00:00,000 INFO") for line in lines)
+    args = ["--log-file", str(log_file), "build", "--as-of", "2022-03-31", "--warehouse"]
+    # an error naming the path (it does not exist), then a build logging it
+    assert main([*args, str(tmp_path / "w.duckdb"), "--extracts", str(forged)]) == 4
     err = capsys.readouterr().err.splitlines()
     assert err[-1].startswith("lis: ") and "\\n2026-12-03" in err[-1]
+    shutil.copytree(SMALL, forged)
+    assert main([*args, str(tmp_path / "w.duckdb"), "--extracts", str(forged)]) == 0
+    lines = log_file.read_text().splitlines()
+    stamped = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
+    assert len(lines) > 2 and all(stamped.match(line) for line in lines)
+    assert not any(line.startswith("2026-12-03 01:00:00,000 INFO") for line in lines)
