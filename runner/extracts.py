@@ -68,6 +68,9 @@ INTEGER_TYPES = {
     "UHUGEINT",
 }
 XLSX_FRAME = "_xlsx_frame"
+# The most cells read from an xlsx extract (about 350,000 rows of ydelser's 14 columns): each is
+# made text in Python, some 40,000 a CPU second and 150 MB a million (README, Limits).
+XLSX_MAX_CELLS = 5_000_000
 # A parquet timestamp with a time zone is an instant; the date it means is the date in Denmark.
 EXTRACTS_TIME_ZONE = "Europe/Copenhagen"
 # How DuckDB's CSV errors state their reason (its other lines quote the row, or suggest options).
@@ -454,7 +457,14 @@ def _xlsx_frame(path: Path) -> tuple[list[str], pyarrow.Table]:
             rows = itertools.chain([first], rows)
         widths = [FIXED_WIDTH.get(name.strip().lower()) for name in header]
         lines, data = [], [[] for _ in header]
+        held = len(cells)
         for line, cells in rows:
+            held += len(cells)
+            if held > XLSX_MAX_CELLS:
+                raise ExtractError(
+                    f"{path.name}: more than {XLSX_MAX_CELLS:,} cells, the most lis reads from a "
+                    "workbook; deliver the extract as CSV or Parquet"
+                )
             if all(value is None or value == "" for value in cells.values()):
                 continue  # an empty or merely formatted row is not a data row
             lines.append(line)

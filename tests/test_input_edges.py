@@ -21,6 +21,7 @@ import pyarrow
 import pyarrow.parquet
 import pytest
 
+from runner import extracts
 from runner.extracts import ExtractError
 from tests.test_extracts import folder, load, rows
 from tests.test_hostile import build
@@ -123,6 +124,16 @@ def test_a_cell_at_the_far_corner_of_the_sheet_costs_what_its_cells_cost(tmp_pat
     assert done.returncode == 0, done.stderr
     # the far cell's row is a data row (it is not empty), with no value in the contract's columns
     assert json.loads(done.stdout) == [[2, "G0"], [1048576, None]]
+
+
+def test_a_workbook_beyond_the_cells_lis_reads_is_an_input_error_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(extracts, "XLSX_MAX_CELLS", 6 * 3)
+    _workbook(tmp_path / "ydelser.xlsx", _grants(2))
+    con, counts = load(folder(tmp_path, {}))  # the header and two rows: 18 cells
+    assert counts["ydelser"] == 2
+    _workbook(tmp_path / "ydelser.xlsx", _grants(3))
+    with pytest.raises(ExtractError, match=r"^ydelser\.xlsx: more than 18 cells, the most lis"):
+        load(folder(tmp_path, {}))
 
 
 def test_a_broken_workbook_is_an_input_error_naming_the_file(tmp_path):
