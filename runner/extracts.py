@@ -493,7 +493,9 @@ class _CellParser(WorkSheetParser):
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
-        if cell["value"] is None and (formula := element.find(FORMULA_TAG)) is not None:
+        formula = element.find(FORMULA_TAG)
+        # t="str" with an empty value is a cached empty text: the formula gave ''
+        if cell["value"] is None and formula is not None and element.get("t") != "str":
             cell["value"] = "=" + (formula.text or "")
         return cell
 
