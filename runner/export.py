@@ -26,7 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from . import owned
-from .errors import InputError
+from .errors import InputError, UsageError
 from .project import Project
 from .sql import literal
 
@@ -95,7 +95,7 @@ def export_marts(
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     latest = out_dir / LATEST
     if latest.exists() and not latest.is_symlink():
-        raise InputError(f"{latest}: not the symlink lis export keeps there; move it away")
+        raise UsageError(f"{latest}: not the symlink lis export keeps there; move it away")
     out_dir.mkdir(parents=True, exist_ok=True)
     # what a killed export left: a set half written, or one already replaced
     owned.remove_stale(out_dir, [".*.building-*", ".*.replaced-*"])

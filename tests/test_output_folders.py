@@ -131,3 +131,12 @@ def test_an_export_replaces_its_own_set_but_never_a_folder_holding_other_files(
     assert export(warehouse, out, "csv") == 64
     assert contents(out) == before
     assert "min-analyse.xlsx" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_an_export_never_replaces_a_latest_that_is_not_its_symlink(warehouse, tmp_path):
+    out = tmp_path / "exports"
+    (out / "latest").mkdir(parents=True)
+    (out / "latest" / "rapport.pbix").write_bytes(b"a Power BI report")
+    before = contents(out)
+    assert export(warehouse, out) == 64
+    assert contents(out) == before
