@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -23,18 +22,22 @@ from pathlib import Path
 import duckdb
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from .errors import InputError
+from . import owned
+from .errors import InputError, UsageError
 from .project import Project
 from .sql import literal
 
 FORMATS = ("parquet", "csv", "xlsx")
 LATEST = "latest"
+COMMAND = "lis export"
 WORKBOOK = "marts.xlsx"
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 SHEET_NAME_MAX = 31  # Excel's limit
 BOM = "\ufeff"
+XLSX_REPLACEMENT = "\ufffd"  # for a character an xlsx cannot hold
 # Text starting with one of these is a formula to Excel or LibreOffice (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "date": "yyyy-mm-dd"}
@@ -93,16 +96,14 @@ def export_marts(
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     latest = out_dir / LATEST
     if latest.exists() and not latest.is_symlink():
-        raise InputError(f"{latest}: not the symlink lis export keeps there; move it away")
+        raise UsageError(f"{latest}: not the symlink lis export keeps there; move it away")
     out_dir.mkdir(parents=True, exist_ok=True)
     # what a killed export left: a set half written, or one already replaced
-    for stale in [*out_dir.glob(".*.building-*"), *out_dir.glob(".*.replaced-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
+    owned.remove_stale(out_dir, [".*.building-*", ".*.replaced-*"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         status_date = _status_date(con, warehouse)
-        building = out_dir / f".{status_date}.building-{uuid.uuid4().hex[:8]}"
-        building.mkdir()
-        try:
+        owned.check_replaceable(out_dir / status_date.isoformat(), COMMAND)
+        with owned.new_folder(out_dir, f".{status_date}.building-") as building:
             tables = [transform(con, t) if transform else t for t in _tables(con, project)]
             tables = [t for t in tables if t is not None]
             files = []
@@ -114,10 +115,8 @@ def export_marts(
                     path = building / f"{table.name}.{fmt}"
                     _WRITERS[fmt](con, table, path)
                     files.append(path)
-        except BaseException:
-            shutil.rmtree(building, ignore_errors=True)
-            raise
-    folder = _swap_in(building, out_dir, status_date.isoformat())
+            owned.write_list(building)
+            folder = _swap_in(building, out_dir, status_date.isoformat())
     return Export(folder, tuple(folder / f.name for f in files))
 
 
@@ -365,8 +364,10 @@ def _share_column(con, table: Table):
 
 def _text_cell(sheet, value) -> WriteOnlyCell:
     """A string cell, never a formula; one that Excel would read as a formula when edited gets the
-    quote prefix, so it stays text."""
-    cell = WriteOnlyCell(sheet, None if value is None else str(value))
+    quote prefix, so it stays text. A control character, which an xlsx cannot hold, shows as
+    U+FFFD (the replacement character) instead of failing the export."""
+    text = None if value is None else ILLEGAL_CHARACTERS_RE.sub(XLSX_REPLACEMENT, str(value))
+    cell = WriteOnlyCell(sheet, text)
     if value is not None:
         cell.data_type = "s"
         if str(value).startswith(FORMULA_STARTS):
@@ -375,19 +376,16 @@ def _text_cell(sheet, value) -> WriteOnlyCell:
 
 
 def _swap_in(building: Path, out_dir: Path, status_date: str) -> Path:
-    """Rename the finished folder to <status date> (replacing an earlier export of that date) and
-    point `latest` at it; the symlink is replaced atomically."""
+    """Rename the finished folder to <status date> (replacing an earlier export of that date, and
+    nothing else: runner/owned.py) and point `latest` at it; the symlink is replaced atomically."""
     folder = out_dir / status_date
-    replaced = None
-    if folder.exists():
-        replaced = out_dir / f".{status_date}.replaced-{uuid.uuid4().hex[:8]}"
-        folder.rename(replaced)
-    building.rename(folder)
-    pointer = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"
-    pointer.symlink_to(status_date, target_is_directory=True)
-    os.replace(pointer, out_dir / LATEST)
-    if replaced:
-        shutil.rmtree(replaced)
+    with owned.swapping(out_dir):
+        owned.check_replaceable(folder, COMMAND)
+        with owned.set_aside(folder, f".{status_date}.replaced-"):
+            building.rename(folder)
+            pointer = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"
+            pointer.symlink_to(status_date, target_is_directory=True)
+            os.replace(pointer, out_dir / LATEST)
     return folder
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -19,7 +18,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from . import discretion
+from . import discretion, owned
 from .errors import InputError
 from .report_charts import line_chart
 from .report_labels import Labels, read_labels
@@ -47,6 +46,7 @@ PER_CAPITA = ("pr_1000_18_64", "pr_indbygger")
 BUDGET = "11"
 LONGEST_ID = 40  # characters of an id shown; a longer one is cut visibly (…)
 TEMPLATES = Path(__file__).parent / "templates"
+COMMAND = "lis report"
 
 
 @dataclass
@@ -79,25 +79,22 @@ def write_reports(warehouse: Path, out_dir: Path, threshold: float) -> list[Path
         data = _read(con, threshold)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    new = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
-    shutil.rmtree(new, ignore_errors=True)
-    new.mkdir()
-    try:
+    owned.check_replaceable(out_dir, COMMAND)
+    owned.remove_stale(out_dir.parent, [f".{out_dir.name}.new-*", f".{out_dir.name}.old-*"])
+    with owned.new_folder(out_dir.parent, f".{out_dir.name}.new-") as new:
         names = _render(data, new)
+        owned.write_list(new)
         _swap_in(new, out_dir)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
     return [out_dir / name for name in names]
 
 
 def _swap_in(new: Path, out_dir: Path) -> None:
-    """The old set moves aside and the new one takes its name: a reader sees one whole set."""
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
-        os.rename(out_dir, old)
-    os.rename(new, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    """The old set moves aside and the new one takes its name: a reader sees one whole set. Only
+    a folder holding nothing but an earlier set is replaced (runner/owned.py)."""
+    with owned.swapping(out_dir.parent):
+        owned.check_replaceable(out_dir, COMMAND)
+        with owned.set_aside(out_dir, f".{out_dir.name}.old-"):
+            os.rename(new, out_dir)
 
 
 def _read(con, threshold: float) -> dict:

@@ -51,6 +51,9 @@ YRS = "tests/test_years_and_mappings.py::"
 LAST = "tests/test_last_moment.py::"
 DIS = "tests/test_discretion.py::"
 FLB = "tests/test_forloeb.py::"
+EDGE = "tests/test_input_edges.py::"
+OUT = "tests/test_output_folders.py::"
+HOST2 = "tests/test_hostile_second_round.py::"
 
 
 @dataclass(frozen=True)
@@ -461,6 +464,110 @@ MUTATIONS = [
         "maal, 1, 'personer_18_64') }}",
         (FLB + "test_per_capita_rows_sum_the_population_over_an_extra_column",),
         "11's kroner per inhabitant divided by the 18-64-year-olds only",
+    ),
+    # -- issue 24, data loss and wrong numbers: each bug as it was, or as it would come back --
+    Mutation(
+        "report_replaces_anything",
+        "runner/owned.py",
+        "(p.name not in listed or p.is_symlink() or not p.is_file())",
+        "False",
+        (OUT + "test_a_report_into_a_folder_holding_other_files_is_refused_and_touches_nothing",),
+        "lis report --out DIR deletes what DIR held",
+    ),
+    Mutation(
+        "xlsx_read_by_dimension",
+        "runner/extracts.py",
+        "rows = _sheet_rows(workbook)",
+        "rows = ((line, dict(enumerate(row, 1))) for line, row in enumerate("
+        "workbook.worksheets[0].iter_rows(values_only=True), 1))",
+        (
+            EDGE + "test_every_row_of_a_sheet_is_read_whatever_its_dimension_says",
+            EDGE + "test_a_formula_cell_gives_its_cached_value_or_its_formula_never_an_empty_field",
+        ),
+        "openpyxl's read-only rows: cut short by an understated dimension, a formula read as empty",
+    ),
+    Mutation(
+        "xlsx_formula_empty",
+        "runner/extracts.py",
+        'cell["value"] = "=" + (formula.text or "")',
+        'cell["value"] = None',
+        (EDGE + "test_a_formula_cell_gives_its_cached_value_or_its_formula_never_an_empty_field",),
+        "a formula cell without a cached value is an empty field",
+    ),
+    Mutation(
+        "xlsx_not_a_zip",
+        "runner/extracts.py",
+        "except zipfile.BadZipFile:",
+        "except KeyError:",
+        (EDGE + "test_a_broken_workbook_is_an_input_error_naming_the_file",),
+        "a broken workbook is reported as openpyxl's exception text",
+    ),
+    Mutation(
+        "expense_overflow",
+        "models/staging/parsed_ydelser.sql",
+        "\n                or {{ udgift_for_stor('takst_p', 'takst_enhed_p', 'timer_pr_uge_p') }}",
+        "",
+        (HOST2 + "test_a_service_too_costly_to_carry_is_number_invalid_and_the_rest_publishes",),
+        "a takst x hours no DECIMAL(38) carries fails the whole build",
+    ),
+    Mutation(
+        "parquet_date_by_host_zone",
+        "runner/extracts.py",
+        "strftime(timezone({literal(EXTRACTS_TIME_ZONE)}, {column}), '%Y-%m-%d')",
+        "strftime({column}, '%Y-%m-%d')",
+        (EDGE + "test_a_time_zoned_parquet_timestamp_is_the_date_in_denmark_on_any_host",),
+        "a time-zoned parquet timestamp's date depends on the build machine's zone",
+    ),
+    Mutation(
+        "xlsx_control_character",
+        "runner/export.py",
+        "ILLEGAL_CHARACTERS_RE.sub(XLSX_REPLACEMENT, str(value))",
+        "str(value)",
+        (HOST2 + "test_text_a_workbook_cannot_hold_is_replaced_visibly_in_the_xlsx_export",),
+        "a control character in a caseworker id crashes the xlsx export",
+    ),
+    Mutation(
+        "stale_sweep_removes_live",
+        "runner/owned.py",
+        "if _lock(descriptor, blocking=False) and _same(folder, descriptor):",
+        "if True:",
+        (OUT + "test_a_folder_a_live_report_or_export_is_writing_is_never_removed",),
+        "an export's sweep of stale folders deletes a live export's folder",
+    ),
+    Mutation(
+        "journal_read_back_unmasked",
+        "runner/record.py",
+        "record = mask_cpr(record)",
+        'record = {**record, "message": mask_cpr(record.get("message"))}',
+        (HOST2 + "test_every_text_read_back_from_the_journal_is_masked_in_audit",),
+        "a CPR number in a journal line's other fields reaches audit",
+    ),
+    Mutation(
+        "journal_mode_by_umask",
+        "runner/publish.py",
+        "os.fchmod(descriptor, mode)",
+        "None",
+        (HOST2 + "test_the_journal_keeps_the_warehouses_permissions_whatever_the_umask",),
+        "with umask 000 the journal is world-writable",
+    ),
+    Mutation(
+        "extract_symlink_followed",
+        "runner/extracts.py",
+        "        _regular_file(path)\n",
+        "        if not path.is_file():\n            continue\n",
+        (
+            EDGE + "test_a_symlinked_extract_is_an_input_error_that_shows_nothing_of_its_target",
+            EDGE + "test_a_fifo_or_a_folder_named_like_an_extract_is_an_input_error_naming_it",
+        ),
+        "a symlinked extract is followed; a FIFO or a folder is skipped without a word",
+    ),
+    Mutation(
+        "log_line_forged",
+        "runner/logs.py",
+        "record.message = one_line(record.message)",
+        "pass",
+        (HOST2 + "test_a_newline_in_a_path_cannot_forge_a_log_line",),
+        "a newline in a path forges a log line",
     ),
 ]
 
