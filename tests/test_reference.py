@@ -8,16 +8,20 @@ macros/. Where the spec leaves a choice open it follows README.md's "Readings of
 - every `betalingskommune` in ydelser, engangsbevillinger, anbringelser or budget gets every
   total row;
 - status dates: the given date plus the last day of every month from January of the previous year;
-- `06` has no rows in a year that seeds/refusionsgraenser.csv lacks; thresholds are compared with
-  each person's yearly sum in whole øre;
+- `06` has no rows in a year that seeds/refusionsgraenser.csv lacks, and no rate 75 in a year
+  without graense_75; thresholds are compared with each person's yearly sum in whole øre;
 - `08` is a mean caseload (indicators.md): a service with no caseworker counts in neither the
   numerator nor the denominator, and in no caseworker's row;
 - `09` counts persons with an active service in `ydelser` (placements are `A1`);
 - breakdown rows whose value is 0 or empty may be absent on either side.
 
-Two extract folders are compared, both written by the project's generator (1,500 grants,
-3 municipalities, seed 11, as of 2022-03-31, the Danish dialect), the second one edited in Python
-before the build: overlapping grants of the same person and paragraph, late registrations
+The extracts are written by the project's generator (1,500 grants, 3 municipalities, seed 11, the
+Danish dialect), which writes every value of every mapping (every paragraph of the catalogue, those
+in no group too, every price unit, provider type and placement type, 85 both ways: checked below).
+Five variants (VARIANTS) in three years: as of 2022-03-31 plain, and edited in Python before the
+build (also built at 2022-03-17); as of 2020-12-31, a leap year without a 75 % step whose
+previous year 2019 has no thresholds; as of 2024-02-29, a leap day, in years without thresholds.
+The edits: overlapping grants of the same person and paragraph, late registrations
 (oprettet_dato after startdato, some after status dates, some after the build's as-of), grants that
 end exactly on a month end, grants that start on 2022-03-31, grants with no caseworker, CPR numbers
 without the dash and paragraph spellings like `SEL § 107`; and a few rows that break a rule of
