@@ -141,7 +141,7 @@ class Ydelse(NamedTuple):
     open_share: float  # granted with no slutdato
     mean_days: float  # duration of the others
     kind: str | None  # of provider; None for cash benefits, which have none
-    area: str  # budget area
+    area: str | None  # budget area; None for the paragraphs in no group, which have none
 
 
 YDELSER = {
@@ -157,6 +157,12 @@ YDELSER = {
     "96": Ydelse(0.025, "maaned", 80_000, 200_000, 20, 60, 0.85, 1_200, None, "hjaelperordning"),
     "95": Ydelse(0.015, "maaned", 20_000, 80_000, 10, 40, 0.80, 900, None, "hjaelperordning"),
     "98": Ydelse(0.005, "time", 400, 600, 2, 10, 0.70, 720, "stoette", "stoette_i_eget_hjem"),
+    # the catalogue's paragraphs in no group (and no budget area)
+    "84": Ydelse(0.015, "dag", 1_200, 2_500, 0, 0, 0.30, 120, "botilbud", None),
+    "82b": Ydelse(0.01, "time", 350, 500, 1, 8, 0.30, 180, "stoette", None),
+    "86": Ydelse(0.01, "time", 400, 600, 1, 4, 0.20, 120, "stoette", None),
+    "102": Ydelse(0.01, "maaned", 5_000, 30_000, 0, 0, 0.40, 365, "dagtilbud", None),
+    "82a": Ydelse(0.005, "time", 300, 450, 1, 6, 0.30, 180, "stoette", None),
 }
 BOTILBUDSLIGNENDE_85 = 0.15
 
@@ -494,6 +500,9 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
     start = np.where(
         rng.random(n) < 0.985, today - rng.integers(0, 6 * 365, n), today + rng.integers(1, 91, n)
     )
+    # started in the last year and registered by the status date however late (below)
+    recent = (start >= today - 365) & (start <= today - 200)
+    _cover(par, len(YDELSER), recent)
     length = 1 + np.floor(rng.exponential(mean_days[par])).astype(np.int64)
     end = np.where(rng.random(n) < p_open[par], np.nan, start + length - 1)
     # registered around the start, a few months late; so a few recent grants are not yet known
@@ -527,6 +536,7 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
         ),
         "oprettet": registered,
     }
+    _cover(columns["er_botilbudslignende"], 2, recent & (par == list(YDELSER).index("85")))
     return {k: v[order] for k, v in columns.items()}
 
 
@@ -535,6 +545,7 @@ def _engangs(rng, n: int, persons: dict, today: int) -> dict:
     kind = rng.choice(len(ENGANGS), n, p=p / p.sum())
     person = rng.integers(0, persons["n_adults"], n)
     granted = today - rng.integers(0, 730, n)
+    _cover(kind, len(ENGANGS), (granted >= today - 365) & (granted <= today - 15))
     amount = np.array([x[2] for x in ENGANGS])[kind] * rng.uniform(0.6, 1.4, n)
     order = np.argsort(granted, kind="stable")
     columns = {
@@ -560,6 +571,7 @@ def _anbringelser(rng, n: int, persons: dict, today: int) -> dict:
     start = np.where(rng.random(n) < 0.02, today + rng.integers(1, 61, n), start)
     # a placement ends at the latest the day before the child turns 18
     end = np.minimum(start + np.floor(rng.exponential(600, n)).astype(np.int64), birth + 6574)
+    _cover(kind, len(ANBRINGELSER), (start <= today - 7) & (end >= today - 365))
     takst = np.round(lo[kind] + (hi[kind] - lo[kind]) * rng.random(n), 2)
     order = np.argsort(start, kind="stable")
     columns = {
@@ -574,6 +586,20 @@ def _anbringelser(rng, n: int, persons: dict, today: int) -> dict:
         "oprettet": np.where(rng.random(n) < 0.55, np.nan, start + rng.integers(-14, 8, n)),
     }
     return {k: v[order] for k, v in columns.items()}
+
+
+def _cover(values: np.ndarray, k: int, rows: np.ndarray) -> None:
+    """Every value 0..k-1 (or both booleans, k = 2) at least once among the masked `rows` where
+    they are enough: a missing value takes the first such row of the most common one. So a small
+    extract holds every value of every mapping (the grants' callers mask rows known and active in
+    the year before the status date, so each value counts); nothing is drawn, so the rest stays
+    as drawn."""
+    chosen = values[rows].astype(np.int64)
+    for missing in range(k):
+        counts = np.bincount(chosen, minlength=k)
+        if counts[missing] == 0 and counts.max() > 1:
+            chosen[np.flatnonzero(chosen == counts.argmax())[0]] = missing
+    values[rows] = chosen.astype(values.dtype)
 
 
 def _field(table: dict, name: str) -> np.ndarray:
@@ -591,6 +617,8 @@ def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
     nr = np.concatenate([np.arange(1, row.sum() + 1) for row in per_kind])
     cum = np.cumsum([PROVIDER_KINDS[k][1] for k in KINDS], axis=1)
     ptype = (rng.random(kind.size)[:, None] > cum[kind]).sum(1)
+    # every provider type among the providers of botilbud, whose type decides indicator 07
+    _cover(ptype, len(PROVIDER_TYPES), kind == KINDS.index("botilbud"))
     prefix = np.array([PROVIDER_PREFIX[k] for k in KINDS])[kind, rng.integers(0, 4, kind.size)]
     place = rng.choice(PLACE_NAMES, kind.size)
     other = rng.choice([k[1] for k in KOMMUNER], kind.size)
@@ -664,7 +692,8 @@ def _pick_caseworkers(rng, y: dict, e: dict, persons: dict, count: np.ndarray) -
 
 def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
     """Budget per municipality, year and area: the year's disposed expenses give or take 8 %."""
-    area_of = np.array([AREAS.index(v.area) for v in YDELSER.values()])[y["par"]]
+    # the paragraphs in no group have no area (-1) and no budget
+    area_of = np.array([AREAS.index(v.area) if v.area else -1 for v in YDELSER.values()])[y["par"]]
     area_of = np.where(y["er_botilbudslignende"], AREAS.index("botilbud"), area_of)
     rows = []
     for aar in (year - 1, year):
@@ -683,8 +712,8 @@ def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
             0.0,
         )
         cost = np.bincount(
-            y["payer"] * len(AREAS) + area_of,
-            np.nan_to_num(days * per_day),
+            y["payer"] * len(AREAS) + np.maximum(area_of, 0),
+            np.where(area_of < 0, 0.0, np.nan_to_num(days * per_day)),
             minlength=len(kommuner) * len(AREAS),
         )
         in_year = (e["dato"] >= first) & (e["dato"] <= last)

@@ -54,6 +54,7 @@ FLB = "tests/test_forloeb.py::"
 EDGE = "tests/test_input_edges.py::"
 OUT = "tests/test_output_folders.py::"
 HOST2 = "tests/test_hostile_second_round.py::"
+REF = "tests/test_reference.py::"
 
 
 @dataclass(frozen=True)
@@ -309,6 +310,35 @@ MUTATIONS = [
         "case when ydelser.paragraf = '85' and ydelser.botilbudslignende then null",
         (YRS + "test_each_paragraph_in_its_area_of_11",),
         "§85 in a botilbudslignende tilbud counts in no area of 11",
+    ),
+    # -- issue 21: the reference in other years (2020, a leap year without a 75 % step, with 2019
+    #    and no thresholds; 29 February 2024, no thresholds); the 2022 variants cannot see these --
+    Mutation(
+        "refusion_75_row_before_2021",
+        "models/marts/ind_06_refusion.sql",
+        "\nwhere skelet.opdeling_vaerdi <> '75' or graense.graense_75 is not null",
+        "",
+        (
+            YRS + "test_refusion_in_a_year_without_a_75_step",
+            REF + "test_06_has_the_rows_of_the_thresholds_its_year_has[leap_2020]",
+        ),
+        "a year without graense_75 (2020) has a row for the rate 75 (0), a rate it did not have",
+    ),
+    Mutation(
+        "refusion_rows_without_thresholds",
+        "models/marts/ind_06_refusion.sql",
+        "join refusionsgraenser as graense on graense.aar::integer = year(skelet.status_date)",
+        "left join refusionsgraenser as graense on graense.aar::integer = year(skelet.status_date)",
+        (REF + "test_06_has_the_rows_of_the_thresholds_its_year_has[leap_day_2024]",),
+        "06 has rows of 0 in a year the seed has no thresholds for (2023, 2024)",
+    ),
+    Mutation(
+        "days_in_year_of_the_as_of",
+        "models/intermediate/int_udgifter_pr_bevilling.sql",
+        "{{ dage_i_aar('periode_start') }} as dage_i_aar",
+        "{{ dage_i_aar(\"date '\" ~ var('as_of') ~ \"'\") }} as dage_i_aar",
+        (REF + "test_build_matches_reference[leap_2020-11]",),
+        "the daily cost divides by the days of the build's year: 366 for 2019 in a 2020 build",
     ),
     # -- issue 21: the last moment before publishing --
     Mutation(

@@ -136,9 +136,9 @@ def test_clean_extracts_break_no_rule_and_references_resolve(clean):
     assert set(y["sagsbehandler_id"]) - {""} <= set(
         read(folder, "sagsbehandlere")["sagsbehandler_id"]
     )
-    # every paragraph of the indicators' groups (the catalogue's paragraphs in no group: not drawn)
-    grouped = set(pd.read_csv(ROOT / "seeds" / "ydelsesgrupper.csv", dtype=str)["paragraf"])
-    assert grouped <= set(y["paragraf"]) <= CATALOGUE["ydelser"]
+    # every paragraph of the catalogue, those in no group too
+    assert set(y["paragraf"]) == CATALOGUE["ydelser"]
+    assert set(read(folder, "engangsbevillinger")["paragraf"]) == CATALOGUE["engangsbevillinger"]
 
 
 def test_cpr_birth_dates_follow_the_century_rule(clean):
