@@ -38,6 +38,8 @@ AUDIENCES = {
 # KL's råd 9: a few figures politicians can act on; 05 with its parts, budget, prices, placements.
 HEADLINE = ("05", "02", "03", "04", "11", "12", "13", "14", "A1")
 CASEWORKERS = "sagsbehandler"
+# Breakdowns for the leaders alone: each caseworker's figures, and 08's team means (marts' rows).
+FOR_LEADERS = {CASEWORKERS, "paragraf:sagsbehandler", "team"}
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -103,17 +105,8 @@ def _read(con, threshold: float) -> dict:
     cursor = con.execute("select * from marts.varedeklaration order by indicator")
     names = [c[0] for c in cursor.description]
     declarations = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    teams = {}
-    if "stg_sagsbehandlere" in {
-        v for (v,) in con.execute("select view_name from duckdb_views()").fetchall()
-    }:
-        # Caseworkers' teams: an id and a team name, nothing personal from the restricted layer.
-        teams = dict(
-            con.execute("select sagsbehandler_id, team from staging.stg_sagsbehandlere").fetchall()
-        )
     return {
         "rows": rows,
-        "teams": teams,
         "declarations": declarations,
         "run": _run_declaration(con),
         "threshold": threshold,
@@ -247,11 +240,9 @@ def _figures(data: dict, kommune: str, status_date: date, audience: str) -> list
             )  # fmt: skip
             for b in data["tables"].get((kommune, indicator, status_date), [])
             if b["breakdown"] != "total"
-            and (b["breakdown"] != CASEWORKERS or audience == "ledere")
+            and (b["breakdown"] not in FOR_LEADERS or audience == "ledere")
             and (audience != "politikere" or indicator == "11")
         ]
-        if indicator == "08" and audience == "ledere":
-            breakdowns += _teams(data, kommune, status_date, before_date)
         figures.append(
             Figure(
                 indicator=indicator,
@@ -290,25 +281,3 @@ def _row(now: dict, before: dict) -> tuple:
         before.get("value"),
         before.get("undertrykt"),
     )
-
-
-def _teams(data: dict, kommune: str, status_date: date, before_date: date) -> list:
-    """08 per team for the leaders: the mean caseload of the team's caseworkers. Shown only where
-    every caseworker of the team is shown, so a team row tells nothing the rows below do not."""
-    if not data["teams"]:
-        return []
-
-    def per_team(day):
-        teams = {}
-        for r in data["tables"].get((kommune, "08", day), []):
-            if r["breakdown"] == CASEWORKERS:
-                teams.setdefault(data["teams"].get(r["breakdown_value"]) or "ukendt", []).append(r)
-        return {
-            team: (None, discretion.COMPLEMENTARY)
-            if any(r["undertrykt"] for r in rows)
-            else (sum(r["numerator"] for r in rows) / len(rows), None)
-            for team, rows in teams.items()
-        }
-
-    now, before = per_team(status_date), per_team(before_date)
-    return [("team", team, *now[team], *before.get(team, (None, None))) for team in sorted(now)]
