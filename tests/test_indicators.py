@@ -1181,6 +1181,10 @@ def test_every_total_row_for_every_status_date(which, request):
             "211",
             "212",
             "213",
+            "214",
+            "215",
+            "216",
+            "217",
         },
     }[which]
     assert set(kommuner) == expected_kommuner
