@@ -264,12 +264,12 @@ MUTATIONS = [
         "08's team row shows the team's persons, not the mean over its caseworkers",
     ),
     Mutation(
-        "paragraf_caseload_with_no_caseworker",
+        "paragraf_caseload_value_reversed",
         "models/intermediate/int_bevilling_grupper.sql",
-        "from ydelse_grupper where gruppe = 'alle' and sagsbehandler_id is not null",
-        "from ydelse_grupper where gruppe = 'alle'",
+        "select *, 'paragraf:sagsbehandler', paragraf || ':' || sagsbehandler_id",
+        "select *, 'paragraf:sagsbehandler', sagsbehandler_id || ':' || paragraf",
         (IND + "test_08_and_10_by_paragraph_and_caseworker",),
-        "services with no caseworker make a caseload by paragraph ('107:' rows)",
+        "08's caseload by paragraph is written S12:107, not 107:S12 as the contract's value",
     ),
     Mutation(
         "ind_10_by_paragraph_counts_zero_cost",
