@@ -39,11 +39,11 @@ case when {{ column }} is null then false
     '82a'); a reference (jf./jfr.) is dropped ('SEL-44-jfr. §84': '44'); any other part reads as
     nothing. Whether it is in the catalogue is a separate check (paragraf_unknown). -#}
 {% macro parse_paragraf(column) -%}
-{%- set pattern = "'(?i)^(?:SEL)?\\s*§?\\s*(\\d+)\\s*([a-z]?)\\s*(?:,?\\s*stk\\.?\\s*\\d+\\.?)?$'" -%}
-{%- set noegle = "'(?i)^SEL-(\\d+)(?:-(?:\\d.*|([a-z])(?:\\..*)?|jfr?[.\\s].*))?$'" -%}
-case when {{ column }} ilike 'SEL-%'
-     then nullif(regexp_extract({{ column }}, {{ noegle }}, 1) || lower(regexp_extract({{ column }}, {{ noegle }}, 2)), '')
-     else nullif(regexp_extract({{ column }}, {{ pattern }}, 1) || lower(regexp_extract({{ column }}, {{ pattern }}, 2)), '') end
+{#- One pattern for both forms, its groups read at once as a struct (DuckDB evaluates the repeated
+    call once): a/b the number and letter of the written form, c/d those of the key form. -#}
+{%- set pattern = "'(?i)^(?:(?:SEL)?\\s*§?\\s*(\\d+)\\s*([a-z]?)\\s*(?:,?\\s*stk\\.?\\s*\\d+\\.?)?|SEL-(\\d+)(?:-(?:\\d.*|([a-z])(?:\\..*)?|jfr?[.\\s].*))?)$'" -%}
+{%- set groups = "regexp_extract(" ~ column ~ ", " ~ pattern ~ ", ['a', 'b', 'c', 'd'])" -%}
+nullif({{ groups }}.a || {{ groups }}.c || lower({{ groups }}.b || {{ groups }}.d), '')
 {%- endmacro %}
 
 {#- The paying municipality: a 3-digit code after trimming; a 4-digit code with a leading zero ('0101')

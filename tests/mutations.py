@@ -306,8 +306,8 @@ MUTATIONS = [
     Mutation(
         "os2bos_letter_dropped",
         "macros/parsing.sql",
-        "|| lower(regexp_extract({{ column }}, {{ noegle }}, 2)), '')",
-        "|| '', '')",
+        "lower({{ groups }}.b || {{ groups }}.d)",
+        "lower({{ groups }}.b)",
         (STG + "test_os2bos_paragraph_keys_read_as_the_contract_says",),
         "SEL-82-a.1 is read as 82, not 82a",
     ),
