@@ -201,15 +201,26 @@ ENGANGS = [
 ]
 ENGANGS_SHARE = [0.14, 0.06, 0.16, 0.1, 0.1, 0.08, 0.08, 0.06, 0.08, 0.09, 0.05]
 
+# ydelser.maalgruppe as case systems write it: VUM texts and DST codes of every target group of the
+# seed maalgrupper (a quarter of the rows leave it empty: uoplyst)
 MAALGRUPPER = [
     "Udviklingshæmning",
-    "Fysisk funktionsnedsættelse",
-    "Sindslidelse",
+    "1.2.1.3.2",
+    "Autisme",
+    "ADHD",
     "Erhvervet hjerneskade",
-    "Autismespektrumforstyrrelse",
-    "Sansemæssig funktionsnedsættelse",
+    "Fysisk funktionsnedsættelse",
+    "1.1.2",
     "Døvblindhed",
+    "Sindslidelse",
+    "1.2.2",
+    "Angst",
+    "Misbrug",
+    "Hjemløshed",
 ]
+# a value the seed does not know, on a few rows: andet, and the build's warning
+UKENDT_MAALGRUPPE = "Sansemæssig funktionsnedsættelse"
+UKENDT_MAALGRUPPE_SHARE = 0.004
 # provider kind: share of a municipality's providers, share per type (egen, anden_kommune, region,
 # privat)
 PROVIDER_KINDS = {
@@ -531,13 +542,17 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
         "enhed": np.where(np.isnan(takst), np.nan, unit_index),
         "er_botilbudslignende": (par == list(YDELSER).index("85"))
         & (rng.random(n) < BOTILBUDSLIGNENDE_85),
-        "maalgruppe_nr": np.where(
-            rng.random(n) < 0.75, rng.integers(0, len(MAALGRUPPER), n), np.nan
-        ),
+        "maalgruppe_nr": _maalgruppe_nr(rng.random(n), rng.integers(0, len(MAALGRUPPER), n)),
         "oprettet": registered,
     }
     _cover(columns["er_botilbudslignende"], 2, recent & (par == list(YDELSER).index("85")))
     return {k: v[order] for k, v in columns.items()}
+
+
+def _maalgruppe_nr(draw: np.ndarray, nr: np.ndarray) -> np.ndarray:
+    """The index into MAALGRUPPER + [UKENDT_MAALGRUPPE] of each row; NaN (empty) for a quarter."""
+    known = np.where(draw < 0.75, nr, np.nan)
+    return np.where(draw < UKENDT_MAALGRUPPE_SHARE, len(MAALGRUPPER), known)
 
 
 def _engangs(rng, n: int, persons: dict, today: int) -> dict:
@@ -636,9 +651,21 @@ def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
             ],
             "navn": decor,
             "leverandoertype": np.array(PROVIDER_TYPES)[ptype],
+            "ejerkommune": _ejerkommune(kommuner, kommune, nr, ptype, other),
         }
     )
     return frame, per_kind
+
+
+def _ejerkommune(kommuner, kommune, nr, ptype, other) -> list[str | None]:
+    """The owner of each provider: the municipality's own for egen, the named other municipality for
+    anden_kommune, empty for regional and private ones; every tenth municipal provider leaves it
+    empty, as an extract without the column would (07 then reads leverandoertype)."""
+    code = {name: f"{number:03d}" for number, name, _ in KOMMUNER}
+    return [
+        None if t > 1 or i % 10 == 0 else (f"{kommuner[k][0]:03d}" if t == 0 else code[o])
+        for k, i, t, o in zip(kommune, nr, ptype, other, strict=True)
+    ]
 
 
 def _caseworkers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
@@ -786,7 +813,8 @@ def _format_ydelser(con, y: dict) -> str:
             dk_number(takst) AS takst,
             {_sql_list(UNITS)}[CAST(enhed AS INTEGER) + 1] AS takst_enhed,
             CASE WHEN er_botilbudslignende THEN 'ja' ELSE 'nej' END AS botilbudslignende,
-            {_sql_list(MAALGRUPPER)}[CAST(maalgruppe_nr AS INTEGER) + 1] AS maalgruppe,
+            {_sql_list([*MAALGRUPPER, UKENDT_MAALGRUPPE])}[CAST(maalgruppe_nr AS INTEGER) + 1]
+                AS maalgruppe,
             dk_date(oprettet) AS oprettet_dato
         FROM y_raw""")
     return "ydelser_out"

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).resolve().parent
 SMALL = HERE / "fixtures" / "small"
+PARAGRAFFER = HERE.parent / "seeds" / "paragraffer.csv"
 
 S = "2022-03-31"  # the status date of the 2022 builds; D(s) = 31 + 28 + 31 = 90, N(2022) = 365
 STATUS_DATES_2022 = [
@@ -74,15 +75,17 @@ OMRAADER = [
     "merudgift_hjaelpemidler",
 ]
 UDGIFTSINTERVALLER = ["0-250000", "250000-500000", "500000-1000000", "1000000-2000000", "2000000+"]
+MAALGRUPPER = ["fysisk", "kognitiv", "sindslidelse", "socialt", "andet", "uoplyst"]
+MAALGRUPPE = {("maalgruppe", g) for g in MAALGRUPPER}
 
 # The contract's breakdowns per indicator (indicators.md), besides total/total. Caseworker ids are
 # checked separately: 08 and 10 may only name caseworkers of the extract.
 BREAKDOWNS = {
     "01": {("paragraf", p) for p in ["83", "85", "95", "96", "97", "98", "99"]},
-    "02": {("paragraf", p) for p in ["107", "108", "85"]},
-    "03": {("paragraf", p) for p in ["103", "104"]},
-    "04": {("paragraf", p) for p in ["95", "96"]},
-    "05": {("paragraf", p) for p in ["107", "108", "85", "103", "104", "95", "96"]},
+    "02": {("paragraf", p) for p in ["107", "108", "85"]} | MAALGRUPPE,
+    "03": {("paragraf", p) for p in ["103", "104"]} | MAALGRUPPE,
+    "04": {("paragraf", p) for p in ["95", "96"]} | MAALGRUPPE,
+    "05": {("paragraf", p) for p in ["107", "108", "85", "103", "104", "95", "96"]} | MAALGRUPPE,
     "06": {("refusionssats", r) for r in ["25", "50", "75"]}
     | {("udgiftsinterval", i) for i in UDGIFTSINTERVALLER},
     "07": {("leverandoertype", t) for t in ["egen", "ekstern", "ukendt"]},
@@ -96,13 +99,14 @@ BREAKDOWNS = {
             "aldersgruppe:hjaelperordning",
         ]
         for a in ALDERSGRUPPER
-    },
+    }
+    | MAALGRUPPE,
     "10": set(),
     "11": {("omraade", o) for o in OMRAADER},
     "12": {("paragraf", p) for p in ["107", "108", "85"]},
     "13": {("paragraf", p) for p in ["103", "104"]},
     "14": {("paragraf", p) for p in ["95", "96"]},
-    "15": {("paragraf", p) for p in ["100", "112_114"]},
+    "15": {("paragraf", p) for p in ["100", "112", "114"]},
     "A1": {("anbringelsestype", t) for t in ANBRINGELSESTYPER},
     "F1": {("gruppe", g) for g in ["botilbud", "dagtilbud", "hjaelperordning"]},
     "F2": {("gruppe", g) for g in ["botilbud", "dagtilbud", "hjaelperordning"]},
@@ -554,8 +558,8 @@ def test_registered_after_status_date(cases):
     counted(cases, "204", "2021-12-31", "02", "total", "total", 0)
     # One-off §112 dated 10 Jan, registered 20 Feb: not at 31 Jan (0/0 → NULL); 5,000 / 1 person at
     # 28 Feb.
-    expect(cases, "204", "2022-01-31", "15", "paragraf", "112_114", 0.0, 0.0, None)
-    expect(cases, "204", "2022-02-28", "15", "paragraf", "112_114", 5000.0, 1.0, 5000.0)
+    expect(cases, "204", "2022-01-31", "15", "paragraf", "112", 0.0, 0.0, None)
+    expect(cases, "204", "2022-02-28", "15", "paragraf", "112", 5000.0, 1.0, 5000.0)
     expect(cases, "204", "2022-02-28", "15", "total", "total", 5000.0, 1.0, 5000.0)
 
 
@@ -761,8 +765,9 @@ def kommune_213(x: Extracts) -> None:
 
 def test_amounts_in_kroner_and_oere_sum_exactly(cases):
     # 213. Compared with ==: the exact sum, converted to DOUBLE once, is the double nearest it.
-    # One-off grants 0,10 + 0,20 kr = 0.3 (in floats 0.1 + 0.2 = 0.30000000000000004); 1 person.
-    assert cases.row("213", S, "15", "paragraf", "112_114") == (0.3, 1.0, 0.3)
+    # One-off grants 0,10 (§112) + 0,20 (§114) kr = 0.3 (in floats 0.1 + 0.2 = 0.30000000000000004);
+    # 1 person.
+    assert cases.row("213", S, "15", "total", "total") == (0.3, 1.0, 0.3)
     # §108 at 0,10 kr a day, 29-31 March: 3 x 0,10 = 0.3 (in floats 0.1 * 3 = 0.30000000000000004).
     assert cases.row("213", S, "12", "paragraf", "108")[0] == 0.3
     # Budget lines 0,10 + 0,20 for botilbud: 0.3 of 0.3.
@@ -1060,13 +1065,26 @@ def test_every_named_breakdown_appears(cases, cases_extracts):
         assert {("sagsbehandler", "S1"), ("sagsbehandler", "S2")} <= nonzero[indicator], indicator
 
 
+def per_caseworker(ids: set[str], teams: set[str]) -> set[tuple]:
+    """The rows 08 and 10 may have for these caseworkers: each one's, each one's by paragraph of the
+    catalogue, and 08's teams (ukendt for a caseworker without one)."""
+    paragraphs = [row["paragraf"] for row in csv.DictReader(PARAGRAFFER.open(encoding="utf-8"))]
+    return (
+        {("sagsbehandler", i) for i in ids}
+        | {("paragraf:sagsbehandler", f"{p}:{i}") for p in paragraphs for i in ids}
+        | {("team", t) for t in teams | {"ukendt"}}
+    )
+
+
 def test_no_breakdown_outside_the_contract(cases, small, cases_extracts):
-    caseworkers = {
-        ("sagsbehandler", r["sagsbehandler_id"]) for r in cases_extracts.rows["sagsbehandlere"]
+    rows = cases_extracts.rows
+    ids = {r["sagsbehandler_id"] for r in rows["sagsbehandlere"]} | {
+        r["sagsbehandler_id"] for r in rows["ydelser"] if r.get("sagsbehandler_id")
     }
+    teams = {r["team"].strip() for r in rows["sagsbehandlere"] if r["team"]}
     for wh, known in (
-        (cases, caseworkers),
-        (small, {("sagsbehandler", "S1"), ("sagsbehandler", "S2")}),
+        (cases, per_caseworker(ids, teams)),
+        (small, per_caseworker({"S1", "S2"}, {"Voksen"})),
     ):
         present = _breakdowns(wh, nonzero=False)
         unknown = {
@@ -1125,6 +1143,10 @@ def test_every_total_row_for_every_status_date(which, request):
             "211",
             "212",
             "213",
+            "214",
+            "215",
+            "216",
+            "217",
         },
     }[which]
     assert set(kommuner) == expected_kommuner
@@ -1412,12 +1434,14 @@ def test_a_municipality_only_in_the_budget_gets_every_total_row(rules):
 
 def test_one_off_grants_dated_in_j_to_s_both_included(rules):
     # 503, s = 31 March 2022: a (20,000, dated s) and b (1,000, dated 1 January) count; c (dated 31
-    # December 2021) belongs to 2021, d (dated 1 April) to after s → 21,000 over 2 persons.
-    expect(rules, "503", S, "15", "paragraf", "112_114", 21000.0, 2.0, 10500.0)
+    # December 2021) belongs to 2021, d (dated 1 April) to after s → 21,000 over 2 persons:
+    # §114 a 20,000 / 1, §112 b 1,000 / 1.
+    expect(rules, "503", S, "15", "paragraf", "114", 20000.0, 1.0, 20000.0)
+    expect(rules, "503", S, "15", "paragraf", "112", 1000.0, 1.0, 1000.0)
     expect(rules, "503", S, "15", "total", "total", 21000.0, 2.0, 10500.0)
     # 28 February: b only; 31 December 2021 (s = the grant's date): c only.
-    expect(rules, "503", "2022-02-28", "15", "paragraf", "112_114", 1000.0, 1.0, 1000.0)
-    expect(rules, "503", "2021-12-31", "15", "paragraf", "112_114", 7000.0, 1.0, 7000.0)
+    expect(rules, "503", "2022-02-28", "15", "paragraf", "112", 1000.0, 1.0, 1000.0)
+    expect(rules, "503", "2021-12-31", "15", "paragraf", "112", 7000.0, 1.0, 7000.0)
     # 11 counts the same grants; 503 has no budget → 21,000 / 0 → NULL. 06: two persons in 0-250000.
     expect(rules, "503", S, "11", "total", "total", 21000.0, 0.0, None)
     counted(rules, "503", S, "06", "udgiftsinterval", "0-250000", 2)
@@ -1465,7 +1489,177 @@ def test_11_puts_each_paragraph_in_its_budget_area(rules):
 
 def test_15_counts_a_person_once_in_each_part_and_in_the_total(rules):
     # 506: one person has the §100 service (32 a day all 2022 = 11,680) and both one-off grants
-    # (100,000 + 200,000): 100 = 11,680 / 1; 112_114 = 300,000 / 1; total = 311,680 / 1.
+    # (§112 100,000 + §114 200,000): 100 = 11,680 / 1; 112 = 100,000 / 1; 114 = 200,000 / 1; the
+    # total counts the person once: 311,680 / 1.
     expect(rules, "506", S, "15", "paragraf", "100", 11680.0, 1.0, 11680.0)
-    expect(rules, "506", S, "15", "paragraf", "112_114", 300000.0, 1.0, 300000.0)
+    expect(rules, "506", S, "15", "paragraf", "112", 100000.0, 1.0, 100000.0)
+    expect(rules, "506", S, "15", "paragraf", "114", 200000.0, 1.0, 200000.0)
     expect(rules, "506", S, "15", "total", "total", 311680.0, 1.0, 311680.0)
+
+
+# --------------------------------------------------------------------------------------------
+# 19. the third wave (CHANGES.md): target groups, provider owners, teams, caseloads by paragraph
+
+
+# The third wave's rules (CHANGES.md): target groups, provider owners, teams. Every service here has
+# a caseworker, so 08's warning about persons without one counts what it did before.
+# 214: per target group g, person A_g has §107 (botilbud) and §96 (hjaelperordning) and B_g §104
+# (dagtilbud), all from 1 January 2022, open-ended; A_g's §107 carries a DST code (a text for
+# socialt, which has none), the other two texts, written as case systems do (case, æøå, slashes).
+MAALGRUPPE_VALUES = {
+    # g: (A_g §107, A_g §96, B_g §104)
+    "fysisk": ("1.1.3", "DØVBLINDHED", "Synsnedsættelse"),
+    "kognitiv": ("1.2.1.3.2", "Intellektuel/Kognitiv forstyrrelse", "Udviklingshæmning"),
+    "sindslidelse": ("1.2.2", "Psykisk lidelse", "angst"),
+    "socialt": ("Stofmisbrug", "Sociale problemer", "Hjemløshed"),
+    # 1.10 is not under 1.1 (a code falls under one followed by a dot); 1.3 is no code of the table
+    "andet": ("1.10", "1.3", "Sansemæssig funktionsnedsættelse"),
+    # empty, and nothing left after normalisation
+    "uoplyst": (None, "-/-", None),
+}
+TEAMS_217 = {"T1": " Øst ", "T2": "Øst", "T3": None}  # T4 is not in sagsbehandlere
+
+
+@scenario
+def third_wave(x: Extracts) -> None:
+    serial = 100
+    for code, text_96, text_104 in MAALGRUPPE_VALUES.values():
+        a, b = born(1990, 1, 1, serial), born(1990, 1, 2, serial + 1)
+        serial += 2
+        kw = {"sagsbehandler_id": "S1"}
+        x.ydelse("214", a, "107", "2022-01-01", None, maalgruppe=code, **kw)
+        x.ydelse("214", a, "96", "2022-01-01", None, maalgruppe=text_96, **kw)
+        x.ydelse("214", b, "104", "2022-01-01", None, maalgruppe=text_104, **kw)
+    # M: two target groups, §107 kognitiv all quarter and §107 sindslidelse from 2 March (30 days).
+    m = born(1990, 2, 2, 150)
+    x.ydelse("214", m, "107", "2022-01-01", None, maalgruppe="Autisme", sagsbehandler_id="S1")
+    x.ydelse("214", m, "107", "2022-03-02", None, maalgruppe="1.2.2.1", sagsbehandler_id="S1")
+
+    # 215 and 216: provider owners. L5 is 215's own (egen, ejerkommune 215); L6 is of type
+    # anden_kommune but owned by 216; L7 is egen with no ejerkommune (its type decides).
+    x.leverandoer("L5", "egen", ejerkommune="215")
+    x.leverandoer("L6", "anden_kommune", ejerkommune="216")
+    x.leverandoer("L7", "egen")
+    kw = {"sagsbehandler_id": "S1"}
+    x.ydelse("215", born(1991, 1, 1, 160), "107", "2022-01-01", None, leverandoer_id="L5", **kw)
+    x.ydelse("216", born(1991, 1, 2, 161), "107", "2022-01-01", None, leverandoer_id="L5", **kw)
+    x.ydelse("216", born(1991, 1, 3, 162), "108", "2022-01-01", None, leverandoer_id="L6", **kw)
+    x.ydelse("216", born(1991, 1, 4, 163), "108", "2022-03-02", None, leverandoer_id="L7", **kw)
+
+    # 217: teams and caseloads by paragraph. T1 (team ' Øst ') has p1 (§107 and §104), p2 (§107)
+    # and p3 (§108); T2 (Øst) q1; T3 (no team) r1 and r2; T4 (not in sagsbehandlere) t1.
+    for caseworker, team in TEAMS_217.items():
+        x.sagsbehandler(caseworker, team=team)
+    p1, p2, p3 = born(1992, 1, 1, 170), born(1992, 1, 2, 171), born(1992, 1, 3, 172)
+    x.ydelse(
+        "217", p1, "107", "2022-01-01", None, sagsbehandler_id="T1", takst=100, takst_enhed="dag"
+    )
+    x.ydelse(
+        "217", p1, "104", "2022-01-01", None, sagsbehandler_id="T1", takst=10, takst_enhed="dag"
+    )
+    x.ydelse(
+        "217", p2, "107", "2022-01-01", None, sagsbehandler_id="T1", takst=200, takst_enhed="dag"
+    )
+    x.ydelse("217", p3, "108", "2022-01-01", None, sagsbehandler_id="T1")  # no takst: costs 0
+    x.ydelse("217", born(1992, 2, 1, 173), "104", "2022-01-01", None, sagsbehandler_id="T2")
+    x.ydelse("217", born(1992, 3, 1, 174), "104", "2022-01-01", None, sagsbehandler_id="T3")
+    x.ydelse("217", born(1992, 3, 2, 175), "108", "2022-01-01", None, sagsbehandler_id="T3")
+    x.ydelse("217", born(1992, 4, 1, 176), "108", "2022-01-01", None, sagsbehandler_id="T4")
+
+
+def test_each_target_group_by_its_dst_code_and_its_texts(cases):
+    # 214, s = 31 March 2022, D(s) = 90 (MAALGRUPPE_VALUES). 02: A_g's §107 all quarter → 1 per
+    # group; M adds 1 to kognitiv (Autisme, all quarter) and 30/90 to sindslidelse (1.2.2.1 from
+    # 2 March). 1.10 is andet, not fysisk: it is not 1.1 followed by a dot.
+    want_02 = {g: 1.0 for g in MAALGRUPPER} | {"kognitiv": 2.0, "sindslidelse": 1 + 30 / 90}
+    for g, value in want_02.items():
+        counted(cases, "214", S, "02", "maalgruppe", g, value)
+    # the groups need not add up to the total: 7 persons all quarter, M counted once a day
+    counted(cases, "214", S, "02", "total", "total", 7.0)
+    # 03: B_g's §104 on s, its text (angst in lower case, Hjemløshed with ø); 04: A_g's §96
+    # (DØVBLINDHED upper case, Intellektuel/Kognitiv forstyrrelse with a slash, -/- normalised to
+    # nothing).
+    for g in MAALGRUPPER:
+        counted(cases, "214", S, "03", "maalgruppe", g, 1.0)
+        counted(cases, "214", S, "04", "maalgruppe", g, 1.0)
+        # 05: 02 + 03 + 04 of the group
+        counted(cases, "214", S, "05", "maalgruppe", g, want_02[g] + 2)
+    # 09: persons with an active service of the group on s: A_g and B_g; M in kognitiv and
+    # sindslidelse both; the total counts M once: 13.
+    for g in MAALGRUPPER:
+        counted(
+            cases, "214", S, "09", "maalgruppe", g, 3 if g in ("kognitiv", "sindslidelse") else 2
+        )
+    counted(cases, "214", S, "09", "total", "total", 13)
+    # before M's second grant (28 February) the person counts in kognitiv only
+    counted(cases, "214", "2022-02-28", "09", "maalgruppe", "sindslidelse", 2)
+    counted(cases, "214", "2022-02-28", "09", "maalgruppe", "kognitiv", 3)
+
+
+def test_a_target_group_row_is_there_for_every_value_also_when_0(cases):
+    # 203 has no target group at all: every row is there, 0, but uoplyst.
+    for g in MAALGRUPPER:
+        assert cases.row("203", S, "09", "maalgruppe", g) == (
+            (2.0, None, 2.0) if g == "uoplyst" else (0.0, None, 0.0)
+        )
+
+
+def test_an_unknown_target_group_is_andet_with_a_warning_counting_each_value(cases):
+    # 1.10, 1.3 and Sansemæssig funktionsnedsættelse: three values the seed does not know; nothing
+    # is quarantined for it.
+    warned = cases.query(
+        "SELECT unexpected_count, success FROM audit.expectation_results "
+        "WHERE model = 'intermediate.int_maalgrupper' AND severity = 'warn'"
+    )
+    assert warned == [(3, False)]
+    assert cases.query("SELECT count(*) FROM audit.quarantine") == [(0,)]
+
+
+def test_07_egen_is_relative_to_the_municipality_that_pays(cases):
+    # L5 is owned by 215: egen for 215, ekstern for 216, whose own is L6 (of type anden_kommune);
+    # L7 has no ejerkommune and is egen by its type (from 2 March: 30/90).
+    counted(cases, "215", S, "07", "leverandoertype", "egen", 1.0)
+    counted(cases, "215", S, "07", "leverandoertype", "ekstern", 0.0)
+    counted(cases, "216", S, "07", "leverandoertype", "egen", 1 + 30 / 90)
+    counted(cases, "216", S, "07", "leverandoertype", "ekstern", 1.0)
+    counted(cases, "216", S, "07", "total", "total", 2 + 30 / 90)
+
+
+def test_08_by_team_is_the_mean_over_the_teams_caseworkers(cases):
+    # 217 on s: T1 3 persons, T2 1, T3 2, T4 1 → 7 / 4. Øst (T1's ' Øst ' trimmed, and T2):
+    # (3 + 1) / 2; ukendt (T3 without a team, T4 not in sagsbehandlere): (2 + 1) / 2.
+    expect(cases, "217", S, "08", "total", "total", 7.0, 4.0, 1.75)
+    expect(cases, "217", S, "08", "team", "Øst", 4.0, 2.0, 2.0)
+    expect(cases, "217", S, "08", "team", "ukendt", 3.0, 2.0, 1.5)
+    teams = {r[0] for r in cases.query(
+        "SELECT breakdown_value FROM marts.indicator_values WHERE kommunekode = '217' "
+        "AND indicator = '08' AND breakdown = 'team'")}  # fmt: skip
+    assert teams == {"Øst", "ukendt"}
+
+
+def test_08_and_10_by_paragraph_and_caseworker(cases):
+    # 08, 217 on s: T1's persons with §107: p1, p2; with §104: p1; with §108: p3.
+    want = {
+        "107:T1": 2,
+        "104:T1": 1,
+        "108:T1": 1,
+        "104:T2": 1,
+        "104:T3": 1,
+        "108:T3": 1,
+        "108:T4": 1,
+    }
+    got = {
+        v: n
+        for v, n in cases.query(
+            "SELECT breakdown_value, numerator FROM marts.indicator_values "
+            "WHERE kommunekode = '217' AND status_date = '2022-03-31' AND indicator = '08' "
+            "AND breakdown = 'paragraf:sagsbehandler'"
+        )
+    }
+    assert got == want
+    # 10: §107 p1 100 x 365 + p2 200 x 365 = 109,500 over 2; §104 p1 10 x 365 = 3,650 over 1; p3's
+    # §108 costs nothing: no row. T1 in all: 113,150 over p1 and p2.
+    expect(cases, "217", S, "10", "paragraf:sagsbehandler", "107:T1", 109500.0, 2.0, 54750.0)
+    expect(cases, "217", S, "10", "paragraf:sagsbehandler", "104:T1", 3650.0, 1.0, 3650.0)
+    assert cases.row("217", S, "10", "paragraf:sagsbehandler", "108:T1") is None
+    expect(cases, "217", S, "10", "sagsbehandler", "T1", 113150.0, 2.0, 56575.0)

@@ -29,8 +29,10 @@ extracts.md's reason-code table, which the reference leaves out by the contract'
 `checked_rows`) and the build must quarantine with the same codes.
 
 The reference holds the contract's own tables (groups, budget areas, refusion thresholds, the
-paragraph catalogue) rather than reading the project's seeds: a wrong seed must not be copied into
-the expected values.
+paragraph catalogue, the target groups) rather than reading the project's seeds: a wrong seed must
+not be copied into the expected values. The third wave's rules are here too: target groups (02-05,
+09), teams and caseloads by paragraph (08, 10), 15's 112 and 114, 07 by the provider's ejerkommune,
+and OS2bos's paragraph keys (SEL-107-1), which harden() writes.
 """
 
 from __future__ import annotations
@@ -155,6 +157,46 @@ CATALOGUE = {
     "engangsbevillinger": {"112", "114"},
 }
 UNITS = {"dag", "maaned", "aar", "time"}
+# indicators.md, "Target groups": DST codes and texts of each target group, as the contract writes
+# them (compared after normalisation).
+MAALGRUPPE_KODER = {"1.1": "fysisk", "1.2.1": "kognitiv", "1.2.2": "sindslidelse"}
+MAALGRUPPE_TEKSTER = {
+    "fysisk": "fysisk funktionsnedsættelse, mobilitetsnedsættelse, synsnedsættelse, "
+    "hørenedsættelse, kommunikationsnedsættelse, døvblindhed",
+    "kognitiv": "intellektuel/kognitiv forstyrrelse, intellektuel funktionsnedsættelse, kognitiv "
+    "funktionsnedsættelse, demens, hjerneskade, medfødt hjerneskade, erhvervet hjerneskade, "
+    "udviklingsforstyrrelse, opmærksomhedsforstyrrelse, adhd, autisme, autismespektrum, "
+    "udviklingshæmning",
+    "sindslidelse": "sindslidelse, psykisk funktionsnedsættelse, psykisk lidelse, angst, "
+    "depression, forandret virkelighedsopfattelse, skizofreni, personlighedsforstyrrelse, "
+    "spiseforstyrrelse, tilknytningsforstyrrelse",
+    "socialt": "socialt problem, sociale problemer, misbrug, stofmisbrug, alkoholmisbrug, "
+    "hjemløshed",
+}
+MAALGRUPPER = ["fysisk", "kognitiv", "sindslidelse", "socialt", "andet", "uoplyst"]
+
+
+def normalised(text: str) -> str:
+    """Lower case; æ, ø, å as ae, oe, aa; only a-z, 0-9 and '.' kept."""
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return "".join(c for c in text if c in "abcdefghijklmnopqrstuvwxyz0123456789.")
+
+
+TEKST_TIL_MAALGRUPPE = {
+    normalised(t.strip()): g for g, texts in MAALGRUPPE_TEKSTER.items() for t in texts.split(",")
+}
+
+
+def maalgruppe_of(value: str) -> str:
+    """A value of ydelser.maalgruppe read as indicators.md says."""
+    key = normalised(value)
+    if not key:
+        return "uoplyst"
+    if re.fullmatch(r"[0-9.]+", key):
+        # the longest code of the table that the value equals or that is followed in it by a dot
+        codes = [c for c in MAALGRUPPE_KODER if key == c or key.startswith(c + ".")]
+        return MAALGRUPPE_KODER[max(codes, key=len)] if codes else "andet"
+    return TEKST_TIL_MAALGRUPPE.get(key, "andet")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -202,8 +244,24 @@ def try_date(text: str) -> date | None:
         return None
 
 
+def os2bos_key(text: str) -> str | None:
+    """OS2bos's key SEL-<paragraph>[-<part>] (extracts.md): a part starting with a digit is a
+    stykke, a single letter followed by nothing or a dot is the paragraph's letter, a reference
+    (jf., jfr.) is dropped; any other part reads as nothing."""
+    number, _, part = text[4:].partition("-")
+    if not number.isdigit():
+        return None
+    if not part or part[0].isdigit() or re.match(r"(?i)jfr?[.\s]", part):
+        return number
+    if part[0].isalpha() and (len(part) == 1 or part[1] == "."):
+        return number + part[0].lower()
+    return None
+
+
 def paragraf_key(text: str) -> str | None:
     """The paragraph with its letter (`SEL § 82 a` is 82a), for the catalogue check."""
+    if text.upper().startswith("SEL-"):
+        return os2bos_key(text)
     m = re.fullmatch(r"(?i)(?:SEL)?\s*§?\s*(\d+)\s*([a-z])?\s*(?:,?\s*stk\.?\s*\d+\.?)?", text)
     return m[1] + (m[2] or "").lower() if m else None
 
@@ -272,6 +330,8 @@ def parse_bool(text: str) -> bool:
 def parse_paragraf(text: str) -> str:
     """`107`, `§107`, `§ 107`, `SEL § 107`, `107 stk. 1` all mean `107`; the letter is part of the
     paragraph: `82a`, `§ 82 a`, `82 A` all mean `82a` (a letter alone, not the s of `stk.`)."""
+    if text.upper().startswith("SEL-"):
+        return os2bos_key(text)
     number, letter = re.search(r"(\d+)\s*([A-Za-z](?![A-Za-z]))?", text).groups()
     return number + (letter or "").lower()
 
@@ -323,6 +383,7 @@ class Service:
     enhed: str
     botilbudslignende: bool
     oprettet: date | None
+    maalgruppe: str = "uoplyst"
 
 
 @dataclass(frozen=True)
@@ -343,6 +404,8 @@ class Data:
     anbringelser: list[Service]
     engangs: list[Engang]
     leverandoertype: dict[str, str]
+    ejerkommune: dict[str, str]  # provider -> owning municipality, where given
+    team: dict[str, str]  # caseworker -> team, where given
     budget: dict[tuple[int, str, str], Fraction]  # (aar, kommune, omraade) -> beloeb
     omraade: dict[str, str]  # paragraf -> budget area (indicators.md)
     graenser: dict[int, tuple[Fraction, Fraction, Fraction | None]]
@@ -366,6 +429,7 @@ def read_data(folder: Path) -> Data:
             r.get("takst_enhed", ""),
             parse_bool(r.get("botilbudslignende", "")),
             parse_date(r.get("oprettet_dato", "")),
+            maalgruppe_of(r.get("maalgruppe", "")),
         )
         for r in checked_rows(folder, "ydelser", quarantine)
     ]
@@ -400,8 +464,21 @@ def read_data(folder: Path) -> Data:
         )
         for r in checked_rows(folder, "engangsbevillinger", quarantine)
     ]
-    leverandoertype = {
-        r["leverandoer_id"]: r["leverandoertype"] for r in read_rows(folder, "leverandoerer")
+    # a provider whose ejerkommune is not a municipality code is quarantined (kommune_invalid)
+    leverandoerer = []
+    for r in read_rows(folder, "leverandoerer"):
+        if r.get("ejerkommune") and not re.fullmatch(r"0?\d{3}", r["ejerkommune"]):
+            quarantine["leverandoerer", "kommune_invalid"] += 1
+        else:
+            leverandoerer.append(r)
+    leverandoertype = {r["leverandoer_id"]: r["leverandoertype"] for r in leverandoerer}
+    ejerkommune = {
+        r["leverandoer_id"]: r["ejerkommune"][-3:] for r in leverandoerer if r.get("ejerkommune")
+    }
+    team = {
+        r["sagsbehandler_id"]: r["team"].strip()
+        for r in read_rows(folder, "sagsbehandlere")
+        if r.get("team", "").strip()
     }
     budget: dict[tuple[int, str, str], Fraction] = defaultdict(Fraction)
     for r in read_rows(folder, "budget"):
@@ -411,6 +488,8 @@ def read_data(folder: Path) -> Data:
         anbringelser,
         engangs,
         leverandoertype,
+        ejerkommune,
+        team,
         budget,
         OMRAADE,
         REFUSIONSGRAENSER,
@@ -522,6 +601,11 @@ class At:
             if in_group(y, group) and (paragraf is None or y.paragraf == paragraf)
         ]
 
+    def target_group(self, group: str | None, maalgruppe: str) -> list[Service]:
+        """The services of a group (None: any ydelse) of one target group."""
+        services = self.ydelser if group is None else self.group(group)
+        return [y for y in services if y.maalgruppe == maalgruppe]
+
     # -- counting methods -----------------------------------------------------------------------
 
     def HM(self, services: list[Service]) -> Fraction:
@@ -600,6 +684,8 @@ def ind_02(at: At) -> dict:
     out = {TOTAL: count(at.HM(at.group("botilbud")))}
     for p in ["107", "108", "85"]:
         out["paragraf", p] = count(at.HM(at.group("botilbud", p)))
+    for g in MAALGRUPPER:
+        out["maalgruppe", g] = count(at.HM(at.target_group("botilbud", g)))
     return out
 
 
@@ -608,6 +694,8 @@ def ind_03(at: At) -> dict:
     out = {TOTAL: count(at.PT(at.group("dagtilbud"), at.s))}
     for p in ["103", "104"]:
         out["paragraf", p] = count(at.PT(at.group("dagtilbud", p), at.s))
+    for g in MAALGRUPPER:
+        out["maalgruppe", g] = count(at.PT(at.target_group("dagtilbud", g), at.s))
     return out
 
 
@@ -616,18 +704,22 @@ def ind_04(at: At) -> dict:
     out = {TOTAL: count(at.HM(at.group("hjaelperordning")))}
     for p in ["95", "96"]:
         out["paragraf", p] = count(at.HM(at.group("hjaelperordning", p)))
+    for g in MAALGRUPPER:
+        out["maalgruppe", g] = count(at.HM(at.target_group("hjaelperordning", g)))
     return out
 
 
 def ind_05(at: At) -> dict:
     """Antal brugere der modtager omfattende stoetteforanstaltninger: 02 + 03 + 04 (totals);
-    paragraf: each paragraph's value from 02-04."""
+    paragraf: each paragraph's value from 02-04; maalgruppe: 02 + 03 + 04 of the target group."""
     parts = [ind_02(at), ind_03(at), ind_04(at)]
     out = {TOTAL: count(sum(part[TOTAL][2] for part in parts))}
     for part in parts:
         for key, row in part.items():
-            if key != TOTAL:
+            if key[0] == "paragraf":
                 out[key] = count(row[2])
+    for g in MAALGRUPPER:
+        out["maalgruppe", g] = count(sum(part["maalgruppe", g][2] for part in parts))
     return out
 
 
@@ -673,6 +765,11 @@ def ind_06(at: At) -> dict:
 
 
 def leverandoertype(at: At, svc: Service) -> str:
+    """egen when the provider's ejerkommune is the paying municipality, ekstern when another; a
+    provider without ejerkommune by its type; a missing or unknown provider ukendt."""
+    owner = at.data.ejerkommune.get(svc.leverandoer)
+    if owner:
+        return "egen" if owner == svc.kommune else "ekstern"
     kind = at.data.leverandoertype.get(svc.leverandoer)
     return "egen" if kind == "egen" else "ekstern" if kind in EKSTERN else "ukendt"
 
@@ -703,6 +800,22 @@ def ind_08(at: At) -> dict:
     out = {TOTAL: ratio(len(pairs), len(caseworkers))}
     for sb in caseworkers:
         out["sagsbehandler", sb] = count(sum(1 for b, _ in pairs if b == sb))
+    # team: the same mean over the team's caseworkers (ukendt without a team)
+    teams = defaultdict(set)
+    for sb in caseworkers:
+        teams[at.data.team.get(sb, "ukendt")].add(sb)
+    for team, members in teams.items():
+        out["team", team] = ratio(sum(1 for b, _ in pairs if b in members), len(members))
+    # paragraf:sagsbehandler: each caseworker's persons with an active service of the paragraph
+    by_paragraph = {
+        (svc.paragraf, svc.sagsbehandler, svc.cpr)
+        for svc in at.ydelser
+        if svc.sagsbehandler and is_active(svc, at.s)
+    }
+    for p, sb in {(p, sb) for p, sb, _ in by_paragraph}:
+        out["paragraf:sagsbehandler", f"{p}:{sb}"] = count(
+            sum(1 for q, b, _ in by_paragraph if (q, b) == (p, sb))
+        )
     return out
 
 
@@ -725,6 +838,8 @@ def ind_09(at: At) -> dict:
     out[TOTAL] = count(len(persons))
     for group in ["botilbud", "dagtilbud", "hjaelperordning"]:
         out.update(breakdown(f"aldersgruppe:{group}", at.group(group))[1])
+    for g in MAALGRUPPER:
+        out["maalgruppe", g] = count(at.PT(at.target_group(None, g), at.s))
     return out
 
 
@@ -741,6 +856,10 @@ def ind_10(at: At) -> dict:
     out = {TOTAL: row(selected)}
     for sb in {svc.sagsbehandler for svc in selected if svc.sagsbehandler}:
         out["sagsbehandler", sb] = row([svc for svc in selected if svc.sagsbehandler == sb])
+    for p, sb in {(svc.paragraf, svc.sagsbehandler) for svc in selected if svc.sagsbehandler}:
+        out["paragraf:sagsbehandler", f"{p}:{sb}"] = row(
+            [svc for svc in selected if (svc.paragraf, svc.sagsbehandler) == (p, sb)]
+        )
     return out
 
 
@@ -799,17 +918,19 @@ def ind_14(at: At) -> dict:
 
 def ind_15(at: At) -> dict:
     """Disponerede udgifter pr. modtager til merudgiftsydelser og hjaelpemidler. 100:
-    DISP(merudgift, s) / PT(merudgift, s); 112_114: engangsbevillinger DISP / persons with a known
-    grant dated in J..s; total: both numerators summed / persons in either part."""
+    DISP(merudgift, s) / PT(merudgift, s); 112 and 114, each: that paragraph's engangsbevillinger
+    DISP / persons with a known grant of it dated in J..s; total: the three numerators summed /
+    persons in any part, once."""
     merudgift = at.group("merudgift")
-    persons_100 = {svc.cpr for svc in merudgift if is_active(svc, at.s)}
-    persons_112 = {e.cpr for e in at.engangs}
-    disp_100, disp_112 = at.DISP(merudgift), at.DISP_engangs()
-    return {
-        TOTAL: ratio(disp_100 + disp_112, len(persons_100 | persons_112)),
-        ("paragraf", "100"): ratio(disp_100, len(persons_100)),
-        ("paragraf", "112_114"): ratio(disp_112, len(persons_112)),
-    }
+    persons = {"100": {svc.cpr for svc in merudgift if is_active(svc, at.s)}}
+    disp = {"100": at.DISP(merudgift)}
+    for p in ["112", "114"]:
+        grants = [e for e in at.engangs if e.paragraf == p]
+        persons[p], disp[p] = {e.cpr for e in grants}, at.DISP_engangs(grants)
+    out = {TOTAL: ratio(sum(disp.values()), len(set().union(*persons.values())))}
+    for p in ["100", "112", "114"]:
+        out["paragraf", p] = ratio(disp[p], len(persons[p]))
+    return out
 
 
 def ind_a1(at: At) -> dict:
@@ -1182,6 +1303,7 @@ def harden(folder: Path, seed: int = 2022) -> None:
     rng.shuffle(pool)
     edit_registrations_ends_and_spellings(pool, rng)
     new_rows += no_group_copies(pool)
+    edit_target_groups_and_providers(pool, rows, rng)
     some = pool[240]
     template = dict(
         some,
@@ -1196,6 +1318,8 @@ def harden(folder: Path, seed: int = 2022) -> None:
     )
     new_rows += edge_grants(template, pool) + threshold_grants(template)
     _write_extract(path, header, rows + new_rows + dirty_ydelser(rows, rng))
+
+    edit_owners(folder)
 
     path = folder / "engangsbevillinger.csv"
     header, rows = _read_extract(path)
@@ -1272,7 +1396,9 @@ def edit_registrations_ends_and_spellings(pool: list[dict], rng: random.Random) 
     for r in pool[160:200]:
         r["cpr"] = r["cpr"].replace("-", "")
     for r in pool[200:240]:
-        r["paragraf"] = rng.choice(["§{}", "§ {}", "SEL § {}", "{} stk. 1"]).format(r["paragraf"])
+        r["paragraf"] = rng.choice(
+            ["§{}", "§ {}", "SEL § {}", "{} stk. 1", "SEL-{}-1", "SEL-{}-2.1", "SEL-{}-jfr. § 84"]
+        ).format(r["paragraf"])
 
 
 def no_group_copies(pool: list[dict]) -> list[dict]:
@@ -1283,11 +1409,37 @@ def no_group_copies(pool: list[dict]) -> list[dict]:
         for i, (r, paragraf) in enumerate(
             zip(
                 pool[250:260],
-                ["§ 82 a", "82A", "82b", "SEL § 84", "86", "102 stk. 2"] * 2,
+                ["§ 82 a", "82A", "82b", "SEL § 84", "86", "102 stk. 2"]
+                + ["SEL-82-a.1", "SEL-82-b", "SEL-84-1", "SEL-102-jfr. § 85"],
                 strict=False,
             )
         )
     ]
+
+
+def edit_target_groups_and_providers(pool: list[dict], rows: list[dict], rng) -> None:
+    """5c. target groups as case systems write them: other cases and spellings, codes deeper in
+    the DST tree, a code of no group (1.10 is not under 1.1), unknown texts, nothing after
+    normalisation; 5d. providers of another municipality (their ejerkommune is not the payer)."""
+    for r in pool[262:292]:
+        r["maalgruppe"] = rng.choice(
+            ["UDVIKLINGSHÆMNING", "Intellektuel / kognitiv forstyrrelse", "1.2.1.9.9", "1.2.2",
+             "1.10", "1.2", "Tinnitus", "-", "Socialt problem", "1.1.4.2"]
+        )  # fmt: skip
+    everyone = sorted({r["leverandoer_id"] for r in rows if r["leverandoer_id"]})
+    for r in pool[292:312]:
+        r["leverandoer_id"] = rng.choice(everyone)
+
+
+def edit_owners(folder: Path) -> None:
+    """Providers' owners: one written with a leading zero (0751), one that is no municipality
+    code (quarantined, its services ukendt)."""
+    path = folder / "leverandoerer.csv"
+    header, owners = _read_extract(path)
+    owned = [r for r in owners if r["ejerkommune"]]
+    owned[0]["ejerkommune"] = "0" + owned[0]["ejerkommune"]
+    owned[1]["ejerkommune"] = "Aarhus"
+    _write_extract(path, header, owners)
 
 
 def edge_grants(template: dict, pool: list[dict]) -> list[dict]:
@@ -1552,6 +1704,7 @@ def test_quarantine_follows_the_contracts_rules(variant):
         } | {
             ("engangsbevillinger", "number_invalid"),
             ("engangsbevillinger", "paragraf_unknown"),
+            ("leverandoerer", "kommune_invalid"),
             ("engangsbevillinger", "duplicate_exact"),
             ("anbringelser", "date_invalid"),
         }

@@ -314,3 +314,12 @@ def test_each_report_carries_the_runs_declaration(built):
     # every reason in its Danish words (seed etiketter), none as its code
     assert all(f">{words[reason]}</td>" in page for reason in reasons)
     assert not [reason for reason in reasons if reason in page]
+
+
+def test_no_caseworker_row_by_paragraph_in_the_discreet_export(built):
+    with (built / "discreet" / "latest" / "indicator_values.csv").open(
+        encoding="utf-8-sig"
+    ) as handle:
+        breakdowns = {r["breakdown"] for r in csv.DictReader(handle, delimiter=";")}
+    assert "team" in breakdowns  # 08's team means are no caseworker's rows
+    assert not breakdowns & {"sagsbehandler", "paragraf:sagsbehandler"}

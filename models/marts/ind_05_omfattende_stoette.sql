@@ -1,5 +1,6 @@
 -- One row is: indicator 05, Antal brugere der modtager omfattende stoetteforanstaltninger, for a
--- municipality, status date and breakdown: the totals of 02 + 03 + 04, and each paragraph's value from them.
+-- municipality, status date and breakdown: the totals of 02 + 03 + 04, and each paragraph's and each
+-- target group's value from them.
 with botilbud as (
     select * from {{ ref('ind_02_botilbud') }}
 ),
