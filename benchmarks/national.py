@@ -15,6 +15,7 @@ Results are merged into benchmarks/results.json by scale, so a long scale can ru
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -313,19 +314,21 @@ def ratio(run_: dict, floor: dict) -> float | None:
     return round(run_["seconds"] / floor["seconds"], 2) if ok else None
 
 
+def _figure(report: dict, *keys, unit="") -> str:
+    """report[key][key]… as the table shows it: '-' when missing, thousands separated."""
+    value = report
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return "-"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}{unit}"
+    return f"{value}{unit}"
+
+
 def print_table(report: dict) -> None:
     """Issue 14's table: each row with what it measures now."""
-
-    def get(*keys, unit=""):
-        value = report
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if value is None:
-            return "-"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}{unit}"
-        return f"{value}{unit}"
-
+    get = functools.partial(_figure, report)
     gates = report.get("national", {}).get("gates_s") or {}
     rows = [
         (

@@ -33,17 +33,34 @@ case when {{ column }} is null then false
 {%- endmacro %}
 
 {#- The SEL paragraph: '107', '§107', '§ 107', 'SEL § 107', '107 stk. 1' all give '107'; a letter is part
-    of the paragraph: '82a', '§ 82 a', '82 A', 'SEL § 82a' all give '82a'. Whether it is in the
-    catalogue is a separate check (paragraf_unknown). -#}
+    of the paragraph: '82a', '§ 82 a', '82 A', 'SEL § 82a' all give '82a'. The key form of OS2bos,
+    SEL-<paragraph>[-<part>]: a part starting with a digit is a stykke and dropped ('SEL-107-2.1':
+    '107'); a single letter followed by nothing or a dot is the paragraph's letter ('SEL-82-a.1':
+    '82a'); a reference (jf./jfr.) is dropped ('SEL-44-jfr. §84': '44'); any other part reads as
+    nothing. Whether it is in the catalogue is a separate check (paragraf_unknown). -#}
 {% macro parse_paragraf(column) -%}
-{%- set pattern = "'(?i)^(?:SEL)?\\s*§?\\s*(\\d+)\\s*([a-z]?)\\s*(?:,?\\s*stk\\.?\\s*\\d+\\.?)?$'" -%}
-nullif(regexp_extract({{ column }}, {{ pattern }}, 1) || lower(regexp_extract({{ column }}, {{ pattern }}, 2)), '')
+{#- One pattern for both forms, its groups read at once as a struct (DuckDB evaluates the repeated
+    call once): a/b the number and letter of the written form, c/d those of the key form. -#}
+{%- set pattern = "'(?i)^(?:(?:SEL)?\\s*§?\\s*(\\d+)\\s*([a-z]?)\\s*(?:,?\\s*stk\\.?\\s*\\d+\\.?)?|SEL-(\\d+)(?:-(?:\\d.*|([a-z])(?:\\..*)?|jfr?[.\\s].*))?)$'" -%}
+{%- set groups = "regexp_extract(" ~ column ~ ", " ~ pattern ~ ", ['a', 'b', 'c', 'd'])" -%}
+nullif({{ groups }}.a || {{ groups }}.c || lower({{ groups }}.b || {{ groups }}.d), '')
 {%- endmacro %}
 
 {#- The paying municipality: a 3-digit code after trimming; a 4-digit code with a leading zero ('0101')
     is read as '101'. NULL for anything else ('1', '7510', 'abc'): the contract's kommune_invalid. -#}
 {% macro parse_kommune(column) -%}
 case when regexp_full_match(trim({{ column }}), '0?[0-9]{3}') then right(trim({{ column }}), 3) end
+{%- endmacro %}
+
+{#- An age in whole years (befolkning.alder): Statistics Denmark writes its oldest band as '100+'
+    and may give '125'; they are read as 100 and 125. -#}
+{% macro parse_alder(column) -%}
+case when regexp_full_match({{ column }}, '\d{1,3}\+?') then cast(rtrim({{ column }}, '+') as integer) end
+{%- endmacro %}
+
+{#- A whole number >= 0 (befolkning.antal); a sign, a decimal mark or a separator does not parse. -#}
+{% macro parse_antal(column) -%}
+case when regexp_full_match({{ column }}, '\d{1,15}') then cast({{ column }} as bigint) end
 {%- endmacro %}
 
 {#- The unit of a takst: dag, maaned, aar or time; 'Måned' and 'år' are read as maaned and aar. -#}

@@ -21,6 +21,13 @@ case when {{ oprettet_dato }} > {{ startdato }} then {{ kendt_fra_status(oprette
      else last_day(make_date(year(date '{{ var("as_of") }}') - 1, 1, 1)) end
 {%- endmacro %}
 
+{#- A service of int_bevillinger belongs to a group of seed ydelsesgrupper by its paragraph (the seed
+    may limit a paragraph to services that are botilbudslignende: §85 in botilbud). -#}
+{% macro i_ydelsesgruppe(bevilling, ydelsesgruppe) -%}
+{{ ydelsesgruppe }}.paragraf = {{ bevilling }}.paragraf
+and (not {{ ydelsesgruppe }}.kun_botilbudslignende::boolean or {{ bevilling }}.botilbudslignende)
+{%- endmacro %}
+
 {#- Merge the spells (fra, til) of each partition into unbroken periods: one row per period with
     the partition's columns, min(fra) and max(til). (fra, til) must be unique in a partition, so
     that both windows order its rows the same way. -#}

@@ -25,6 +25,21 @@ cast(case {{ takst_enhed }}
 end as decimal(38, 12))
 {%- endmacro %}
 
+{#- True when a service would cost more than var('max_udgift_pr_aar') kroner in a whole year (366
+    days): the bound within which every expense and every sum of them is carried exactly in
+    DECIMAL(38, 12) (udgift_7n of one year <= the bound x 7 x 366, so some 4 x 10^10 such services
+    still sum). Staging quarantines such a row as number_invalid. In DOUBLE, which cannot overflow
+    here: 999999999999 kr an hour for 999999999999 hours a week overflowed the exact arithmetic. -#}
+{% macro udgift_for_stor(takst, takst_enhed, timer_pr_uge) -%}
+(cast({{ takst }} as double) * case {{ takst_enhed }}
+    when 'dag' then 366
+    when 'maaned' then 12
+    when 'aar' then 1
+    when 'time' then coalesce(cast({{ timer_pr_uge }} as double), 0) * 366 / 7
+    else 0
+end > {{ var('max_udgift_pr_aar') }})
+{%- endmacro %}
+
 {#- An amount in kroner (a one-off grant's beloeb) counted at a status date, as udgift_7n. -#}
 {% macro kroner_7n(beloeb, status_date) -%}
 cast(cast({{ beloeb }} as decimal(38, 6)) * 7 * {{ dage_i_aar(status_date) }} as decimal(38, 12))

@@ -119,7 +119,7 @@ def _keep_record(warehouse: Path, rec: record.RunRecord, args: dict) -> None:
             log.warning("could not keep the run record: %s", error)
 
 
-def _build(
+def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and used once each
     project: Project,
     extracts_dir: Path,
     variables: dict,

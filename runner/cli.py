@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
-from . import logs
+from . import interrupts, logs
 from .errors import (
     EnvironmentProblem,
     LisError,
@@ -23,6 +23,8 @@ from .errors import (
 from .privacy import mask_cpr
 
 log = logging.getLogger("lis")
+
+DEMO_EXTRACTS = Path("demo/extracts")
 
 
 def _date(text: str) -> date:
@@ -94,7 +96,8 @@ def _global_options(top: bool) -> argparse.ArgumentParser:
         "--project",
         type=Path,
         default=default(None),
-        help="the project folder (default: found from the current folder)",
+        help="the project folder, holding lis_project.yml (default: $LIS_PROJECT_DIR, else found "
+        "from the current folder)",
     )
     options.add_argument(
         "-v",
@@ -124,41 +127,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Versions)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub_options = [_global_options(top=False)]
+    for add in (_add_build, _add_demo, _add_export, _add_report, _add_ls, _add_compile, _add_test):
+        add(commands)
+    return parser
 
-    build = commands.add_parser(
+
+def _command(commands, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A command's parser; the global options work after its name too."""
+    return commands.add_parser(
+        name, parents=[_global_options(top=False)], help=summary, description=description
+    )
+
+
+def _add_build(commands) -> None:
+    build = _command(
+        commands,
         "build",
-        parents=sub_options,
-        help="build every layer, gate it, and publish the warehouse",
-        description="Read the extracts, build every layer behind its gates and publish "
+        "build every layer, gate it, and publish the warehouse",
+        "Read the extracts, build every layer behind its gates and publish "
         "the warehouse atomically. Exit 0 when published (or already up to date).",
     )
     build.add_argument("--extracts", type=Path, required=True, help="folder with the extract files")
-    _common_build_args(build)
-    build.add_argument(
-        "--export",
-        type=_formats,
-        metavar="FORMAT[,FORMAT]",
-        help="after publishing, export the marts as with lis export --format",
-    )
-    build.add_argument(
-        "--export-dir",
-        type=Path,
-        default=Path("exports"),
-        help="where --export writes (default exports)",
-    )
+    _build_options(build)
 
-    demo = commands.add_parser(
+
+def _add_demo(commands) -> None:
+    demo = _command(
+        commands,
         "demo",
-        parents=sub_options,
-        help="write synthetic extracts for a fictional municipality and build them",
-        description="Write synthetic extracts (the contract's Danish dialect) and build them.",
+        "write synthetic extracts for a fictional municipality and build them",
+        "Write synthetic extracts (the contract's Danish dialect) and build them.",
     )
     demo.add_argument(
         "--out",
         type=Path,
-        default=Path("demo/extracts"),
-        help="where to write the extracts (default demo/extracts)",
+        help="where to write the extracts (default demo/extracts); given, the warehouse "
+        "goes there too (OUT/lis.duckdb) unless --warehouse says otherwise",
     )
     demo.add_argument("--grants", type=int, default=10_000, help="number of grants (default 10000)")
     demo.add_argument(
@@ -168,13 +172,49 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--dirty", action="store_true", help="include rows that break the contract's rules"
     )
-    _common_build_args(demo)
+    _build_options(demo)
 
-    export = commands.add_parser(
+
+def _build_options(sub: argparse.ArgumentParser) -> None:
+    """What lis build and lis demo share: everything but where the extracts come from."""
+    sub.add_argument(
+        "--as-of", type=_date, default=None, help="status date YYYY-MM-DD (default: yesterday)"
+    )
+    _warehouse_option(sub, "file to publish")
+    sub.add_argument(
+        "--full-refresh", action="store_true", help="rebuild even when nothing changed"
+    )
+    sub.add_argument(
+        "--allow-any-date",
+        action="store_true",
+        help="accept an --as-of in the future or before the extracts' first date (back-filling)",
+    )
+    sub.add_argument(
+        "--export",
+        type=_formats,
+        metavar="FORMAT[,FORMAT]",
+        help="after publishing, export the marts as with lis export --format",
+    )
+    sub.add_argument(
+        "--export-dir",
+        type=Path,
+        default=Path("exports"),
+        help="where --export writes (default exports)",
+    )
+
+
+def _warehouse_option(sub: argparse.ArgumentParser, what: str = "the published file") -> None:
+    sub.add_argument(
+        "--warehouse", type=Path, help=f"{what} (default warehouse/lis.duckdb in the project)"
+    )
+
+
+def _add_export(commands) -> None:
+    export = _command(
+        commands,
         "export",
-        parents=sub_options,
-        help="export the published marts as parquet, csv or xlsx",
-        description="Write every table of schema marts of the published warehouse to a "
+        "export the published marts as parquet, csv or xlsx",
+        "Write every table of schema marts of the published warehouse to a "
         "folder: parquet, csv for Danish Excel (';', decimal comma, UTF-8 with BOM) or xlsx.",
     )
     export.add_argument(
@@ -190,132 +230,95 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("exports"),
         help="folder to write to (default exports): OUT/<status date>/, and OUT/latest links to it",
     )
-    export.add_argument(
-        "--warehouse",
-        type=Path,
-        help="the published file (default warehouse/lis.duckdb in the project)",
-    )
+    _warehouse_option(export)
     export.add_argument(
         "--discreet",
         action="store_true",
         help="suppress counts under var discretion_min_persons (and the cells revealing them)",
     )
 
-    report = commands.add_parser(
+
+def _add_report(commands) -> None:
+    report = _command(
+        commands,
         "report",
-        parents=sub_options,
-        help="write the HTML reports for politikere, direktion and ledere, and the varedeklaration",
-        description="Write one self-contained HTML report per audience and the varedeklaration "
+        "write the HTML reports for politikere, direktion and ledere, and the varedeklaration",
+        "Write one self-contained HTML report per audience and the varedeklaration "
         "for the warehouse's latest status date, to a new folder swapped in whole.",
     )
-    report.add_argument(
-        "--warehouse",
-        type=Path,
-        help="the published file (default warehouse/lis.duckdb in the project)",
-    )
+    _warehouse_option(report)
     report.add_argument(
         "--out", type=Path, help="folder to write to (default reports/ in the project)"
     )
 
-    commands.add_parser(
+
+def _add_ls(commands) -> None:
+    _command(
+        commands,
         "ls",
-        parents=sub_options,
-        help="list the models in run order",
-        description="List the models in run order, by the names lis compile takes.",
+        "list the models in run order",
+        "List the models in run order, by the names lis compile takes.",
     )
 
-    compile_ = commands.add_parser(
-        "compile",
-        parents=sub_options,
-        help="print a model's compiled SQL",
-        description="Print a model's compiled SQL.",
+
+def _add_compile(commands) -> None:
+    compile_ = _command(
+        commands, "compile", "print a model's compiled SQL", "Print a model's compiled SQL."
     )
     compile_.add_argument("model")
     compile_.add_argument(
         "--as-of", type=_date, default=None, help="status date (default: yesterday)"
     )
 
-    test = commands.add_parser(
+
+def _add_test(commands) -> None:
+    test = _command(
+        commands,
         "test",
-        parents=sub_options,
-        help="run the gates against the published warehouse without rebuilding",
-        description="Run every expectation against the published warehouse, read-only.",
+        "run the gates against the published warehouse without rebuilding",
+        "Run every expectation against the published warehouse, read-only.",
     )
-    test.add_argument(
-        "--warehouse",
-        type=Path,
-        help="the published file (default warehouse/lis.duckdb in the project)",
-    )
-    return parser
-
-
-def _common_build_args(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument(
-        "--as-of", type=_date, default=None, help="status date YYYY-MM-DD (default: yesterday)"
-    )
-    sub.add_argument(
-        "--warehouse",
-        type=Path,
-        help="file to publish (default warehouse/lis.duckdb in the project)",
-    )
-    sub.add_argument(
-        "--full-refresh", action="store_true", help="rebuild even when nothing changed"
-    )
-    sub.add_argument(
-        "--allow-any-date",
-        action="store_true",
-        help="accept an --as-of in the future or before the extracts' first date (back-filling)",
-    )
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a scheduler's timeout): unwind like Ctrl-C, so the build cleans up and is
-    journalled. A KeyboardInterrupt, because libraries (DuckDB among them) let that through or
-    stop on it."""
-
-
-_received: list[int] = []
-
-
-def _terminate(signum, frame):
-    _received.append(signum)
-    raise Terminated()
+    _warehouse_option(test)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logs.run_id.set(None)
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    _received.clear()
+    signals = interrupts.watch()
     try:
         logs.setup(args.verbose, args.log_file, args.log_format)
         return _COMMANDS[args.command](args)
     except BaseException as error:
-        # Whatever a library made of the signal on its way out, a terminated run says so.
-        if _received or isinstance(error, KeyboardInterrupt):
-            return _end(
-                args,
-                f"{'terminated' if _received else 'interrupted'}; nothing more was published",
-                143 if _received else 130,
-            )
-        if isinstance(error, BrokenPipeError):
-            # stdout's reader has gone (lis ls | head): quiet, like the shell's tools
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 128 + signal.SIGPIPE
-        if isinstance(error, (EnvironmentProblem, WarehouseInUse)):
-            return _end(args, str(error), error.exit_code, error)
-        if isinstance(error, LisError):
-            return _end(args, str(error), error.exit_code)
-        problem = environment_error(error)
-        if problem is not None:
-            return _end(args, str(problem), problem.exit_code, error)
-        if not isinstance(error, Exception):
-            raise
-        # a bug: still one line for the scheduler; the traceback in the -v log and the log file
-        first_line = (str(error).splitlines() or [""])[0]
-        return _end(args, f"internal error: {type(error).__name__}: {first_line}", 1, error)
+        return _failed(args, error, signals)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signals.restore()
+
+
+def _failed(args, error: BaseException, signals: interrupts.Interrupts) -> int:
+    """The exit code of a command that raised, and its one-line reason."""
+    # Whatever a library made of the signal on its way out, a terminated run says so.
+    if signals.received or isinstance(error, KeyboardInterrupt):
+        return _end(
+            args,
+            f"{'terminated' if signals.terminated else 'interrupted'}; nothing more was published",
+            143 if signals.terminated else 130,
+        )
+    if isinstance(error, BrokenPipeError):
+        # stdout's reader has gone (lis ls | head): quiet, like the shell's tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+    if isinstance(error, (EnvironmentProblem, WarehouseInUse)):
+        return _end(args, str(error), error.exit_code, error)
+    if isinstance(error, LisError):
+        return _end(args, str(error), error.exit_code)
+    problem = environment_error(error)
+    if problem is not None:
+        return _end(args, str(problem), problem.exit_code, error)
+    if not isinstance(error, Exception):
+        raise error
+    # a bug: still one line for the scheduler; the traceback in the -v log and the log file
+    first_line = (str(error).splitlines() or [""])[0]
+    return _end(args, f"internal error: {type(error).__name__}: {first_line}", 1, error)
 
 
 def _end(args, message: str, code: int, error: BaseException | None = None) -> int:
@@ -330,7 +333,12 @@ def _end(args, message: str, code: int, error: BaseException | None = None) -> i
 def _project(args):
     from .project import find_root, load_project
 
-    return load_project(find_root(args.project) if args.project else None)
+    return load_project(find_root(args.project))
+
+
+def _warehouse(args, project) -> Path:
+    """The warehouse a command reads or publishes: --warehouse, or the project's."""
+    return (args.warehouse or project.warehouse).resolve()
 
 
 def _status_date(args) -> date:
@@ -350,13 +358,11 @@ def _status_date(args) -> date:
     return as_of
 
 
-def _build(args, extracts_dir: Path) -> int:
+def _build(args, project, extracts_dir: Path, as_of: date, warehouse: Path) -> int:
+    """Build and publish, then export if asked (lis build and lis demo)."""
     from .build import build
     from .progress import Progress
 
-    project = _project(args)
-    warehouse = (args.warehouse or project.warehouse).resolve()
-    as_of = _status_date(args)
     started = time.perf_counter()
     log.info("building status date %s from %s into %s", as_of, extracts_dir, warehouse)
     outcome = build(
@@ -385,22 +391,28 @@ def _build(args, extracts_dir: Path) -> int:
             len(outcome.record.expectations),
             warnings,
         )
+    if args.export:
+        return _export(project, warehouse, args.export, args.export_dir)
     return 0
 
 
 def cmd_build(args) -> int:
-    code = _build(args, args.extracts)
-    if code == 0 and args.export:
-        return _export(args, args.export, args.export_dir)
-    return code
+    project = _project(args)
+    return _build(args, project, args.extracts, _status_date(args), _warehouse(args, project))
 
 
 def cmd_demo(args) -> int:
     from .synth import write_extracts
 
+    project = _project(args)
     as_of = _status_date(args)
+    extracts = args.out or DEMO_EXTRACTS
+    if args.out and not args.warehouse:  # a demo written elsewhere leaves the project's alone
+        warehouse = (args.out / "lis.duckdb").resolve()
+    else:
+        warehouse = _warehouse(args, project)
     counts = write_extracts(
-        args.out,
+        extracts,
         grants=args.grants,
         municipalities=args.municipalities,
         seed=args.seed,
@@ -409,11 +421,10 @@ def cmd_demo(args) -> int:
     )
     log.info(
         "wrote synthetic extracts to %s (%s)",
-        args.out,
+        extracts,
         ", ".join(f"{k} {v:,}" for k, v in counts.items() if ":" not in k),
     )
-    code = _build_last_month_first(args, as_of)
-    warehouse = (args.warehouse or _project(args).warehouse).resolve()
+    code = _build_last_month_first(args, project, extracts, as_of, warehouse)
     print(
         f"The warehouse is {warehouse}\nOpen it read-only with:\n"
         f'  .venv/bin/python -c "import duckdb; '
@@ -423,21 +434,22 @@ def cmd_demo(args) -> int:
     return code
 
 
-def _build_last_month_first(args, as_of: date) -> int:
+def _build_last_month_first(args, project, extracts: Path, as_of: date, warehouse: Path) -> int:
     """Build the last day of the month before, then the status date: the second publication
-    compares with the first (marts.aendringer), so a first report already has its waterfall."""
-    args.as_of = as_of.replace(day=1) - timedelta(days=1)
-    code = _build(args, args.out)
-    args.as_of = as_of
-    return code or _build(args, args.out)
+    compares with the first (marts.aendringer), so a first report already has its waterfall. Only
+    the second is exported."""
+    month_before = as_of.replace(day=1) - timedelta(days=1)
+    first = argparse.Namespace(**{**vars(args), "export": None})
+    code = _build(first, project, extracts, month_before, warehouse)
+    return code or _build(args, project, extracts, as_of, warehouse)
 
 
 def cmd_ls(args) -> int:
     from . import dag
-    from .compile import Compiler
+    from .compile import Compiler, run_vars
 
     project = _project(args)
-    compiler = Compiler(project, {"as_of": _yesterday().isoformat(), "pseudonym_key": ""})
+    compiler = Compiler(project, run_vars(project, _yesterday(), secret=False))
     for group in dag.plan(compiler.compile_all(), project.layers):
         for node in group:
             parents = ", ".join(sorted(node.depends_on)) or "-"
@@ -449,7 +461,7 @@ def cmd_ls(args) -> int:
 
 
 def cmd_compile(args) -> int:
-    from .compile import Compiler
+    from .compile import Compiler, run_vars
     from .errors import ProjectError
 
     project = _project(args)
@@ -457,10 +469,7 @@ def cmd_compile(args) -> int:
     node = project.nodes.get(args.model) or by_relation.get(args.model)
     if node is None:
         raise ProjectError(f"no model named {args.model} (see lis ls)")
-    compiler = Compiler(
-        project,
-        {"as_of": (args.as_of or _yesterday()).isoformat(), "pseudonym_key": "<LIS_PSEUDONYM_KEY>"},
-    )
+    compiler = Compiler(project, run_vars(project, args.as_of or _yesterday(), secret=False))
     print(compiler.compile_node(node).compiled_sql)
     return 0
 
@@ -469,18 +478,19 @@ def cmd_test(args) -> int:
     from .check import check_published
 
     project = _project(args)
-    return check_published(project, (args.warehouse or project.warehouse).resolve())
+    return check_published(project, _warehouse(args, project))
 
 
 def cmd_export(args) -> int:
-    return _export(args, args.format, args.out, args.discreet)
+    project = _project(args)
+    return _export(project, _warehouse(args, project), args.format, args.out, args.discreet)
 
 
-def _export(args, formats: tuple[str, ...], out: Path, discreet: bool = False) -> int:
+def _export(
+    project, warehouse: Path, formats: tuple[str, ...], out: Path, discreet: bool = False
+) -> int:
     from .export import export_marts
 
-    project = _project(args)
-    warehouse = (args.warehouse or project.warehouse).resolve()
     transform = None
     if discreet:
         from .discretion import discreet_transform
@@ -495,7 +505,7 @@ def cmd_report(args) -> int:
     from .report import write_reports
 
     project = _project(args)
-    warehouse = (args.warehouse or project.warehouse).resolve()
+    warehouse = _warehouse(args, project)
     out = args.out or project.root / "reports"
     files = write_reports(warehouse, out, project.vars["discretion_min_persons"])
     log.info("wrote %d files to %s (open %s)", len(files), out, out / "index.html")

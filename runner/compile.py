@@ -22,9 +22,11 @@ SEED_SCHEMA = "seeds"
 _MISSING = object()
 
 
-def run_vars(project: Project, as_of: date) -> dict:
-    """The variables a run adds to the project's: its status date and the pseudonym key."""
-    return {"as_of": as_of.isoformat(), "pseudonym_key": privacy.pseudonym_key(project.vars)}
+def run_vars(project: Project, as_of: date, secret: bool = True) -> dict:
+    """The variables a run adds to the project's: its status date and the pseudonym key (for a
+    compilation shown to a person, not `secret`, a placeholder instead of the key)."""
+    key = privacy.pseudonym_key(project.vars) if secret else "<LIS_PSEUDONYM_KEY>"
+    return {"as_of": as_of.isoformat(), "pseudonym_key": key}
 
 
 class Compiler:

@@ -1,10 +1,17 @@
 """Discretion: counts of fewer than a threshold of persons (var discretion_min_persons) never leave
-the warehouse in a report or a discreet export.
+the warehouse in a report or a discreet export, nor can they be worked out from what does.
 
-A cell counting fewer persons is shown as "<5" (primary suppression); an average over fewer persons
-(01, 08, 10, 12-15) likewise. Where cells add up to a published total, one hidden cell could be
-worked out from the total and the cells beside it, so another cell of the same sum is hidden too,
-marked "x" (complementary suppression), until every sum has none or at least two hidden cells.
+What each mart's cells count and how they relate is declared beside the mart in its YAML
+(runner/discretion_policy.py). A cell counting fewer persons is shown as "<5" (primary
+suppression); so is an average or an amount of money over fewer persons (a money figure over 0
+persons included). Then every relation between cells (a breakdown and its total, the same quantity
+in two marts, year-to-date figures and their months) that would give a hidden count back gets a
+second hidden cell, "x" (complementary suppression), until no relation has a single hidden count;
+then, while the audit of the declared relations can still narrow a hidden count (year-to-date
+figures at consecutive month ends, marks that bound their cells), one more of their figures.
+The linked system is a municipality and a year: every status date of the year and the months of
+helmaanedsmodtagere together. One pattern serves every report and discreet export, so that what
+one shows cannot be combined with another. runner/disclosure_audit.py proves the pattern holds.
 The marts keep the exact figures for analysts.
 """
 
@@ -14,7 +21,16 @@ import logging
 from collections import defaultdict
 from dataclasses import replace
 
-from .errors import InputError
+from .discretion_policy import (
+    AMOUNTS,
+    COUNTS,
+    INDICATOR_COLUMNS,
+    Cell,
+    Declaration,
+    Policy,
+    equations,
+)
+from .errors import InputError, ProjectError
 from .export import Column, Table, Transform
 from .project import Project
 
@@ -33,33 +49,8 @@ INDICATOR_VALUES = (
     "denominator",
     "value",
 )
-# Whom a cell counts: the numerator of a count, the denominator of an average. 08's numerator is
-# persons (per caseworker, or pairs in the total); 11 counts no persons (money over a budget).
-PERSONS_IN = {
-    "01": "denominator",
-    "02": "numerator",
-    "03": "numerator",
-    "04": "numerator",
-    "05": "numerator",
-    "06": "numerator",
-    "07": "numerator",
-    "08": "numerator",
-    "09": "numerator",
-    "10": "denominator",
-    "12": "denominator",
-    "13": "denominator",
-    "14": "denominator",
-    "15": "denominator",
-    "A1": "numerator",
-}
-# A breakdown's cells add up to its indicator's total unless listed here: these add up to nothing
-# published, or to another indicator's cell (09's persons in dagtilbud by age are 03's point count).
-NO_SUM = {("06", "udgiftsinterval"), ("09", "aldersgruppe:botilbud")}
-NO_SUM |= {("09", "aldersgruppe:hjaelperordning")}
-SUMS_TO = {("09", "aldersgruppe:dagtilbud"): ("03", "total", "total")}
-TOTAL = ("total", "total")
-# 05 is 02 + 03 + 04: its total sums their totals, and each paragraph cell is theirs.
-PARTS_OF_05 = ("02", "03", "04")
+# one caseworker's rows, which only the leaders' report shows
+CASEWORKERS = ("sagsbehandler", "paragraf:sagsbehandler")
 
 
 def label(threshold: float) -> str:
@@ -67,92 +58,214 @@ def label(threshold: float) -> str:
     return f"<{threshold:g}"
 
 
-def suppress(rows: list[dict], threshold: float) -> list[dict]:
+def default_policy() -> Policy:
+    from .project import load_project
+
+    return Policy.of(load_project())
+
+
+def indicator_cells(rows: list[dict]) -> dict:
+    """indicator_values rows -> {(kommune, year): {Cell: {column: figure}}}, in the models'
+    column names."""
+    units = defaultdict(dict)
+    names = {v: k for k, v in INDICATOR_COLUMNS.items()}
+    for row in rows:
+        cell = Cell(row["indicator"], row["status_date"], row["breakdown"], row["breakdown_value"])
+        figures = {names[c]: row[c] for c in names}
+        units[row["kommunekode"], row["status_date"].year][cell] = figures
+    return units
+
+
+def mart_cells(declaration: Declaration, rows: list[dict], units: dict) -> None:
+    """Add another mart's rows (helmaanedsmodtagere) to the linked systems."""
+    keys = declaration.rows
+    for row in rows:
+        day = row[keys["date"]]
+        cell = Cell(
+            declaration.mart, day, str(row[keys["breakdown"]]), str(row.get(keys.get("value"), ""))
+        )
+        units[row[keys["kommune"]], day.year][cell] = {c: row[c] for c in declaration.counts}
+
+
+def suppress(rows: list[dict], threshold: float, policy: Policy | None = None) -> list[dict]:
     """Copies of indicator_values rows (dicts with kommunekode, status_date, indicator, breakdown,
     breakdown_value, numerator, denominator, value) with `undertrykt` set to None, "<5" or "x";
-    a suppressed row's numerator, denominator and value are None. Each municipality and status
-    date is one table."""
-    tables = defaultdict(dict)
-    for row in rows:
-        key = (row["indicator"], row["breakdown"], row["breakdown_value"])
-        tables[(row["kommunekode"], row["status_date"])][key] = row
+    a suppressed row's numerator, denominator and value are None."""
+    policy = policy or default_policy()
+    marks = pattern(indicator_cells(rows), policy, threshold)
     out = []
-    for cells in tables.values():
-        marks = marks_of(
-            {
-                key: row[PERSONS_IN[key[0]]] if key[0] in PERSONS_IN else None
-                for key, row in cells.items()
-            },
-            threshold,
+    for row in rows:
+        key = (
+            row["kommunekode"],
+            Cell(row["indicator"], row["status_date"], row["breakdown"], row["breakdown_value"]),
         )
-        for key, row in cells.items():
-            mark = marks.get(key)
-            hidden = {"numerator": None, "denominator": None, "value": None} if mark else {}
-            out.append({**row, **hidden, "undertrykt": mark})
+        mark = marks.get(key)
+        hidden = {"numerator": None, "denominator": None, "value": None} if mark else {}
+        out.append({**row, **hidden, "undertrykt": mark})
     return out
 
 
-def marks_of(persons: dict[tuple, float | None], threshold: float) -> dict[tuple, str]:
-    """The cells of one table to hide: (indicator, breakdown, breakdown_value) -> "<5" or "x".
-    `persons` gives each cell's count of persons (None where it counts none)."""
-    primary = label(threshold)
-    marks = {
-        key: primary
-        for key, count in persons.items()
-        if key[0] in PERSONS_IN and count and 0 < count < threshold
-    }
-    sums, twins = _sums(persons), _twins(persons)
-    changed = True
-    while changed:
-        changed = False
-        for group in twins:
-            shown = [key for key in group if key in marks]
-            for key in group:
-                if shown and key not in marks:
-                    marks[key] = marks[shown[0]]
-                    changed = True
-        for parts, total in sums:
-            members = [*parts, total]
-            if sum(key in marks for key in members) != 1:
-                continue
-            candidates = [key for key in members if key not in marks]
-            if not candidates:
-                continue
-            # The smallest part that is not zero, else the total (a zero hidden protects nothing
-            # where zeros show elsewhere).
-            chosen = min(
-                candidates,
-                key=lambda key: (not persons[key], key == total, persons[key] or 0, key),
-            )
-            marks[chosen] = COMPLEMENTARY
-            changed = True
+def pattern(units: dict, policy: Policy, threshold: float) -> dict:
+    """(kommune, Cell) -> "<5" or "x" for every hidden cell of every linked system."""
+    marks = {}
+    for (kommune, _), cells in sorted(units.items(), key=lambda item: str(item[0])):
+        for cell, mark in marks_of(cells, policy, threshold).items():
+            marks[kommune, cell] = mark
     return marks
 
 
-def _sums(persons: dict) -> list[tuple[list[tuple], tuple]]:
-    """Every published sum of one table: (its parts, the cell they add up to)."""
-    parts = defaultdict(list)
-    for key in sorted(persons):
-        indicator, breakdown, _ = key
-        if indicator not in PERSONS_IN or (indicator, breakdown) in NO_SUM:
-            continue
-        if breakdown != "total":
-            parts[SUMS_TO.get((indicator, breakdown), (indicator, *TOTAL)), breakdown].append(key)
-    sums = [(cells, total) for (total, _), cells in parts.items() if total in persons]
-    totals_05 = [(i, *TOTAL) for i in PARTS_OF_05 if (i, *TOTAL) in persons]
-    if ("05", *TOTAL) in persons and totals_05:
-        sums.append((totals_05, ("05", *TOTAL)))
-    return sums
+def primary(cell: Cell, cells: dict, policy: Policy, threshold: float) -> bool:
+    """A count of fewer persons than the threshold, or an amount (money, hours) of fewer persons:
+    an average over few, a money figure over none, 11's money of an area's few persons."""
+    declaration = policy.declaration(cell.mart)
+    figures = cells[cell]
+    count = declaration.count_column(cell.breakdown)
+    amount = declaration.amount_column(cell.breakdown)
+    spent = bool(amount and figures.get(amount))
+    if count is not None:
+        persons = figures.get(count) or 0
+        return 0 < persons < threshold or (persons == 0 and spent)
+    refs = declaration.persons.get((cell.breakdown, cell.value))
+    if spent and refs:
+        persons = 0
+        for ref in refs:
+            other = Cell(ref.mart, cell.date, ref.breakdown, ref.value)
+            found = policy.declaration(ref.mart)
+            column = ref.column or (found.count_column(ref.breakdown) if found else None)
+            persons += (cells.get(other) or {}).get(column) or 0
+        return persons < threshold
+    return False
 
 
-def _twins(persons: dict) -> list[list[tuple]]:
-    """Cells published twice: 05's paragraph cells are 02's, 03's and 04's."""
-    groups = []
-    for indicator, breakdown, value in sorted(persons):
-        if indicator == "05" and breakdown != "total":
-            same = [(i, breakdown, value) for i in PARTS_OF_05 if (i, breakdown, value) in persons]
-            groups.append([(indicator, breakdown, value), *same])
-    return groups
+def sensitive(var, cells: dict, marks: dict, primaries: set | None, policy: Policy) -> bool:
+    """A hidden figure that must not be worked out: a count or its person-days, and an amount
+    (of a primary cell, or with `primaries` None of any hidden cell: a complement's amount
+    protects a primary's); a zero protects nothing and needs no protection."""
+    cell, column = var
+    if cell not in marks or not cells[cell].get(column):
+        return False
+    unit = policy.declaration(cell.mart).units(cell.breakdown).get(column)
+    if unit in COUNTS or unit == "person_days":
+        return True
+    return unit in AMOUNTS and (primaries is None or cell in primaries)
+
+
+def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
+    """The cells of one linked system (Cell -> {column: figure}) to hide: Cell -> "<5" or "x"."""
+    primary_label = label(threshold)
+    marks = {}
+    for cell in sorted(cells, key=str):
+        declaration = policy.declaration(cell.mart)
+        if (
+            declaration is None
+            or cell.breakdown not in declaration.breakdowns
+            and declaration.indicator
+        ):
+            # Fail closed: a cell nobody declared is not shown.
+            log.warning("discretion: %s %s is not declared; hidden", cell.mart, cell.breakdown)
+            marks[cell] = COMPLEMENTARY
+        elif primary(cell, cells, policy, threshold):
+            marks[cell] = primary_label
+    relations = equations(cells, policy)
+    while True:
+        _complements(relations, cells, marks, policy)
+        if not _answer_the_audit(cells, marks, policy, threshold):
+            return marks
+
+
+def _complements(relations: list, cells: dict, marks: dict, policy: Policy) -> None:
+    """Hide a second cell in every relation with a single hidden figure that must be protected."""
+    primary_label = next((m for m in marks.values() if m != COMPLEMENTARY), None)
+    changed = True
+    while changed:
+        changed = False
+        for equation in relations:
+            hidden = [var for var, _ in equation.terms if var[0] in marks]
+            if len(hidden) != 1 or not sensitive(hidden[0], cells, marks, None, policy):
+                continue
+            shown = [var for var, _ in equation.terms if var[0] not in marks]
+            if not shown:
+                continue
+            # The smallest figure that is not zero (a hidden zero protects nothing where zeros
+            # show elsewhere), else a zero.
+            cell, _ = min(shown, key=lambda v: _cost(v, cells, policy))
+            twin = len(equation.terms) == 2 and marks[hidden[0][0]] == primary_label
+            marks[cell] = marks[hidden[0][0]] if twin else COMPLEMENTARY
+            changed = True
+
+
+def _cost(var, cells: dict, policy: Policy) -> tuple:
+    """Which published figure to hide first: a non-zero one, a count before an amount, the
+    smallest."""
+    cell, column = var
+    figure = cells[cell].get(column) or 0
+    unit = policy.declaration(cell.mart).units(cell.breakdown).get(column)
+    return (not figure, unit not in COUNTS, abs(figure), str(var))
+
+
+def _answer_the_audit(cells: dict, marks: dict, policy: Policy, threshold: float) -> bool:
+    """Where several relations together still narrow a hidden count (year-to-date figures at
+    consecutive month ends, marks that bound their cells), hide one more published figure of
+    those relations; False when the declarations' relations give nothing away."""
+    from .disclosure_audit import audit_system
+
+    findings = audit_system("", cells, marks, policy, threshold, policy.protection, extra=False)
+    added = False
+    for shown in dict.fromkeys(f.shown for f in findings):
+        candidates = [v for v in shown if v[0] not in marks]
+        if candidates:
+            marks[min(candidates, key=lambda v: _cost(v, cells, policy))[0]] = COMPLEMENTARY
+            added = True
+    return added
+
+
+def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict], dict, dict]:
+    """Every declared mart of a warehouse read, and one pattern over them: (indicator_values rows,
+    the other marts' rows by mart, the marks)."""
+    cursor = con.execute("select * from marts.indicator_values")
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    undeclared = sorted({row["indicator"] for row in rows} - set(policy.by_mart))
+    if undeclared:
+        # fail closed: a figure whose discretion this project cannot vouch for is never shown
+        raise ProjectError(
+            f"the warehouse holds indicator(s) {', '.join(undeclared)} that no model of this "
+            "project declares discretion for (meta.discretion): report it with the project that "
+            "built it"
+        )
+    units = indicator_cells(rows)
+    tables = {
+        t
+        for (t,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+    }
+    others = {}
+    for declaration in policy.by_mart.values():
+        if declaration.rows and declaration.model in tables:
+            cursor = con.execute(f"select * from marts.{declaration.model}")
+            names = [c[0] for c in cursor.description]
+            others[declaration.model] = [
+                dict(zip(names, r, strict=True)) for r in cursor.fetchall()
+            ]
+            mart_cells(declaration, others[declaration.model], units)
+    return rows, others, pattern(units, policy, threshold)
+
+
+def discreet_rows(con, threshold: float, policy: Policy | None = None) -> list[dict]:
+    """marts.indicator_values as a report may show it: the warehouse's one pattern applied."""
+    policy = policy or default_policy()
+    rows, _, marks = warehouse_pattern(con, policy, threshold)
+    out = []
+    for row in rows:
+        key = (
+            row["kommunekode"],
+            Cell(row["indicator"], row["status_date"], row["breakdown"], row["breakdown_value"]),
+        )
+        mark = marks.get(key)
+        hidden = {"numerator": None, "denominator": None, "value": None} if mark else {}
+        out.append({**row, **hidden, "undertrykt": mark})
+    return out
 
 
 def discreet_transform(project: Project) -> Transform:
@@ -161,6 +274,7 @@ def discreet_transform(project: Project) -> Transform:
     figures are empty and caseworker rows are left out. A mart discretion cannot vouch for is left
     out (None), with a warning."""
     threshold = project.vars["discretion_min_persons"]
+    policy = Policy.of(project)
     column = Column(
         UNDERTRYKT,
         project.export_labels.get(UNDERTRYKT, UNDERTRYKT),
@@ -170,14 +284,16 @@ def discreet_transform(project: Project) -> Transform:
     )
 
     def transform(con, table: Table) -> Table | None:
-        if table.name == "varedeklaration":
+        declaration = policy.by_model.get(table.name)
+        if declaration is not None and declaration.public:
             return table
-        if table.name == "helmaanedsmodtagere":
-            return _discreet_helmaanedsmodtagere(table, column, threshold)
         indicators = _indicators_of_models(con)
+        if declaration is not None and declaration.rows:
+            _marks_table(con, policy, threshold)
+            return _discreet_mart(table, column, declaration, project)
         if table.name == "indicator_values":
             sources, where = INDICATOR_VALUES, ""
-        elif table.name in indicators:
+        elif table.name in indicators and declaration is not None:
             sources = tuple(c for c in INDICATOR_VALUES if c != "indicator")
             where = f" where indicator = '{indicators[table.name]}'"
         else:
@@ -186,7 +302,8 @@ def discreet_transform(project: Project) -> Transform:
                 table.name,
             )
             return None
-        _discreet_indicator_values(con, threshold)
+        _marks_table(con, policy, threshold)
+        _discreet_indicator_values(con)
         # An ind_* mart is indicator_values' columns but the indicator, in that order.
         select = ", ".join(
             f'{source} as "{c.name}"' for source, c in zip(sources, table.columns, strict=True)
@@ -201,18 +318,33 @@ def discreet_transform(project: Project) -> Transform:
     return transform
 
 
-def _discreet_helmaanedsmodtagere(table: Table, column: Column, threshold: float) -> Table:
-    """A month's full-month recipients of a group are few persons: they and their days hidden."""
-    hidden = f"helmaanedsmodtagere > 0 and helmaanedsmodtagere < {float(threshold)!r}"
+def _discreet_mart(table: Table, column: Column, declaration: Declaration, project) -> Table:
+    """Another mart (helmaanedsmodtagere): a hidden row's counts and amounts emptied."""
+    name = project.export_column_names
+    keys = declaration.rows
+    same = " and ".join(
+        [
+            f'shown."{name.get(keys["kommune"], keys["kommune"])}" = marks.kommunekode',
+            f'shown."{name.get(keys["date"], keys["date"])}" = marks.status_date',
+            f'shown."{name.get(keys["breakdown"], keys["breakdown"])}"::varchar = marks.breakdown',
+            f"marks.indicator = '{declaration.mart}'",
+        ]
+        + (
+            [f'shown."{name.get(keys["value"], keys["value"])}"::varchar = marks.breakdown_value']
+            if "value" in keys
+            else []
+        )
+    )
+    emptied = ", ".join(
+        f'case when marks.{UNDERTRYKT} is null then shown."{c}" end as "{c}"'
+        for c in (name.get(c, c) for c in declaration.counts)
+    )
     return replace(
         table,
         description=f"{table.description} {DISCREET}",
         columns=(*table.columns, column),
-        query="select * replace ("
-        f"case when not ({hidden}) then persondage end as persondage, "
-        f"case when not ({hidden}) then helmaanedsmodtagere end as helmaanedsmodtagere), "
-        f"case when {hidden} then '{label(threshold)}' end as {UNDERTRYKT} "
-        f"from ({table.query})",
+        query=f"select shown.* replace ({emptied}), marks.{UNDERTRYKT}::varchar as {UNDERTRYKT} "
+        f"from ({table.query}) as shown left join suppression_marks as marks on {same}",
     )
 
 
@@ -227,43 +359,63 @@ def _indicators_of_models(con) -> dict[str, str]:
     return dict(con.execute("select model, indicator from marts.varedeklaration").fetchall())
 
 
-def _discreet_indicator_values(con, threshold: float) -> None:
-    """Temp table discreet_indicator_values: marts.indicator_values without caseworker rows, a
-    suppressed row's figures emptied and its mark in `undertrykt`; the figures keep their types."""
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where temporary "
-        "and table_name = 'discreet_indicator_values'"
-    ).fetchone()[0]
-    if exists:
+def _exists(con, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where temporary and table_name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+def _marks_table(con, policy: Policy, threshold: float) -> None:
+    """Temp table suppression_marks: the warehouse's one pattern, a row per hidden cell (mart,
+    municipality, date, breakdown, value, mark), computed once per export."""
+    if _exists(con, "suppression_marks"):
         return
     import pandas
 
-    cursor = con.execute(
-        "select * from marts.indicator_values where breakdown <> 'sagsbehandler' "
-        "order by kommunekode, status_date, indicator, breakdown, breakdown_value"
-    )
-    names = [c[0] for c in cursor.description]
-    rows = suppress([dict(zip(names, row, strict=True)) for row in cursor.fetchall()], threshold)
-    keys = ["kommunekode", "status_date", "indicator", "breakdown", "breakdown_value"]
-    marks = pandas.DataFrame(
-        [[*(row[k] for k in keys), row[UNDERTRYKT]] for row in rows if row[UNDERTRYKT]],
-        columns=[*keys, UNDERTRYKT],
+    _, _, marks = warehouse_pattern(con, policy, threshold)
+    frame = pandas.DataFrame(
+        [
+            [cell.mart, kommune, cell.date, cell.breakdown, cell.value, mark]
+            for (kommune, cell), mark in sorted(marks.items(), key=str)
+        ],
+        columns=[
+            "indicator",
+            "kommunekode",
+            "status_date",
+            "breakdown",
+            "breakdown_value",
+            UNDERTRYKT,
+        ],
         dtype=object,
     )
-    con.register("suppression_marks", marks)
+    con.register("suppression_frame", frame)
     try:
-        types = {k: "date" if k == "status_date" else "varchar" for k in keys}
-        same = " and ".join(f"shown.{k} is not distinct from marks.{k}::{types[k]}" for k in keys)
-        figures = ", ".join(
-            f"case when marks.{UNDERTRYKT} is null then shown.{c} end as {c}"
-            for c in ("numerator", "denominator", "value")
-        )
         con.execute(
-            f"create temp table discreet_indicator_values as select shown.* replace ({figures}), "
-            f"marks.{UNDERTRYKT}::varchar as {UNDERTRYKT} "
-            "from marts.indicator_values as shown "
-            f"left join suppression_marks as marks on {same} "
-            "where shown.breakdown <> 'sagsbehandler'"
+            "create temp table suppression_marks as select indicator::varchar as indicator, "
+            "kommunekode::varchar as kommunekode, status_date::date as status_date, "
+            "breakdown::varchar as breakdown, breakdown_value::varchar as breakdown_value, "
+            f"{UNDERTRYKT}::varchar as {UNDERTRYKT} from suppression_frame"
         )
     finally:
-        con.unregister("suppression_marks")
+        con.unregister("suppression_frame")
+
+
+def _discreet_indicator_values(con) -> None:
+    """Temp table discreet_indicator_values: marts.indicator_values without caseworker rows, a
+    suppressed row's figures emptied and its mark in `undertrykt`; the figures keep their types."""
+    if _exists(con, "discreet_indicator_values"):
+        return
+    keys = ["kommunekode", "status_date", "indicator", "breakdown", "breakdown_value"]
+    same = " and ".join(f"shown.{k} = marks.{k}" for k in keys)
+    figures = ", ".join(
+        f"case when marks.{UNDERTRYKT} is null then shown.{c} end as {c}"
+        for c in ("numerator", "denominator", "value")
+    )
+    con.execute(
+        f"create temp table discreet_indicator_values as select shown.* replace ({figures}), "
+        f"marks.{UNDERTRYKT} from marts.indicator_values as shown "
+        f"left join suppression_marks as marks on {same} "
+        f"where shown.breakdown not in {CASEWORKERS}"
+    )

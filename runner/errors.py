@@ -17,7 +17,16 @@ class LisError(Exception):
     exit_code = 1
 
     def __init__(self, message: object = "", *args) -> None:
-        super().__init__(mask_cpr(str(message)), *args)
+        super().__init__(one_line(mask_cpr(str(message))), *args)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks and other control characters shown as escapes ('\\n'): a file
+    name or a value quoted in a message cannot start a line of its own in a log."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class ProjectError(LisError):

@@ -17,7 +17,6 @@ from .sql import literal
 
 @dataclass(frozen=True)
 class ModelResult:
-    node: Node
     rows: int | None
     seconds: float
 
@@ -70,7 +69,7 @@ def run_model(con: duckdb.DuckDBPyConnection, node: Node) -> ModelResult:
         _document(con, node, kind)
     except duckdb.Error as error:
         raise ExecutionError(f"{node.path.name}: {str(error).splitlines()[0]}") from error
-    return ModelResult(node, rows, time.perf_counter() - started)
+    return ModelResult(rows, time.perf_counter() - started)
 
 
 def _document(con: duckdb.DuckDBPyConnection, node: Node, kind: str) -> None:

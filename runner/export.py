@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -23,21 +22,26 @@ from pathlib import Path
 import duckdb
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from .errors import InputError
+from . import owned
+from .errors import InputError, UsageError
 from .project import Project
 from .sql import literal
 
 FORMATS = ("parquet", "csv", "xlsx")
 LATEST = "latest"
+COMMAND = "lis export"
 WORKBOOK = "marts.xlsx"
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 SHEET_NAME_MAX = 31  # Excel's limit
 BOM = "\ufeff"
+XLSX_REPLACEMENT = "\ufffd"  # for a character an xlsx cannot hold
 # Text starting with one of these is a formula to Excel or LibreOffice (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "date": "yyyy-mm-dd"}
+PERCENT = "0.0%"  # a share (an indicator whose unit is andel) as Excel shows percentages
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
 _INTEGER_TYPES += ("UINTEGER", "UBIGINT", "UHUGEINT")
 
@@ -92,16 +96,14 @@ def export_marts(
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     latest = out_dir / LATEST
     if latest.exists() and not latest.is_symlink():
-        raise InputError(f"{latest}: not the symlink lis export keeps there; move it away")
+        raise UsageError(f"{latest}: not the symlink lis export keeps there; move it away")
     out_dir.mkdir(parents=True, exist_ok=True)
     # what a killed export left: a set half written, or one already replaced
-    for stale in [*out_dir.glob(".*.building-*"), *out_dir.glob(".*.replaced-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
+    owned.remove_stale(out_dir, [".*.building-*", ".*.replaced-*"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         status_date = _status_date(con, warehouse)
-        building = out_dir / f".{status_date}.building-{uuid.uuid4().hex[:8]}"
-        building.mkdir()
-        try:
+        owned.check_replaceable(out_dir / status_date.isoformat(), COMMAND)
+        with owned.new_folder(out_dir, f".{status_date}.building-") as building:
             tables = [transform(con, t) if transform else t for t in _tables(con, project)]
             tables = [t for t in tables if t is not None]
             files = []
@@ -113,10 +115,8 @@ def export_marts(
                     path = building / f"{table.name}.{fmt}"
                     _WRITERS[fmt](con, table, path)
                     files.append(path)
-        except BaseException:
-            shutil.rmtree(building, ignore_errors=True)
-            raise
-    folder = _swap_in(building, out_dir, status_date.isoformat())
+            owned.write_list(building)
+            folder = _swap_in(building, out_dir, status_date.isoformat())
     return Export(folder, tuple(folder / f.name for f in files))
 
 
@@ -245,10 +245,14 @@ def _xlsx(con, tables: list[Table], path: Path, status_date: date) -> Path:
         for index, width in enumerate(_widths(con, table, types, kinds), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append([_text_cell(sheet, column.label) for column in table.columns])
+        share = _share_column(con, table)
         result = con.execute(_ordered(table))
         while batch := result.fetchmany(10_000):
             for row in batch:
-                sheet.append([_cell(sheet, v, k) for v, k in zip(row, kinds, strict=True)])
+                cells = [_cell(sheet, v, k) for v, k in zip(row, kinds, strict=True)]
+                if share and share[1](row) and row[share[0]] is not None:
+                    cells[share[0]].number_format = PERCENT
+                sheet.append(cells)
     workbook.save(path)
     _fix_timestamps(path, status_date)
     return path
@@ -324,14 +328,46 @@ def _cell(sheet, value, kind: str) -> WriteOnlyCell:
     if kind == "text":
         return _text_cell(sheet, value)
     cell = WriteOnlyCell(sheet, value)
-    cell.number_format = NUMBER_FORMATS[kind]
+    # a whole number (a count, whole kroner) without decimals, also in a decimal column
+    whole = kind == "decimal" and value is not None and value == int(value)
+    cell.number_format = NUMBER_FORMATS["integer" if whole else kind]
     return cell
+
+
+def _share_column(con, table: Table):
+    """The value column of a sheet whose rows may be shares, and which rows are: those of an
+    indicator whose varedeklaration unit is andel, except its per-capita rows (kroner)."""
+    names = [c.name for c in table.columns]
+    known = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' "
+        "and table_name = 'varedeklaration'"
+    ).fetchone()[0]
+    if "value" not in names or not known:
+        return None
+    shares = con.execute(
+        "select indicator, model from marts.varedeklaration where enhed = 'andel'"
+    ).fetchall()
+    indicators, models = {i for i, _ in shares}, {m for _, m in shares}
+    value = names.index("value")
+    breakdown = names.index("breakdown") if "breakdown" in names else None
+    indicator = names.index("indicator") if "indicator" in names else None
+    if indicator is None and table.name not in models:
+        return None
+
+    def is_share(row: tuple) -> bool:
+        if breakdown is not None and str(row[breakdown]).startswith("pr_"):
+            return False
+        return indicator is None or row[indicator] in indicators
+
+    return value, is_share
 
 
 def _text_cell(sheet, value) -> WriteOnlyCell:
     """A string cell, never a formula; one that Excel would read as a formula when edited gets the
-    quote prefix, so it stays text."""
-    cell = WriteOnlyCell(sheet, None if value is None else str(value))
+    quote prefix, so it stays text. A control character, which an xlsx cannot hold, shows as
+    U+FFFD (the replacement character) instead of failing the export."""
+    text = None if value is None else ILLEGAL_CHARACTERS_RE.sub(XLSX_REPLACEMENT, str(value))
+    cell = WriteOnlyCell(sheet, text)
     if value is not None:
         cell.data_type = "s"
         if str(value).startswith(FORMULA_STARTS):
@@ -340,19 +376,16 @@ def _text_cell(sheet, value) -> WriteOnlyCell:
 
 
 def _swap_in(building: Path, out_dir: Path, status_date: str) -> Path:
-    """Rename the finished folder to <status date> (replacing an earlier export of that date) and
-    point `latest` at it; the symlink is replaced atomically."""
+    """Rename the finished folder to <status date> (replacing an earlier export of that date, and
+    nothing else: runner/owned.py) and point `latest` at it; the symlink is replaced atomically."""
     folder = out_dir / status_date
-    replaced = None
-    if folder.exists():
-        replaced = out_dir / f".{status_date}.replaced-{uuid.uuid4().hex[:8]}"
-        folder.rename(replaced)
-    building.rename(folder)
-    pointer = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"
-    pointer.symlink_to(status_date, target_is_directory=True)
-    os.replace(pointer, out_dir / LATEST)
-    if replaced:
-        shutil.rmtree(replaced)
+    with owned.swapping(out_dir):
+        owned.check_replaceable(folder, COMMAND)
+        with owned.set_aside(folder, f".{status_date}.replaced-"):
+            building.rename(folder)
+            pointer = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"
+            pointer.symlink_to(status_date, target_is_directory=True)
+            os.replace(pointer, out_dir / LATEST)
     return folder
 
 

@@ -21,10 +21,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import itertools
 import os
 import re
+import stat
 import tempfile
 import threading
+import zipfile
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pyarrow
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from .errors import InputError
 from .sql import literal
@@ -63,6 +68,11 @@ INTEGER_TYPES = {
     "UHUGEINT",
 }
 XLSX_FRAME = "_xlsx_frame"
+# The most cells read from an xlsx extract (about 350,000 rows of ydelser's 14 columns): each is
+# made text in Python, some 40,000 a CPU second and 150 MB a million (README, Limits).
+XLSX_MAX_CELLS = 5_000_000
+# A parquet timestamp with a time zone is an instant; the date it means is the date in Denmark.
+EXTRACTS_TIME_ZONE = "Europe/Copenhagen"
 # How DuckDB's CSV errors state their reason (its other lines quote the row, or suggest options).
 CSV_REASONS = (
     "Expected Number of Columns",
@@ -134,16 +144,36 @@ def extract_files(extracts_dir: Path, names: list[str]) -> dict[str, list[Path]]
     """Each extract's files, sorted by name. A file belongs to the longest extract name it
     starts with, so that no extract picks up another's files even if one name prefixes another.
     Names and extensions are compared case-insensitively, as Windows, where the files come from,
-    does."""
+    does. An entry named like an extract that is not a regular file (a symbolic link, a folder,
+    a named pipe) is an input error naming it: read, it could show what it points at; skipped,
+    an extract would be short without a word."""
     found = {name: [] for name in names}
     for path in sorted(extracts_dir.iterdir()):
         lower = path.name.lower()
-        if not path.is_file() or not lower.endswith(EXTENSIONS):
+        if not lower.endswith(EXTENSIONS):
             continue
         owners = [name for name in names if lower.startswith(name.lower())]
-        if owners:
-            found[max(owners, key=len)].append(path)
+        if not owners:
+            continue
+        _regular_file(path)
+        found[max(owners, key=len)].append(path)
     return found
+
+
+def _regular_file(path: Path) -> None:
+    mode = path.lstat().st_mode
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        raise ExtractError(
+            f"{path.name}: a symbolic link; lis reads only regular files in the extracts folder "
+            "(copy the file there)"
+        )
+    what = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else None
+    raise ExtractError(
+        f"{path.name}: {what or 'a special file'}, not a file; an extract is a regular file "
+        "(move it out of the extracts folder)"
+    )
 
 
 def _csv_options(extract: str, override: dict) -> dict:
@@ -381,6 +411,9 @@ def _typed_as_text(name: str, data_type: str) -> str:
     width = FIXED_WIDTH.get(name.strip().lower())
     if data_type == "VARCHAR":
         return column
+    if data_type == "TIMESTAMP WITH TIME ZONE":
+        # an instant: its date in Denmark, where the extracts come from, not on the build's host
+        return f"strftime(timezone({literal(EXTRACTS_TIME_ZONE)}, {column}), '%Y-%m-%d')"
     if data_type == "DATE" or data_type.startswith("TIMESTAMP"):
         return f"strftime({column}, '%Y-%m-%d')"
     if data_type in INTEGER_TYPES:
@@ -406,32 +439,83 @@ def _xlsx_frame(path: Path) -> tuple[list[str], pyarrow.Table]:
     are made text in Python (openpyxl yields them one by one anyway), as a column may mix types."""
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            header = ["" if cell is None else str(cell) for cell in next(rows, ())]
-            widths = [FIXED_WIDTH.get(name.strip().lower()) for name in header]
-            lines, data = [], [[] for _ in header]
-            # Rows are numbered as the sheet numbers them; openpyxl yields empty rows for gaps.
-            for line, row in enumerate(rows, start=2):
-                if all(cell is None or cell == "" for cell in row):
-                    continue  # an empty or merely formatted row is not a data row
-                lines.append(line)
-                for i, width in enumerate(widths):
-                    data[i].append(_cell_text(row[i] if i < len(row) else None, width))
-        finally:
-            workbook.close()
-    except (
-        Exception
-    ) as error:  # openpyxl raises zipfile, KeyError and XML errors alike for a bad file
+    except zipfile.BadZipFile:
         raise ExtractError(
-            f"{path.name}: cannot be read as an xlsx workbook: {_reason(error)}"
+            f"{path.name}: cannot be read as an xlsx workbook: not a zip file (an xlsx workbook "
+            "is one)"
+        ) from None
+    except Exception as error:  # openpyxl raises KeyError and XML errors alike for a bad file
+        raise ExtractError(
+            f"{path.name}: cannot be read as an xlsx workbook: {_reason(error)[1]}"
         ) from error
+    try:
+        rows = _sheet_rows(workbook)
+        first = next(rows, (None, {}))
+        cells = first[1] if first[0] == 1 else {}
+        header = [_cell_text(cells.get(i), None) or "" for i in range(1, max(cells, default=0) + 1)]
+        if first[0] not in (None, 1):
+            rows = itertools.chain([first], rows)
+        widths = [FIXED_WIDTH.get(name.strip().lower()) for name in header]
+        lines, data = [], [[] for _ in header]
+        held = len(cells)
+        for line, cells in rows:
+            held += len(cells)
+            if held > XLSX_MAX_CELLS:
+                raise ExtractError(
+                    f"{path.name}: more than {XLSX_MAX_CELLS:,} cells, the most lis reads from a "
+                    "workbook; deliver the extract as CSV or Parquet"
+                )
+            if all(value is None or value == "" for value in cells.values()):
+                continue  # an empty or merely formatted row is not a data row
+            lines.append(line)
+            for i, width in enumerate(widths, start=1):
+                data[i - 1].append(_cell_text(cells.get(i), width))
+    except ExtractError:
+        raise
+    except Exception as error:
+        raise ExtractError(
+            f"{path.name}: cannot be read as an xlsx workbook: {_reason(error)[1]}"
+        ) from error
+    finally:
+        workbook.close()
     arrays = [pyarrow.array(values, pyarrow.string()) for values in data]
     frame = pyarrow.table(
         [*arrays, pyarrow.array(lines, pyarrow.int64())],
         names=[*(f"c{i}" for i in range(len(header))), "_line"],
     )
     return header, frame
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's parser of a sheet's XML, reading a formula's cached value (data_only); a formula
+    cell without one gives its formula's text ('=365000/365'), which staging cannot read as a
+    number or a date, rather than an empty field."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        formula = element.find(FORMULA_TAG)
+        # t="str" with an empty value is a cached empty text: the formula gave ''
+        if cell["value"] is None and formula is not None and element.get("t") != "str":
+            cell["value"] = "=" + (formula.text or "")
+        return cell
+
+
+def _sheet_rows(workbook) -> Iterator[tuple[int, dict[int, object]]]:
+    """The first sheet's rows as (row number, {column number: value}), only the cells the file
+    holds: its declared dimension is not trusted (it may understate the sheet, or claim all of
+    A1:XFD1048576), and no gap is filled in, so reading costs what the file's cells cost."""
+    sheet = workbook.worksheets[0]
+    with sheet._get_source() as source:
+        parser = _CellParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for line, cells in parser.parse():
+            yield line, {cell["column"]: cell["value"] for cell in cells}
 
 
 def _cell_text(value, width: int | None) -> str | None:

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import EnvironmentProblem, environment_error
+from .errors import EnvironmentProblem, environment_error, one_line
 from .privacy import mask_cpr
 
 log = logging.getLogger("lis")
@@ -43,6 +43,12 @@ class _Formatter(logging.Formatter):
 
     def render(self, record: logging.LogRecord) -> str:
         return super().format(record)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # a path or a value in a message cannot forge a line of its own (a traceback, appended
+        # after the message, keeps its lines)
+        record.message = one_line(record.message)
+        return super().formatMessage(record)
 
 
 class _JsonFormatter(_Formatter):

@@ -26,7 +26,6 @@ class Progress:
     def __init__(self, enabled: bool | None = None, stream=None):
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.count = 0
 
     @contextmanager
     def step(self, layer: str, name: str):
@@ -37,7 +36,6 @@ class Progress:
             self.stream.flush()
         yield step
         seconds = time.perf_counter() - started
-        self.count += 1
         rows = "" if step.rows is None else f"{step.rows:>12,} rows"
         line = f"{layer:<13} {name:<40} {rows:>17} {seconds:7.2f}s"
         if self.enabled:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from . import discretion_policy
 from .errors import ProjectError
 
 PROJECT_FILE = "lis_project.yml"
@@ -45,6 +46,9 @@ class Node:
     expectations: tuple = ()
     compiled_sql: str = ""
     depends_on: frozenset = frozenset()
+    # the YAML entry's `meta:` (the varedeklaration, the discretion declaration) and its file
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+    yml: Path | None = None
 
     @property
     def relation(self) -> str:
@@ -84,15 +88,21 @@ class Project:
         return self.sources[source]["tables"]
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The folder holding lis_project.yml: $LIS_PROJECT_DIR, the current folder or a parent, or the
-    installed checkout."""
-    candidates = []
-    if os.environ.get("LIS_PROJECT_DIR"):
-        candidates.append(Path(os.environ["LIS_PROJECT_DIR"]))
-    here = (start or Path.cwd()).resolve()
-    candidates += [here, *here.parents, Path(__file__).resolve().parent.parent]
-    for folder in candidates:
+def find_root(named: Path | None = None) -> Path:
+    """The folder holding lis_project.yml: the one named (--project), else $LIS_PROJECT_DIR, else
+    the current folder or a parent, else the installed checkout. A named folder that holds no
+    lis_project.yml is an error, never a reason to build another project."""
+    if named is None and os.environ.get("LIS_PROJECT_DIR"):
+        named = Path(os.environ["LIS_PROJECT_DIR"])
+        where = "LIS_PROJECT_DIR"
+    else:
+        where = "--project"
+    if named is not None:
+        if not (named / PROJECT_FILE).is_file():
+            raise ProjectError(f"{where} {named}: no {PROJECT_FILE} in {named.resolve()}")
+        return named
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents, Path(__file__).resolve().parent.parent):
         if (folder / PROJECT_FILE).is_file():
             return folder
     raise ProjectError(f"no {PROJECT_FILE} found in {here} or its parents")
@@ -225,7 +235,12 @@ def load_project(root: Path | None = None) -> Project:
                 description=(doc.get("description") or "").strip(),
                 columns=tuple(doc.get("columns") or ()),
                 expectations=_expectations(name, doc.get("_yml", path), doc.get("expectations")),
+                meta=dict(doc.get("meta") or {}),
+                yml=doc.get("_yml"),
             )
+            if layer == "marts":
+                # Fail closed: a mart (what reports and discreet exports show) declares discretion.
+                discretion_policy.parse(name, doc.get("meta") or {}, doc.get("_yml", path))
     for name, doc in docs.items():
         raise ProjectError(f"{doc['_yml']}: describes model {name}, which has no .sql file")
     sources = {}

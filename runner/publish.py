@@ -180,7 +180,12 @@ def append_journal(warehouse: Path, record: dict) -> None:
     A line torn by a crash is ended first, so it stays one bad line rather than spoiling this
     one."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with journal_path(warehouse).open("a+b") as handle:
+    path = journal_path(warehouse)
+    # the journal tells what the warehouse holds: it gets the warehouse's mode, whatever the umask
+    mode = stat.S_IMODE(warehouse.stat().st_mode) if warehouse.is_file() else FIRST_MODE & ~_umask()
+    descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(descriptor, mode)
+    with os.fdopen(descriptor, "a+b") as handle:
         torn = False
         if handle.seek(0, os.SEEK_END) > 0:
             handle.seek(-1, os.SEEK_END)
@@ -189,6 +194,12 @@ def append_journal(warehouse: Path, record: dict) -> None:
         handle.write((b"\n" if torn else b"") + line.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _umask() -> int:
+    current = os.umask(0o077)
+    os.umask(current)
+    return current
 
 
 def read_journal(warehouse: Path) -> list[dict]:

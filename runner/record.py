@@ -128,12 +128,8 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
         path = Path(tmp) / "records.jsonl"
         with path.open("w", encoding="utf-8") as handle:
             for record in [*history, current.as_dict()]:
-                # a journal line may predate masking: its free text is masked on the way in
-                record = {
-                    **record,
-                    "message": mask_cpr(record.get("message")),
-                    "extracts_dir": mask_cpr(record.get("extracts_dir")),
-                }
+                # a journal line may predate masking, or be edited: every text in it is masked
+                record = mask_cpr(record)
                 handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
         con.execute(
             "CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM "

@@ -1,4 +1,4 @@
-"""The synthetic municipality: the six extracts in the contract's Danish dialect, at any scale.
+"""The synthetic municipality: the seven extracts in the contract's Danish dialect, at any scale.
 
 numpy draws every number from one seeded generator (a seed gives the same bytes); DuckDB
 formats the rows and writes the CSV in parallel, which is then transcoded to Windows-1252.
@@ -141,7 +141,7 @@ class Ydelse(NamedTuple):
     open_share: float  # granted with no slutdato
     mean_days: float  # duration of the others
     kind: str | None  # of provider; None for cash benefits, which have none
-    area: str  # budget area
+    area: str | None  # budget area; None for the paragraphs in no group, which have none
 
 
 YDELSER = {
@@ -157,6 +157,12 @@ YDELSER = {
     "96": Ydelse(0.025, "maaned", 80_000, 200_000, 20, 60, 0.85, 1_200, None, "hjaelperordning"),
     "95": Ydelse(0.015, "maaned", 20_000, 80_000, 10, 40, 0.80, 900, None, "hjaelperordning"),
     "98": Ydelse(0.005, "time", 400, 600, 2, 10, 0.70, 720, "stoette", "stoette_i_eget_hjem"),
+    # the catalogue's paragraphs in no group (and no budget area)
+    "84": Ydelse(0.015, "dag", 1_200, 2_500, 0, 0, 0.30, 120, "botilbud", None),
+    "82b": Ydelse(0.01, "time", 350, 500, 1, 8, 0.30, 180, "stoette", None),
+    "86": Ydelse(0.01, "time", 400, 600, 1, 4, 0.20, 120, "stoette", None),
+    "102": Ydelse(0.01, "maaned", 5_000, 30_000, 0, 0, 0.40, 365, "dagtilbud", None),
+    "82a": Ydelse(0.005, "time", 300, 450, 1, 6, 0.30, 180, "stoette", None),
 }
 BOTILBUDSLIGNENDE_85 = 0.15
 
@@ -195,15 +201,26 @@ ENGANGS = [
 ]
 ENGANGS_SHARE = [0.14, 0.06, 0.16, 0.1, 0.1, 0.08, 0.08, 0.06, 0.08, 0.09, 0.05]
 
+# ydelser.maalgruppe as case systems write it: VUM texts and DST codes of every target group of the
+# seed maalgrupper (a quarter of the rows leave it empty: uoplyst)
 MAALGRUPPER = [
     "Udviklingshæmning",
-    "Fysisk funktionsnedsættelse",
-    "Sindslidelse",
+    "1.2.1.3.2",
+    "Autisme",
+    "ADHD",
     "Erhvervet hjerneskade",
-    "Autismespektrumforstyrrelse",
-    "Sansemæssig funktionsnedsættelse",
+    "Fysisk funktionsnedsættelse",
+    "1.1.2",
     "Døvblindhed",
+    "Sindslidelse",
+    "1.2.2",
+    "Angst",
+    "Misbrug",
+    "Hjemløshed",
 ]
+# a value the seed does not know, on a few rows: andet, and the build's warning
+UKENDT_MAALGRUPPE = "Sansemæssig funktionsnedsættelse"
+UKENDT_MAALGRUPPE_SHARE = 0.004
 # provider kind: share of a municipality's providers, share per type (egen, anden_kommune, region,
 # privat)
 PROVIDER_KINDS = {
@@ -376,8 +393,8 @@ def write_extracts(
     as_of: date | None = None,
     dirty: bool = False,
 ) -> dict[str, int]:
-    """Write the six extracts into out_dir in the contract's Danish dialect; return rows written
-    per extract.
+    """Write the seven extracts (befolkning too) into out_dir in the contract's Danish dialect;
+    return rows written per extract.
 
     With dirty=True a small share of rows breaks each rule of the reason-code table; the
     summary then also holds "extract:code" -> rows that must land in quarantine with that code
@@ -404,6 +421,7 @@ def write_extracts(
     _pick_providers(rng, y, a, per_kind)
     _pick_caseworkers(rng, y, e, persons, per_kommune)
     budget = _budget(rng, y, e, kommuner, as_of.year)
+    befolkning = _befolkning(rng, kommuner, as_of.year)
 
     codes = np.array([k[0] for k in kommuner])
     for frame in (y, e, a):
@@ -419,6 +437,7 @@ def write_extracts(
             "budget": _format_small(con, "budget", budget),
             "engangsbevillinger": _format_engangs(con, e),
             "anbringelser": _format_anbringelser(con, a),
+            "befolkning": _format_small(con, "befolkning", befolkning),
         }
         for name, table in tables.items():
             query = f"SELECT * FROM {table}"
@@ -492,6 +511,9 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
     start = np.where(
         rng.random(n) < 0.985, today - rng.integers(0, 6 * 365, n), today + rng.integers(1, 91, n)
     )
+    # started in the last year and registered by the status date however late (below)
+    recent = (start >= today - 365) & (start <= today - 200)
+    _cover(par, len(YDELSER), recent)
     length = 1 + np.floor(rng.exponential(mean_days[par])).astype(np.int64)
     end = np.where(rng.random(n) < p_open[par], np.nan, start + length - 1)
     # registered around the start, a few months late; so a few recent grants are not yet known
@@ -520,12 +542,17 @@ def _ydelser(rng, n: int, persons: dict, n_kommuner: int, today: int) -> dict:
         "enhed": np.where(np.isnan(takst), np.nan, unit_index),
         "er_botilbudslignende": (par == list(YDELSER).index("85"))
         & (rng.random(n) < BOTILBUDSLIGNENDE_85),
-        "maalgruppe_nr": np.where(
-            rng.random(n) < 0.75, rng.integers(0, len(MAALGRUPPER), n), np.nan
-        ),
+        "maalgruppe_nr": _maalgruppe_nr(rng.random(n), rng.integers(0, len(MAALGRUPPER), n)),
         "oprettet": registered,
     }
+    _cover(columns["er_botilbudslignende"], 2, recent & (par == list(YDELSER).index("85")))
     return {k: v[order] for k, v in columns.items()}
+
+
+def _maalgruppe_nr(draw: np.ndarray, nr: np.ndarray) -> np.ndarray:
+    """The index into MAALGRUPPER + [UKENDT_MAALGRUPPE] of each row; NaN (empty) for a quarter."""
+    known = np.where(draw < 0.75, nr, np.nan)
+    return np.where(draw < UKENDT_MAALGRUPPE_SHARE, len(MAALGRUPPER), known)
 
 
 def _engangs(rng, n: int, persons: dict, today: int) -> dict:
@@ -533,6 +560,7 @@ def _engangs(rng, n: int, persons: dict, today: int) -> dict:
     kind = rng.choice(len(ENGANGS), n, p=p / p.sum())
     person = rng.integers(0, persons["n_adults"], n)
     granted = today - rng.integers(0, 730, n)
+    _cover(kind, len(ENGANGS), (granted >= today - 365) & (granted <= today - 15))
     amount = np.array([x[2] for x in ENGANGS])[kind] * rng.uniform(0.6, 1.4, n)
     order = np.argsort(granted, kind="stable")
     columns = {
@@ -558,6 +586,7 @@ def _anbringelser(rng, n: int, persons: dict, today: int) -> dict:
     start = np.where(rng.random(n) < 0.02, today + rng.integers(1, 61, n), start)
     # a placement ends at the latest the day before the child turns 18
     end = np.minimum(start + np.floor(rng.exponential(600, n)).astype(np.int64), birth + 6574)
+    _cover(kind, len(ANBRINGELSER), (start <= today - 7) & (end >= today - 365))
     takst = np.round(lo[kind] + (hi[kind] - lo[kind]) * rng.random(n), 2)
     order = np.argsort(start, kind="stable")
     columns = {
@@ -572,6 +601,20 @@ def _anbringelser(rng, n: int, persons: dict, today: int) -> dict:
         "oprettet": np.where(rng.random(n) < 0.55, np.nan, start + rng.integers(-14, 8, n)),
     }
     return {k: v[order] for k, v in columns.items()}
+
+
+def _cover(values: np.ndarray, k: int, rows: np.ndarray) -> None:
+    """Every value 0..k-1 (or both booleans, k = 2) at least once among the masked `rows` where
+    they are enough: a missing value takes the first such row of the most common one. So a small
+    extract holds every value of every mapping (the grants' callers mask rows known and active in
+    the year before the status date, so each value counts); nothing is drawn, so the rest stays
+    as drawn."""
+    chosen = values[rows].astype(np.int64)
+    for missing in range(k):
+        counts = np.bincount(chosen, minlength=k)
+        if counts[missing] == 0 and counts.max() > 1:
+            chosen[np.flatnonzero(chosen == counts.argmax())[0]] = missing
+    values[rows] = chosen.astype(values.dtype)
 
 
 def _field(table: dict, name: str) -> np.ndarray:
@@ -589,6 +632,8 @@ def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
     nr = np.concatenate([np.arange(1, row.sum() + 1) for row in per_kind])
     cum = np.cumsum([PROVIDER_KINDS[k][1] for k in KINDS], axis=1)
     ptype = (rng.random(kind.size)[:, None] > cum[kind]).sum(1)
+    # every provider type among the providers of botilbud, whose type decides indicator 07
+    _cover(ptype, len(PROVIDER_TYPES), kind == KINDS.index("botilbud"))
     prefix = np.array([PROVIDER_PREFIX[k] for k in KINDS])[kind, rng.integers(0, 4, kind.size)]
     place = rng.choice(PLACE_NAMES, kind.size)
     other = rng.choice([k[1] for k in KOMMUNER], kind.size)
@@ -606,9 +651,21 @@ def _providers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
             ],
             "navn": decor,
             "leverandoertype": np.array(PROVIDER_TYPES)[ptype],
+            "ejerkommune": _ejerkommune(kommuner, kommune, nr, ptype, other),
         }
     )
     return frame, per_kind
+
+
+def _ejerkommune(kommuner, kommune, nr, ptype, other) -> list[str | None]:
+    """The owner of each provider: the municipality's own for egen, the named other municipality for
+    anden_kommune, empty for regional and private ones; every tenth municipal provider leaves it
+    empty, as an extract without the column would (07 then reads leverandoertype)."""
+    code = {name: f"{number:03d}" for number, name, _ in KOMMUNER}
+    return [
+        None if t > 1 or i % 10 == 0 else (f"{kommuner[k][0]:03d}" if t == 0 else code[o])
+        for k, i, t, o in zip(kommune, nr, ptype, other, strict=True)
+    ]
 
 
 def _caseworkers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
@@ -662,7 +719,8 @@ def _pick_caseworkers(rng, y: dict, e: dict, persons: dict, count: np.ndarray) -
 
 def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
     """Budget per municipality, year and area: the year's disposed expenses give or take 8 %."""
-    area_of = np.array([AREAS.index(v.area) for v in YDELSER.values()])[y["par"]]
+    # the paragraphs in no group have no area (-1) and no budget
+    area_of = np.array([AREAS.index(v.area) if v.area else -1 for v in YDELSER.values()])[y["par"]]
     area_of = np.where(y["er_botilbudslignende"], AREAS.index("botilbud"), area_of)
     rows = []
     for aar in (year - 1, year):
@@ -681,8 +739,8 @@ def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
             0.0,
         )
         cost = np.bincount(
-            y["payer"] * len(AREAS) + area_of,
-            np.nan_to_num(days * per_day),
+            y["payer"] * len(AREAS) + np.maximum(area_of, 0),
+            np.where(area_of < 0, 0.0, np.nan_to_num(days * per_day)),
             minlength=len(kommuner) * len(AREAS),
         )
         in_year = (e["dato"] >= first) & (e["dato"] <= last)
@@ -695,6 +753,26 @@ def _budget(rng, y: dict, e: dict, kommuner, year: int) -> pd.DataFrame:
                 (aar, f"{kommuner[i // len(AREAS)][0]:03d}", AREAS[i % len(AREAS)], int(beloeb))
             )
     return pd.DataFrame(rows, columns=["aar", "betalingskommune", "omraade", "beloeb"])
+
+
+def _befolkning(rng, kommuner, year: int) -> pd.DataFrame:
+    """Population on 1 January of last year and this, as municipalities download FOLK1A: per
+    municipality, sex and age (0-99 and '100+'), with the municipality's name and the sex as extra
+    columns. About as many of each age up to 60, fewer after; the municipality's size from
+    KOMMUNER (thousands)."""
+    ages = np.arange(101)
+    shape = np.where(ages < 60, 1.0, np.exp(-(ages - 60) / 9.0))
+    shape /= shape.sum()
+    rows = []
+    for kode, navn, tusinder in kommuner:
+        for aar in (year - 1, year):
+            total = tusinder * 1000 * (1 + 0.01 * (aar - year))
+            for koen, share in (("M", 0.495), ("K", 0.505)):
+                antal = np.round(total * share * shape * rng.uniform(0.9, 1.1, ages.size))
+                for alder, n in zip(ages, antal.astype(int), strict=True):
+                    label = "100+" if alder == 100 else str(alder)
+                    rows.append((aar, f"{kode:03d}", navn, koen, label, n))
+    return pd.DataFrame(rows, columns=["aar", "kommunekode", "omraade", "koen", "alder", "antal"])
 
 
 def _macros(con) -> None:
@@ -735,7 +813,8 @@ def _format_ydelser(con, y: dict) -> str:
             dk_number(takst) AS takst,
             {_sql_list(UNITS)}[CAST(enhed AS INTEGER) + 1] AS takst_enhed,
             CASE WHEN er_botilbudslignende THEN 'ja' ELSE 'nej' END AS botilbudslignende,
-            {_sql_list(MAALGRUPPER)}[CAST(maalgruppe_nr AS INTEGER) + 1] AS maalgruppe,
+            {_sql_list([*MAALGRUPPER, UKENDT_MAALGRUPPE])}[CAST(maalgruppe_nr AS INTEGER) + 1]
+                AS maalgruppe,
             dk_date(oprettet) AS oprettet_dato
         FROM y_raw""")
     return "ydelser_out"
@@ -835,7 +914,9 @@ def _dirty(con, table: str, ex: _Extract, rng) -> tuple[str, dict[str, int]]:
     return query, counts
 
 
-def _break(code: str, rows: pd.DataFrame, ex: _Extract, rng) -> pd.DataFrame:
+def _break(  # noqa: C901, PLR0912 - one branch per reason code of extracts.md's table
+    code: str, rows: pd.DataFrame, ex: _Extract, rng
+) -> pd.DataFrame:
     """Rows that break exactly one rule, each in one of a few realistic ways."""
     i = np.arange(len(rows))
     if code == "missing_required":

@@ -5,7 +5,7 @@ into a table for analysts; `lis report` renders that table as a page."""
 from __future__ import annotations
 
 from .errors import ProjectError
-from .project import Project, _model_docs
+from .project import Project
 
 FIELDS = (
     "indikator",
@@ -20,24 +20,24 @@ FIELDS = (
     "forbehold",
     "laeses",
 )
-UNITS = ("antal", "kr", "andel", "timer")
+UNITS = ("antal", "kr", "andel", "timer", "dage")
 
 
 def entries(project: Project) -> list[dict]:
     """Every model's declaration, ordered by indicator, each with the model's name as `model`."""
     found = []
-    for name, doc in _model_docs(project.root / "models").items():
-        declared = (doc.get("meta") or {}).get("varedeklaration")
+    for name, node in project.nodes.items():
+        declared = node.meta.get("varedeklaration")
         if declared is None:
             continue
         missing = [f for f in FIELDS if not declared.get(f)]
         if missing:
             raise ProjectError(
-                f"{doc['_yml']}: model {name}: varedeklaration lacks {', '.join(missing)}"
+                f"{node.yml}: model {name}: varedeklaration lacks {', '.join(missing)}"
             )
         if declared["enhed"] not in UNITS:
             raise ProjectError(
-                f"{doc['_yml']}: model {name}: varedeklaration enhed must be one of "
+                f"{node.yml}: model {name}: varedeklaration enhed must be one of "
                 f"{', '.join(UNITS)}, not {declared['enhed']!r}"
             )
         found.append({**declared, "indikator": str(declared["indikator"]), "model": name})

@@ -30,7 +30,7 @@ COLUMNS = {
         "maalgruppe",
         "oprettet_dato",
     ],
-    "leverandoerer": ["leverandoer_id", "navn", "leverandoertype"],
+    "leverandoerer": ["leverandoer_id", "navn", "leverandoertype", "ejerkommune"],
     "sagsbehandlere": ["sagsbehandler_id", "navn", "team"],
     "budget": ["aar", "betalingskommune", "omraade", "beloeb"],
     "engangsbevillinger": [
@@ -142,7 +142,11 @@ class Extracts:
         return row["anbringelse_id"]
 
     def leverandoer(
-        self, leverandoer_id: str, leverandoertype: str, navn: str | None = None
+        self,
+        leverandoer_id: str,
+        leverandoertype: str,
+        navn: str | None = None,
+        ejerkommune: str | None = None,
     ) -> None:
         self._add(
             "leverandoerer",
@@ -150,6 +154,7 @@ class Extracts:
                 "leverandoer_id": leverandoer_id,
                 "navn": navn or f"Tilbud {leverandoer_id}",
                 "leverandoertype": leverandoertype,
+                "ejerkommune": ejerkommune,
             },
         )
 

@@ -102,13 +102,22 @@ class Browser:
                 return message.get("result", message.get("params"))
             self.events.append(message)
 
-    def open(self, url: str, expression: str, pdf: bool = False) -> PageResult:
-        """Load url; return its errors, requests, the expression's value and a screenshot."""
+    def open(
+        self, url: str, expression: str, pdf: bool = False, window: tuple[int, int] | None = None
+    ) -> PageResult:
+        """Load url; return its errors, requests, the expression's value and a screenshot (of a
+        window of the given width and height in CSS pixels, else the browser's default)."""
         self.events = []
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
         ]
+        if window:
+            self.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": window[0], "height": window[1], "deviceScaleFactor": 1, "mobile": False},
+                session=session,
+            )
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=session)
         self.send("Page.navigate", {"url": url}, session=session)

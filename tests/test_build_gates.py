@@ -1,8 +1,6 @@
 """Gates in the build (issue: quality gates): an error stops the build at its layer, nothing
 downstream runs and nothing is published; a warning publishes and is visible in audit."""
 
-import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -14,27 +12,12 @@ from runner.build import build
 from runner.cli import main
 from runner.errors import GateFailed
 from runner.project import load_project
+from tests.small_build import SMALL, digest, journal
+from tests.small_build import build as build_small
 from tests.tiny_project import write_project
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
-
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
-
-
-def build_small(warehouse: Path, extracts: Path = SMALL) -> int:
-    """lis build of an extract folder (the worked example's by default) at 2022-03-31."""
-    args = ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"]
-    return main([*args, "--warehouse", str(warehouse)])
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def journal(warehouse: Path) -> list[dict]:
-    path = warehouse.with_name(warehouse.name + ".runs.jsonl")
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def tiny(tmp_path: Path, failing_layer: str) -> Path:
@@ -103,7 +86,7 @@ def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication
         f.write(
             "G13;0101801234;107;2022-02-30;;751;;;;;;nej;;\nG14;0101801234;999;2022-01-01;;751;;;;;;nej;;\n"
         )
-    assert build_small(warehouse, broken) == 6
+    assert build_small(warehouse, extracts=broken) == 6
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert (
         err.startswith("lis: the staging gate failed: audit.reconciliation:") and "ydelser" in err
@@ -124,7 +107,7 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
     )
     (dirty / "ydelser.csv").write_text(text, encoding="utf-8")
     warehouse = tmp_path / "lis.duckdb"
-    assert build_small(warehouse, dirty) == 0
+    assert build_small(warehouse, extracts=dirty) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         warned = con.execute(
             "SELECT model, expectation, unexpected_count FROM audit.expectation_results "
@@ -168,7 +151,7 @@ def test_an_id_written_as_a_cpr_number_is_pseudonymised_before_it_reaches_marts_
         text.replace(";751;L1;S1;;2500;dag;", ";751;L1;020280-1234;;2500;dag;"), encoding="utf-8"
     )
     warehouse = tmp_path / "lis.duckdb"
-    assert build_small(warehouse, extracts) == 0
+    assert build_small(warehouse, extracts=extracts) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = con.execute(
             "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
@@ -236,7 +219,7 @@ def test_single_hostile_rows_are_quarantined_or_counted_and_never_block_the_nigh
         encoding="utf-8",
     )
     warehouse = tmp_path / "lis.duckdb"
-    code = build_small(warehouse, extracts)
+    code = build_small(warehouse, extracts=extracts)
     assert code == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         quarantined = con.execute(
@@ -282,3 +265,27 @@ def test_single_hostile_rows_are_quarantined_or_counted_and_never_block_the_nigh
     assert any("pseudonym-" in value for _, value in texts)
     leaks = [(column, value[:120]) for column, value in texts if privacy.CPR.search(value)]
     assert leaks == []
+
+
+def test_a_three_digit_code_that_is_no_municipality_is_kept_and_warned_about(tmp_path):
+    dirty = tmp_path / "dirty"
+    shutil.copytree(SMALL, dirty)
+    text = (dirty / "ydelser.csv").read_text(encoding="utf-8")
+    (dirty / "ydelser.csv").write_text(
+        text.replace(
+            "G02;0101801234;107;2022-03-11;2022-04-30;751;",
+            "G02;0101801234;107;2022-03-11;2022-04-30;999;",
+        ),
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "lis.duckdb"
+    assert build_small(warehouse, dirty) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        warned = con.execute(
+            "select unexpected_count, examples from audit.expectation_results "
+            "where severity = 'warn' and not success and model = 'intermediate.int_kommuner'"
+        ).fetchall()
+        kept = con.execute(
+            "select count(*) from staging.stg_ydelser where kommunekode = '999'"
+        ).fetchone()[0]
+    assert kept == 1 and len(warned) == 1 and warned[0][0] == 1 and "999" in warned[0][1]

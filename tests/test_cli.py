@@ -12,11 +12,11 @@ import pytest
 
 from runner import cli, errors
 from runner.cli import main
+from tests.small_build import LIS
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-LIS = Path(sys.executable).with_name("lis")
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -59,18 +59,7 @@ def test_an_unknown_model_is_a_project_error(capsys):
 
 
 def test_a_missing_extracts_folder_is_one_line(tmp_path, capsys):
-    assert (
-        main(
-            [
-                "build",
-                "--extracts",
-                str(tmp_path / "nope"),
-                "--warehouse",
-                str(tmp_path / "w.duckdb"),
-            ]
-        )
-        == 4
-    )
+    assert main(_missing_extracts(tmp_path)) == 4
     assert (
         capsys.readouterr()
         .err.strip()
@@ -91,20 +80,7 @@ def test_a_bad_date_is_a_usage_error_64_not_a_project_error_2(capsys):
 
 def test_the_log_file_keeps_what_a_scheduler_would_see(tmp_path):
     log = tmp_path / "logs" / "lis.log"
-    assert (
-        main(
-            [
-                "--log-file",
-                str(log),
-                "build",
-                "--extracts",
-                str(tmp_path / "nope"),
-                "--warehouse",
-                str(tmp_path / "w.duckdb"),
-            ]
-        )
-        == 4
-    )
+    assert main(["--log-file", str(log), *_missing_extracts(tmp_path)]) == 4
     assert "building status date" in log.read_text()
 
 
@@ -258,3 +234,25 @@ def test_lis_demo_checks_its_options_before_writing_extracts(tmp_path, capsys):
     argv = ["demo", "--out", str(out), "--warehouse", str(tmp_path / "typo" / "lis.duckdb")]
     assert main(argv) == 64
     assert not out.exists()
+
+
+def test_a_named_project_without_a_project_file_is_an_error_naming_the_folder(
+    tmp_path, monkeypatch, capsys
+):
+    # Before: exit 0 and the installed checkout's models; a nightly job could build the wrong one.
+    nowhere = tmp_path / "nonexistent"
+    assert main(["--project", str(nowhere), "ls"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"lis: --project {nowhere}: no lis_project.yml in {nowhere}"
+    )
+    monkeypatch.setenv("LIS_PROJECT_DIR", str(tmp_path))
+    assert main(["ls"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"lis: LIS_PROJECT_DIR {tmp_path}: no lis_project.yml in {tmp_path}"
+    )
+
+
+def test_an_explicit_project_wins_over_lis_project_dir(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LIS_PROJECT_DIR", str(tmp_path))
+    assert main(["--project", str(README.parent), "ls"]) == 0
+    assert "stg_ydelser" in capsys.readouterr().out

@@ -160,6 +160,7 @@ def test_a_shape_gives_its_models_the_shared_columns_and_expectations_first(tmp_
                     {
                         "name": "ind_x",
                         "shape": "indikator",
+                        "meta": {"discretion": {"public": "a test's model"}},
                         "columns": [{"name": "v", "description": "the value"}],
                         "expectations": [{"expect_column_values_to_not_be_null": {"column": "v"}}],
                     }

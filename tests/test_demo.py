@@ -1,7 +1,9 @@
 """The demo path a newcomer takes, and the reconciliation on the generator's clean and dirty
 extracts."""
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,6 +15,7 @@ from runner.synth import write_extracts
 pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-23"
+ROOT = Path(__file__).resolve().parent.parent
 AS_OF_MONTH_BEFORE = "2026-10-31"
 
 
@@ -47,6 +50,10 @@ def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys
         baseline = con.execute(
             "select distinct forrige_status_date::varchar from marts.aendringer"
         ).fetchall()
+        per_capita = con.execute(
+            "SELECT DISTINCT indicator || ':' || breakdown AS cell FROM marts.indicator_values "
+            f"WHERE status_date = DATE '{AS_OF}' AND breakdown LIKE 'pr_%' ORDER BY cell"
+        ).fetchall()
     assert baseline == [(AS_OF_MONTH_BEFORE,)]
     assert balanced == (True, 0)
     # 06 needs the year's refusion thresholds, which the seed has only for 2020-2022
@@ -66,7 +73,34 @@ def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys
         "14",
         "15",
         "A1",
+        "F1",
+        "F2",
+        "V1",
     ]
+    # the generator writes befolkning for this year and last: the per-capita rows are there
+    assert [cell for (cell,) in per_capita] == [
+        "02:pr_1000_18_64",
+        "03:pr_1000_18_64",
+        "04:pr_1000_18_64",
+        "05:pr_1000_18_64",
+        "11:pr_indbygger",
+    ]
+
+
+def test_lis_demo_out_keeps_the_warehouse_there_and_takes_builds_export(tmp_path, capsys):
+    # Before: --export was refused, and --out replaced the project's own warehouse/lis.duckdb.
+    project = tmp_path / "project"
+    for part in ("models", "macros", "seeds"):
+        shutil.copytree(ROOT / part, project / part)
+    shutil.copy(ROOT / "lis_project.yml", project)
+    (project / "warehouse").mkdir()
+    out, exports = tmp_path / "try", tmp_path / "exports"
+    argv = ["--project", str(project), "demo", "--out", str(out), "--grants", "500"]
+    argv += ["--as-of", AS_OF, "--export", "csv", "--export-dir", str(exports)]
+    assert main(argv) == 0
+    assert f"The warehouse is {out / 'lis.duckdb'}" in capsys.readouterr().out
+    assert list((project / "warehouse").iterdir()) == []
+    assert (exports / "latest" / "indicator_values.csv").is_file()
 
 
 def test_every_bad_row_the_generator_injects_lands_in_quarantine_with_its_code(tmp_path):
@@ -105,3 +139,16 @@ def test_every_bad_row_the_generator_injects_lands_in_quarantine_with_its_code(t
         "leverandoer_id": injected["ydelser:unknown_leverandoer"],
         "sagsbehandler_id": injected["ydelser:unknown_sagsbehandler"],
     }
+
+
+def test_lis_test_audits_the_discretion_of_a_three_municipality_demo(tmp_path, capsys):
+    # The disclosure audit (runner/disclosure_audit.py) runs in lis test: no hidden count of the
+    # reports and discreet exports can be narrowed below the protection level.
+    warehouse = tmp_path / "lis.duckdb"
+    demo = ["demo", "--out", str(tmp_path / "extracts"), "--grants", "2000"]
+    assert (
+        main([*demo, "--municipalities", "3", "--as-of", AS_OF, "--warehouse", str(warehouse)]) == 0
+    )
+    capsys.readouterr()
+    assert main(["test", "--warehouse", str(warehouse)]) == 0
+    assert "disclosure audit: 0 hidden counts a reader could work out" in capsys.readouterr().err

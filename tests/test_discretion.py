@@ -1,43 +1,82 @@
-"""Discretion: small counts hidden, and enough other cells hidden that none can be worked out.
+"""Discretion: small counts hidden, and enough other cells hidden that none can be worked out,
+in one indicator and across the linked system of marts; and the disclosure audit that proves it.
 Hand-computed tables; the marks are what a reader of a report or a discreet export sees."""
 
+from dataclasses import replace
 from datetime import date
 
-from runner.discretion import COMPLEMENTARY, marks_of, suppress
+import pytest
+
+from runner.disclosure_audit import audit, audit_system
+from runner.discretion import COMPLEMENTARY, indicator_cells, mart_cells, pattern, suppress
+from runner.discretion_policy import Cell, Policy
+from runner.errors import ProjectError
+from runner.project import load_project
+from tests.tiny_project import write_project
 
 T = ("total", "total")
+S = date(2022, 11, 30)  # D(s) = 334
+POLICY = Policy.of(load_project())
 
 
 def p(indicator, value):
     return (indicator, "paragraf", value)
 
 
+def row(indicator, breakdown, value, numerator, denominator=None, kommune="101", day=S):
+    return {
+        "kommunekode": kommune,
+        "status_date": day,
+        "indicator": indicator,
+        "breakdown": breakdown,
+        "breakdown_value": value,
+        "numerator": float(numerator),
+        "denominator": None if denominator is None else float(denominator),
+        "value": numerator
+        if denominator is None
+        else (numerator / denominator if denominator else None),
+    }
+
+
+def marks_of(cells: dict) -> dict:
+    """(indicator, breakdown, value) -> count or (numerator, denominator): the marks of S."""
+    rows = [
+        row(*key, *(figures if isinstance(figures, tuple) else (figures,)))
+        for key, figures in cells.items()
+    ]
+    return {
+        (r["indicator"], r["breakdown"], r["breakdown_value"]): r["undertrykt"]
+        for r in suppress(rows, 5, POLICY)
+        if r["undertrykt"]
+    }
+
+
 def test_a_small_count_is_hidden_with_the_smallest_other_cell_of_its_sum():
     # 02: 3 + 9 + 8 = 20. Hiding 107 alone, 20 - 9 - 8 gives it back: 108 (9) or 85 (8) must go
     # too, the smaller one.
-    marks = marks_of({("02", *T): 20, p("02", "107"): 3, p("02", "108"): 9, p("02", "85"): 8}, 5)
+    marks = marks_of({("02", *T): 20, p("02", "107"): 3, p("02", "108"): 9, p("02", "85"): 8})
     assert marks == {p("02", "107"): "<5", p("02", "85"): COMPLEMENTARY}
 
 
 def test_two_small_counts_in_one_sum_protect_each_other():
-    marks = marks_of({("02", *T): 20, p("02", "107"): 3, p("02", "108"): 4, p("02", "85"): 13}, 5)
+    marks = marks_of({("02", *T): 20, p("02", "107"): 3, p("02", "108"): 4, p("02", "85"): 13})
     assert marks == {p("02", "107"): "<5", p("02", "108"): "<5"}
 
 
 def test_a_shown_zero_protects_nothing_so_a_non_zero_cell_is_hidden():
-    marks = marks_of({("02", *T): 15, p("02", "107"): 3, p("02", "108"): 0, p("02", "85"): 12}, 5)
+    marks = marks_of({("02", *T): 15, p("02", "107"): 3, p("02", "108"): 0, p("02", "85"): 12})
     assert marks == {p("02", "107"): "<5", p("02", "85"): COMPLEMENTARY}
 
 
 def test_the_only_part_of_a_total_hides_the_total():
-    marks = marks_of({("04", *T): 2.5, p("04", "96"): 2.5}, 5)
+    marks = marks_of({("04", *T): 2.5, p("04", "96"): 2.5})
     assert marks == {("04", *T): "<5", p("04", "96"): "<5"}
-    marks = marks_of({("03", *T): 7, p("03", "103"): 3, p("03", "104"): 0}, 5)
+    marks = marks_of({("03", *T): 7, p("03", "103"): 3, p("03", "104"): 0})
     assert marks == {p("03", "103"): "<5", ("03", *T): COMPLEMENTARY}
 
 
 def test_zero_is_shown_and_the_threshold_itself_is_not_small():
-    assert marks_of({("02", *T): 5, p("02", "107"): 5, p("02", "108"): 0}, 5) == {}
+    assert marks_of({("02", *T): 5, p("02", "107"): 5, p("02", "108"): 0}) == {}
 
 
 def test_05_hides_the_same_paragraph_cells_as_02_to_04_and_its_total_is_their_sum():
@@ -56,9 +95,8 @@ def test_05_hides_the_same_paragraph_cells_as_02_to_04_and_its_total_is_their_su
         **{p("05", k): v for k, v in [("107", 3), ("108", 9), ("85", 8), ("103", 10)]},
         **{p("05", k): v for k, v in [("104", 20), ("95", 2), ("96", 4)]},
     }
-    marks = marks_of(persons, 5)
     # 04: 95 and 96 both small; 02: 107 small, 85 its complement; 05 hides the same cells.
-    assert marks == {
+    assert marks_of(persons) == {
         p("02", "107"): "<5",
         p("02", "85"): COMPLEMENTARY,
         p("04", "95"): "<5",
@@ -73,26 +111,201 @@ def test_05_hides_the_same_paragraph_cells_as_02_to_04_and_its_total_is_their_su
 def test_05s_total_protects_a_small_part_total():
     persons = {("02", *T): 20, ("03", *T): 30, ("04", *T): 3, ("05", *T): 53}
     # 05 = 02 + 03 + 04: with 04 hidden, 53 - 20 - 30 = 3; the smaller of 02 and 03 goes too.
-    assert marks_of(persons, 5) == {("04", *T): "<5", ("02", *T): COMPLEMENTARY}
+    assert marks_of(persons) == {("04", *T): "<5", ("02", *T): COMPLEMENTARY}
 
 
 def test_an_average_over_few_persons_is_hidden_by_its_denominator():
-    # 12: 400,000 kr. over 4 helaarsmodtagere: the average hides, whatever its size.
-    marks = marks_of({("12", *T): 14, p("12", "107"): 4, p("12", "108"): 10}, 5)
+    # 12: 400,000 kr. a helaarsmodtager; 107 averages over 4: hidden, whatever its size.
+    marks = marks_of(
+        {
+            ("12", *T): (5_600_000, 14),
+            p("12", "107"): (1_600_000, 4),
+            p("12", "108"): (4_000_000, 10),
+        }
+    )
     assert marks == {p("12", "107"): "<5", p("12", "108"): COMPLEMENTARY}
+
+
+def test_an_average_over_no_person_on_the_day_is_hidden():
+    # issue 24: a discreet row showed one person's §100 grant, 15;paragraf;100;14794,52;0
+    marks = marks_of(
+        {
+            ("15", *T): (54_794.52, 6),
+            p("15", "100"): (14_794.52, 0),
+            p("15", "112_114"): (40_000, 6),
+        }
+    )
+    assert marks[p("15", "100")] == "<5"
+    # and 15's total less the one-off grants would give it back
+    assert COMPLEMENTARY in marks.values()
 
 
 def test_09s_persons_in_dagtilbud_by_age_add_up_to_03():
     age = "aldersgruppe:dagtilbud"
     persons = {("03", *T): 30, ("09", age, "16-17"): 2, ("09", age, "18-23"): 28}
-    assert marks_of(persons, 5) == {
+    assert marks_of(persons) == {
         ("09", age, "16-17"): "<5",
         ("09", age, "18-23"): COMPLEMENTARY,
     }
 
 
-def test_11_counts_no_persons_and_is_never_hidden():
-    assert marks_of({("11", *T): 0.9, ("11", "omraade", "botilbud"): 0.4}, 5) == {}
+def test_the_money_of_few_persons_is_hidden_with_its_complement():
+    # issue 24: 11 by omraade showed hjaelperordning at 50 % of a 2,000,000 budget for 2 users
+    cells = {
+        ("04", *T): 2,
+        ("02", *T): 12,
+        ("03", *T): 20,
+        ("09", *T): 34,
+        ("11", *T): (9_000_000, 10_000_000),
+        ("11", "omraade", "hjaelperordning"): (1_000_000, 2_000_000),
+        ("11", "omraade", "botilbud"): (6_000_000, 6_000_000),
+        ("11", "omraade", "dagtilbud"): (2_000_000, 2_000_000),
+    }
+    marks = marks_of(cells)
+    assert marks[("11", "omraade", "hjaelperordning")] == "<5"
+    assert marks[("11", "omraade", "dagtilbud")] == COMPLEMENTARY
+    assert ("11", *T) not in marks and ("02", *T) not in marks
+
+
+def test_11_counts_no_persons_and_shows_the_money_of_many():
+    cells = {
+        ("02", *T): 12,
+        ("09", *T): 12,
+        ("11", *T): (9, 10),
+        ("11", "omraade", "botilbud"): (4, 10),
+    }
+    assert marks_of(cells) == {}
+
+
+# The small municipality of issue 24: 12 persons in botilbud, 2 with BPA, 20 in dagtilbud.
+
+
+def small_municipality() -> dict:
+    """Every linked cell of one status date, 30 November 2022 (D = 334), as the marts hold it."""
+    rows = [
+        row("02", "total", "total", 12),
+        row("02", "paragraf", "107", 12),
+        row("03", "total", "total", 20),
+        row("03", "paragraf", "103", 20),
+        row("04", "total", "total", 2),
+        row("04", "paragraf", "96", 2),
+        row("05", "total", "total", 34),
+        *(row("05", "paragraf", v, n) for v, n in (("107", 12), ("103", 20), ("96", 2))),
+        row("07", "total", "total", 12),
+        row("07", "leverandoertype", "egen", 12),
+        row("09", "total", "total", 32),
+        row("09", "aldersgruppe", "24-49", 32),
+        row("09", "aldersgruppe:botilbud", "24-49", 12),
+        row("09", "aldersgruppe:dagtilbud", "24-49", 20),
+        row("09", "aldersgruppe:hjaelperordning", "24-49", 2),
+        # 500,000 kr. a year in botilbud, 100,000 in dagtilbud, 1,000,000 BPA
+        row("11", "total", "total", 10_000_000, 12_000_000),
+        row("11", "omraade", "botilbud", 6_000_000, 6_500_000),
+        row("11", "omraade", "dagtilbud", 2_000_000, 2_500_000),
+        row("11", "omraade", "hjaelperordning", 2_000_000, 3_000_000),
+        row("12", "total", "total", 6_000_000, 12),
+        row("12", "paragraf", "107", 6_000_000, 12),
+        row("13", "total", "total", 2_000_000, 20),
+        row("13", "paragraf", "103", 2_000_000, 20),
+        row("14", "total", "total", 2_000_000, 2),
+        row("14", "paragraf", "96", 2_000_000, 2),
+    ]
+    units = indicator_cells(rows)
+    months = [
+        {"kommunekode": "101", "gruppe": gruppe, "maaned": date(2022, m, 1), "dage": d}
+        for gruppe, persons in (("botilbud", 12), ("hjaelperordning", 2))
+        for m, d in zip(range(1, 12), (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30), strict=True)
+    ]
+    for month in months:
+        persons = 12 if month["gruppe"] == "botilbud" else 2
+        month["persondage"] = persons * month["dage"]
+        month["helmaanedsmodtagere"] = float(persons)
+    mart_cells(POLICY.by_model["helmaanedsmodtagere"], months, units)
+    return units
+
+
+def test_the_small_municipality_is_hand_computed():
+    (cells,) = small_municipality().values()
+    botilbud = [
+        f for c, f in cells.items() if c.mart == "helmaanedsmodtagere" and c.breakdown == "botilbud"
+    ]
+    assert sum(f["persondage"] for f in botilbud) == 4008 == 12 * 334
+
+
+def test_a_hidden_count_hides_its_twins_across_the_linked_marts():
+    units = small_municipality()
+    marks = {
+        (cell.mart, cell.breakdown, cell.value): m
+        for (_, cell), m in pattern(units, POLICY, 5).items()
+    }
+    assert marks[("04", *T)] == "<5" and marks[("02", *T)] == COMPLEMENTARY
+    # 12 = 02 is published as 07's total, 12's denominator, 09's persons in botilbud by age and
+    # the months of helmaanedsmodtagere (4008 person-days / 334 days): each hides with 02.
+    assert marks[("07", *T)] == COMPLEMENTARY
+    assert marks[("12", *T)] == COMPLEMENTARY
+    assert marks[("09", "aldersgruppe:botilbud", "24-49")] == COMPLEMENTARY
+    assert any(key[0] == "helmaanedsmodtagere" and key[1] == "botilbud" for key in marks)
+    # 14's denominator is 04, and 11's hjaelperordning is the money of 2 persons
+    assert marks[("14", *T)] == "<5" and marks[("11", "omraade", "hjaelperordning")] == "<5"
+
+
+def test_the_audit_finds_no_hidden_count_a_reader_can_work_out_in_the_small_municipality():
+    assert audit(small_municipality(), POLICY, 5, 1) == []
+
+
+def test_the_audit_catches_the_pattern_of_the_python_tables_of_before():
+    # They hid 04 and its complement 02, but published 12 as 07's total: 04 = 05 - 03 - 07 = 2.
+    (((kommune, _), cells),) = small_municipality().items()
+    before = {
+        Cell("04", S, *T): "<5",
+        Cell("04", S, "paragraf", "96"): "<5",
+        Cell("05", S, "paragraf", "96"): "<5",
+        Cell("02", S, *T): COMPLEMENTARY,
+        Cell("14", S, *T): "<5",
+        Cell("14", S, "paragraf", "96"): "<5",
+    }
+    findings = audit_system(kommune, cells, before, POLICY, 5, 1)
+    disclosed = {(f.cell.mart, f.cell.breakdown, f.column): (f.low, f.high) for f in findings}
+    assert disclosed[("04", "total", "taeller")] == pytest.approx((2, 2))
+    assert disclosed[("02", "total", "taeller")] == pytest.approx((12, 12))
+
+
+def test_the_audit_catches_a_sum_the_declaration_forgot():
+    # 02's paragraphs declared as adding up to nothing: 107 is hidden alone, and 20 - 9 - 8 = 3
+    forgot = replace(POLICY.by_mart["02"].breakdowns["paragraf"], sums_to=None)
+    declaration = POLICY.by_mart["02"]
+    declaration = replace(declaration, breakdowns={**declaration.breakdowns, "paragraf": forgot})
+    policy = Policy([*(d for d in POLICY.by_mart.values() if d.mart != "02"), declaration])
+    units = indicator_cells(
+        [row("02", "total", "total", 20)]
+        + [row("02", "paragraf", v, n) for v, n in (("107", 3), ("108", 9), ("85", 8))]
+    )
+    (finding,) = audit(units, policy, 5, 1)
+    assert (finding.cell.value, finding.low, finding.high) == (
+        "107",
+        pytest.approx(3),
+        pytest.approx(3),
+    )
+    assert "02 paragraf adds up to its total" in str(finding)
+
+
+def test_a_16th_indicator_without_a_declaration_is_refused_when_the_project_loads(tmp_path):
+    from runner.cli import main
+
+    vare = {"indikator": "16", "navn": "Ny"}
+    root = write_project(
+        tmp_path,
+        {"marts/ind_16_ny": "select 1 as taeller"},
+        yml={"marts": [{"name": "ind_16_ny", "meta": {"varedeklaration": vare}}]},
+    )
+    with pytest.raises(ProjectError, match=r"_marts.yml: model ind_16_ny has no meta.discretion"):
+        load_project(root)
+    assert main(["--project", str(root), "compile", "ind_16_ny"]) == 2
+
+
+def test_a_breakdown_the_declaration_does_not_know_is_hidden():
+    marks = marks_of({("02", *T): 20, ("02", "ny_opdeling", "a"): 20})
+    assert marks == {("02", "ny_opdeling", "a"): COMPLEMENTARY}
 
 
 def test_suppress_empties_the_hidden_rows_per_municipality_and_date():
@@ -116,7 +329,7 @@ def test_suppress_empties_the_hidden_rows_per_municipality_and_date():
         row("751", "t", "plejefamilie", 6.0),
         row("751", "t", "opholdssted", 6.0),
     ]
-    out = {(r["kommunekode"], r["breakdown_value"]): r for r in suppress(rows, 5)}
+    out = {(r["kommunekode"], r["breakdown_value"]): r for r in suppress(rows, 5, POLICY)}
     assert out["101", "plejefamilie"]["undertrykt"] == "<5"
     assert out["101", "plejefamilie"]["value"] is None
     assert out["101", "opholdssted"]["undertrykt"] == COMPLEMENTARY
@@ -126,18 +339,148 @@ def test_suppress_empties_the_hidden_rows_per_municipality_and_date():
 
 
 def test_a_varedeklaration_without_a_field_is_a_project_error(tmp_path):
-    import pytest
-
-    from runner.errors import ProjectError
-    from runner.project import load_project
     from runner.varedeklaration import entries
-    from tests.tiny_project import write_project
 
     declared = {"indikator": "01", "navn": "Timer", "enhed": "timer"}
+    PUBLIC = {"discretion": {"public": "a test's model"}}
     root = write_project(
         tmp_path,
         {"marts/ind_01": "select 1 as x"},
-        yml={"marts": [{"name": "ind_01", "meta": {"varedeklaration": declared}}]},
+        yml={"marts": [{"name": "ind_01", "meta": {"varedeklaration": declared, **PUBLIC}}]},
     )
     with pytest.raises(ProjectError, match="ind_01: varedeklaration lacks emne, formaal"):
         entries(load_project(root))
+
+
+def test_the_audit_knows_a_mark_bounds_its_cell_and_suppression_answers_it():
+    # 03: two cells of whole persons marked <5 (each 1-4) that add up to 8 are both 4.
+    cells = {("03", *T): 8, p("03", "103"): 4, p("03", "104"): 4}
+    (((kommune, _), table),) = indicator_cells([row(*k, v) for k, v in cells.items()]).items()
+    two = {Cell("03", S, "paragraf", v): "<5" for v in ("103", "104")}
+    findings = {
+        (f.cell.value, f.low, f.high) for f in audit_system(kommune, table, two, POLICY, 5, 1)
+    }
+    assert findings == {("103", 4.0, 4.0), ("104", 4.0, 4.0)}
+    # so the total is hidden too
+    assert marks_of(cells) == {
+        p("03", "103"): "<5",
+        p("03", "104"): "<5",
+        ("03", *T): COMPLEMENTARY,
+    }
+
+
+def test_the_discreet_helmaanedsmodtagere_do_not_give_back_what_02_hides():
+    # issue 24: 02 hidden as 04's complement, yet the discreet helmaanedsmodtagere summed to
+    # 4008 person-days over 334 days = 12. In the export the months hide with 02.
+    import duckdb
+    import pandas
+
+    from runner.discretion import discreet_transform
+    from runner.export import _tables
+
+    (((_, _), cells),) = small_municipality().items()
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    rows = [
+        {
+            "kommunekode": "101",
+            "status_date": c.date,
+            "indicator": c.mart,
+            "breakdown": c.breakdown,
+            "breakdown_value": c.value,
+            "numerator": f["taeller"],
+            "denominator": f.get("naevner"),
+            "value": f["vaerdi"],
+        }
+        for c, f in cells.items()
+        if c.mart != "helmaanedsmodtagere"
+    ]
+    months = [
+        {
+            "kommunekode": "101",
+            "gruppe": c.breakdown,
+            "maaned": c.date,
+            "persondage": f["persondage"],
+            "dage": round(f["persondage"] / f["helmaanedsmodtagere"]),
+            "helmaanedsmodtagere": f["helmaanedsmodtagere"],
+        }
+        for c, f in cells.items()
+        if c.mart == "helmaanedsmodtagere"
+    ]
+    for name, frame in (("indicator_values", rows), ("helmaanedsmodtagere", months)):
+        con.register("frame", pandas.DataFrame(frame))
+        con.execute(f"create table marts.{name} as select * from frame")
+        con.unregister("frame")
+    con.execute(
+        "create table marts.varedeklaration as select 'ind_02_botilbud' as model, '02' as indicator"
+    )
+    project = load_project()
+    table = next(t for t in _tables(con, project) if t.name == "helmaanedsmodtagere")
+    discreet = discreet_transform(project)(con, table)
+    shown = con.execute(
+        f"select sum(persondage) filter (where gruppe = 'botilbud'), "
+        f"count(*) filter (where gruppe = 'botilbud' and undertrykt is not null) "
+        f"from ({discreet.query})"
+    ).fetchone()
+    assert shown[1] >= 1 and shown[0] < 4008
+
+
+def test_a_caseworkers_paragraph_cells_add_up_to_the_caseworkers_money():
+    # contract-a's 10 paragraf:sagsbehandler, declared as one entry: 107:S12 and 108:S12 add up
+    # to S12's money, so 107:S12 (2 persons) hidden alone is S12 less 108:S12.
+    declaration = POLICY.by_mart["10"]
+    entry = {"sums_to": "sagsbehandler", "columns": ["taeller"]}
+    meta = {"varedeklaration": {"indikator": "10"}, "discretion": {
+        "counts": declaration.counts,
+        "breakdowns": {"sagsbehandler": {"sums_to": "total", "columns": ["taeller"]},
+                       "paragraf:sagsbehandler": entry}}}  # fmt: skip
+    from runner.discretion_policy import parse
+
+    ten = parse(declaration.model, meta, declaration.path)
+    policy = Policy([*(d for d in POLICY.by_mart.values() if d.mart != "10"), ten])
+    rows = [
+        row("10", "total", "total", 600_000, 8),
+        row("10", "sagsbehandler", "S12", 600_000, 8),
+        row("10", "paragraf:sagsbehandler", "107:S12", 200_000, 2),
+        row("10", "paragraf:sagsbehandler", "108:S12", 400_000, 6),
+    ]
+    marks = {r["breakdown_value"]: r["undertrykt"] for r in suppress(rows, 5, policy)}
+    assert marks["107:S12"] == "<5" and marks["108:S12"] == COMPLEMENTARY
+
+
+def test_a_report_of_an_indicator_this_project_declares_nothing_for_is_refused(tmp_path, capsys):
+    """Fail closed at the reading end too: a warehouse holding an indicator whose discretion no
+    model of the project declares (a 16th, built by another version) gives no page at all."""
+    from runner.cli import main
+    from tests.report_warehouse import declaration, make_warehouse, row
+
+    day = date(2026, 11, 30)
+    warehouse = make_warehouse(
+        tmp_path / "lis.duckdb",
+        [
+            row("101", day, "02", "total", "total", 12.0),
+            row("101", day, "16", "total", "total", 2.0),
+        ],
+        [declaration("02", "Antal brugere i botilbud"), declaration("16", "En ny indikator")],
+        status_date=day,
+    )
+    out = tmp_path / "reports"
+    assert main(["report", "--warehouse", str(warehouse), "--out", str(out)]) == 2
+    assert "16" in capsys.readouterr().err.splitlines()[-1]
+    assert not out.exists()
+
+
+def test_a_per_capita_row_is_hidden_with_its_count():
+    # 04 = 2 helaarsmodtagere in a municipality of 2,330 aged 18-64: the row per 1,000 (2 x 1000 /
+    # 2330 = 0.858) times the public population over 1000 gives the 2 back.
+    marks = marks_of(
+        {
+            ("04", *T): 2,
+            p("04", "96"): 2,
+            ("04", "pr_1000_18_64", "total"): (2000, 2330),
+            ("03", *T): 20,
+            ("03", "pr_1000_18_64", "total"): (20000, 2330),
+        }
+    )
+    assert marks[("04", *T)] == "<5" and ("04", "pr_1000_18_64", "total") in marks
+    assert ("03", "pr_1000_18_64", "total") not in marks

@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner.cli import main
 from runner.errors import ProjectError
 from runner.project import load_project
 from tests.tiny_project import write_project
@@ -19,7 +18,6 @@ from tests.tiny_project import write_project
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 # DuckDB 1.4 in an environment of its own, made once and kept between runs.
 LTS_VENV = Path(
     os.environ.get("LIS_DUCKDB_LTS_VENV", Path.home() / ".cache" / "lis" / "duckdb-1.4-venv")
@@ -28,13 +26,9 @@ LTS_REQUIREMENT = "duckdb>=1.4,<1.5"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("docs") / "lis.duckdb"
-    assert (
-        main(["build", "--extracts", str(SMALL), "--as-of", "2022-03-31", "--warehouse", str(path)])
-        == 0
-    )
-    return path
+def warehouse(published):
+    """The worked example's publication (conftest.py)."""
+    return published
 
 
 def comments(warehouse):
@@ -167,3 +161,11 @@ def test_storage_version_is_checked(tmp_path):
     project_file.write_text(project_file.read_text() + "storage_version: '1.4'\n")
     with pytest.raises(ProjectError, match="storage_version must be a DuckDB version"):
         load_project(root)
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    command = readme[readme.index("Install and run the tests (what `.ci/run` runs):") + 2].strip()
+    assert command.startswith("python3 -m venv .venv && ")
+    assert command in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()

@@ -9,7 +9,6 @@ import subprocess
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -19,15 +18,14 @@ from runner.cli import main
 from runner.export import export_marts
 from runner.project import load_project
 from tests.extract_builder import cpr
+from tests.small_build import AS_OF, SMALL, build
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
-AS_OF = "2022-03-31"
 # Caseworker ids that Excel and LibreOffice would evaluate if they met them raw.
 FORMULAS = ['=HYPERLINK("http://x","y")', "+2+3", "@SUM(1+1)", "-1+2"]
-MARTS = 20  # 16 indicator models, indicator_values, helmaanedsmodtagere, varedeklaration,
+MARTS = 23  # 19 indicator models, indicator_values, helmaanedsmodtagere, varedeklaration,
 # aendringer
 
 
@@ -50,10 +48,7 @@ def warehouse(tmp_path_factory):
                 + [""] * 6
             )
     path = folder / "lis.duckdb"
-    assert (
-        main(["build", "--extracts", str(extracts), "--as-of", AS_OF, "--warehouse", str(path)])
-        == 0
-    )
+    assert build(path, extracts=extracts) == 0
     return path
 
 
@@ -226,7 +221,7 @@ def test_exports_are_sorted_by_key_and_the_same_bytes_every_time(warehouse, expo
     again = export(warehouse, tmp_path, "parquet,csv,xlsx")
     files = sorted(p.name for p in exported.iterdir())
     assert files == sorted(p.name for p in again.iterdir())
-    assert len(files) == 2 * MARTS + 1
+    assert len(files) == 2 * MARTS + 2  # and the set's list of its files, .lis-written
     assert [n for n in files if (exported / n).read_bytes() != (again / n).read_bytes()] == []
 
 
@@ -256,7 +251,29 @@ def test_xlsx_is_one_workbook_with_a_sheet_per_mart(warehouse, exported):
     date_cell, number_cell = sheet["B2"], sheet["E2"]
     assert date_cell.is_date and "h" not in date_cell.number_format
     assert isinstance(date_cell.value, datetime) and date_cell.value.time() == datetime.min.time()
-    assert number_cell.data_type == "n" and number_cell.number_format == "#,##0.00"
+    assert number_cell.data_type == "n"
+    whole = number_cell.value == int(number_cell.value)
+    assert number_cell.number_format == ("#,##0" if whole else "#,##0.00")
+
+
+def test_xlsx_speaks_danish_shows_shares_in_percent_and_whole_counts_without_decimals(exported):
+    workbook = openpyxl.load_workbook(exported / "marts.xlsx")
+    header = next(workbook["varedeklaration"].values)
+    assert header[:5] == ("Indikator", "Model", "Navn", "Emne", "Enhed")
+    assert {"Formål", "Tællemåde", "Udtræk og kolonner", "Forbehold", "Læses"} <= set(header)
+    sheet = workbook["ind_11_udgifter_budget"]
+    values = [row[6] for row in sheet.iter_rows(min_row=2) if row[6].value is not None]
+    assert values and {c.number_format for c in values} == {"0.0%"}
+    sheet = workbook["indicator_values"]
+    names = [c.value for c in sheet[1]]
+    indicator, value = names.index("Indikator"), names.index("Værdi")
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        if row[value].value is not None:
+            formats.setdefault(row[indicator].value == "11", set()).add(row[value].number_format)
+    assert formats[True] == {"0.0%"} and "0.0%" not in formats[False]
+    counts = [r[6] for r in workbook["ind_03_dagtilbud"].iter_rows(min_row=2)]
+    assert counts and all(c.number_format == "#,##0" for c in counts)  # persons: whole
 
 
 def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell(exported):
@@ -270,24 +287,15 @@ def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell(exported):
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
-def libreoffice():
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)")
-    if found is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-    return found
-
-
 def test_libreoffice_reads_the_workbook_back_as_the_warehouse_holds_it(
-    warehouse, exported, tmp_path
+    warehouse, exported, tmp_path, libreoffice_installed
 ):
     """Every sheet converted to CSV by LibreOffice headless (values, not as shown): the same rows as
     the mart, the formula-like ids as their text."""
     converted = tmp_path / "converted"
     done = subprocess.run(
         [
-            libreoffice(),
+            libreoffice_installed,
             "--headless",
             "--norestore",
             f"-env:UserInstallation=file://{tmp_path / 'profile'}",
@@ -347,7 +355,8 @@ def _typed(text: str, data_type: str):
     if data_type == "DATE":
         return date.fromisoformat(text)
     if data_type in ("DOUBLE", "BIGINT", "HUGEINT", "INTEGER"):
-        return float(text)
+        # a share formatted as a percentage comes back with its sign, the value unchanged
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
     return text
 
 
@@ -370,13 +379,12 @@ def test_an_export_is_swapped_in_whole_under_the_status_date_with_latest_pointin
     warehouse, tmp_path
 ):
     out = tmp_path / "exports"
-    (out / "2022-03-31").mkdir(parents=True)
-    (out / "2022-03-31" / "left_from_before.csv").write_text("old")
+    export(warehouse, out, "parquet")  # an earlier export of the same status date
     (out / ".2022-03-31.building-dead").mkdir()  # a killed export's folder
     latest = export(warehouse, out, "csv")
     assert latest.is_symlink() and os.readlink(latest) == "2022-03-31"
     assert sorted(p.name for p in out.iterdir()) == ["2022-03-31", "latest"]
-    assert not (latest / "left_from_before.csv").exists()
+    assert not list(latest.glob("*.parquet"))
     assert len(list(latest.glob("*.csv"))) == MARTS
 
 
@@ -440,8 +448,7 @@ def test_a_discreet_export_hides_few_persons_under_the_interfaces_names(warehous
     args = ["export", "--warehouse", str(warehouse), "--discreet", "--out", str(tmp_path)]
     assert main([*args, "--format", "parquet,xlsx"]) == 0
     latest = tmp_path / "latest"
-    # aendringer is left out (with a warning) until discretion declares it
-    assert len(list(latest.glob("*.parquet"))) == MARTS - 1
+    assert len(list(latest.glob("*.parquet"))) == MARTS
     con = duckdb.connect()
 
     def read(table):
@@ -476,7 +483,7 @@ def test_a_discreet_export_hides_few_persons_under_the_interfaces_names(warehous
     names, rows = read("helmaanedsmodtagere")
     assert names[-1] == "undertrykt"
     for row in rows:
-        assert (row[-1] == "<5") == (row[-2] is None), row
+        assert (row[-1] is not None) == (row[-2] is None), row
     assert any(row[-1] == "<5" for row in rows), "the worked example has few recipients"
     sheet = openpyxl.load_workbook(latest / "marts.xlsx", read_only=True)["indicator_values"]
     assert next(sheet.iter_rows(values_only=True))[-1] == "Undertrykt"

@@ -15,33 +15,12 @@ import pytest
 
 from runner import gates
 from runner.cli import main
+from tests.small_build import SMALL, build, build_args, fresh_copy
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def build(extracts: Path, warehouse: Path, *extra) -> int:
-    return main(
-        ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"]
-        + ["--warehouse", str(warehouse), *extra]
-    )
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    warehouse = tmp_path_factory.mktemp("pub") / "lis.duckdb"
-    assert build(SMALL, warehouse) == 0
-    return warehouse
-
-
-def fresh_copy(published: Path, folder: Path) -> Path:
-    warehouse = folder / "lis.duckdb"
-    shutil.copy(published, warehouse)
-    shutil.copy(published.with_name("lis.duckdb.runs.jsonl"), folder / "lis.duckdb.runs.jsonl")
-    return warehouse
 
 
 def extracts_copy(folder: Path) -> Path:
@@ -64,7 +43,7 @@ def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(
     ydelser.write_text("".join(ydelser.read_text().splitlines(keepends=True)[1:]))
     log_file = tmp_path / "lis.log"
     started = time.time()
-    assert main(["--log-file", str(log_file)] + _args(extracts, warehouse)) == 4
+    assert main(["--log-file", str(log_file)] + build_args(warehouse, extracts=extracts)) == 4
     err = capsys.readouterr().err
     assert "0101801234" not in err and "010180-XXXX" in err
     assert "0101801234" not in (tmp_path / "lis.duckdb.runs.jsonl").read_text()
@@ -77,7 +56,7 @@ def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(
         if run_results.is_file() and run_results.stat().st_mtime >= started:
             assert "010180-XXXX" in (text := run_results.read_text()) and "0101801234" not in text
     # the failed run reaches the next publication's audit.runs, masked
-    assert build(SMALL, warehouse, "--full-refresh") == 0
+    assert build(warehouse, "--full-refresh") == 0
     failed = [message for status, message in runs(warehouse) if status == "error"]
     assert failed and "010180-XXXX" in failed[0] and "0101801234" not in failed[0]
 
@@ -89,17 +68,9 @@ def test_an_old_journal_line_with_a_cpr_number_is_masked_in_audit_runs(published
     old.update(run_id="old", status="error", message="columns found: b0000001, 200674-2955")
     with journal.open("a") as handle:
         handle.write(json.dumps(old) + "\n")
-    assert build(SMALL, warehouse, "--full-refresh") == 0
+    assert build(warehouse, "--full-refresh") == 0
     messages = [message for _, message in runs(warehouse)]
     assert "columns found: b0000001, 200674-XXXX" in messages
-
-
-def _args(extracts: Path, warehouse: Path, *extra) -> list[str]:
-    return ["build", "--extracts", str(extracts), "--as-of", "2022-03-31"] + [
-        "--warehouse",
-        str(warehouse),
-        *extra,
-    ]
 
 
 def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(
@@ -111,7 +82,7 @@ def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(
     with journal.open("a") as handle:
         handle.write('[1, 2]\n{"models": 5}\n{"run_id": "x", "status": "ok", "models": [7]}\n')
         handle.write('{"run_id": "y", "status": "ok", "started_at": "not a time"}\n')
-    assert build(SMALL, warehouse, "--full-refresh") == 0
+    assert build(warehouse, "--full-refresh") == 0
     err = capsys.readouterr().err
     for line in range(good + 1, good + 5):
         assert f"lis.duckdb.runs.jsonl, line {line}: not a run record" in err
@@ -124,7 +95,7 @@ def test_a_header_only_ydelser_is_an_input_error_naming_the_file(published, tmp_
     ydelser = extracts / "ydelser.csv"
     ydelser.write_text(ydelser.read_text().splitlines(keepends=True)[0])
     before = warehouse.read_bytes()
-    assert build(extracts, warehouse) == 4
+    assert build(warehouse, extracts=extracts) == 4
     assert "ydelser.csv: the required extract 'ydelser' has no data rows" in capsys.readouterr().err
     assert warehouse.read_bytes() == before
 
@@ -138,7 +109,7 @@ def test_a_rebuild_keeps_the_published_files_mode_and_group(published, tmp_path)
         pytest.skip("the test user belongs to one group only")
     os.chmod(warehouse, 0o600)
     os.chown(warehouse, -1, other)
-    assert build(SMALL, warehouse, "--full-refresh") == 0
+    assert build(warehouse, "--full-refresh") == 0
     assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600
     assert warehouse.stat().st_gid == other
 
@@ -176,7 +147,7 @@ def test_a_signal_a_library_swallows_during_the_gates_still_stops_the_build(
     monkeypatch.setattr(gates, "run_expectations", swallowing)
     warehouse = fresh_copy(published, tmp_path)
     before = warehouse.read_bytes()
-    assert build(SMALL, warehouse, "--full-refresh") == code
+    assert build(warehouse, "--full-refresh") == code
     assert warehouse.read_bytes() == before
     assert not list(tmp_path.glob(".lis.duckdb.building-*"))
     assert "nothing more was published" in capsys.readouterr().err.splitlines()[-1]
@@ -203,7 +174,7 @@ def test_a_build_never_removes_a_building_file_a_live_build_holds(published, tmp
     )
     try:
         assert first.stdout.readline().strip() == "open"
-        assert build(SMALL, warehouse, "--full-refresh") == 7
+        assert build(warehouse, "--full-refresh") == 7
         assert building.exists()
         assert building.name in capsys.readouterr().err
     finally:

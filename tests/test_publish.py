@@ -1,6 +1,5 @@
 """The publish guarantees of interface.md: all or nothing, readers undisturbed, kills harmless."""
 
-import hashlib
 import os
 import shutil
 import signal
@@ -12,47 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner.cli import main
+from tests.small_build import LIS, SMALL, build, build_args, digest, fresh_copy
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
-
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def build(extracts: Path, warehouse: Path, as_of="2022-03-31", *extra) -> int:
-    return main(
-        [
-            "build",
-            "--extracts",
-            str(extracts),
-            "--as-of",
-            as_of,
-            "--warehouse",
-            str(warehouse),
-            *extra,
-        ]
-    )
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    warehouse = tmp_path_factory.mktemp("pub") / "lis.duckdb"
-    assert build(SMALL, warehouse) == 0
-    return warehouse
-
-
-def fresh_copy(published: Path, tmp_path: Path) -> Path:
-    warehouse = tmp_path / "lis.duckdb"
-    shutil.copy(published, warehouse)
-    shutil.copy(
-        published.with_name(published.name + ".runs.jsonl"), tmp_path / "lis.duckdb.runs.jsonl"
-    )
-    return warehouse
 
 
 def status_dates(warehouse: Path) -> list:
@@ -68,7 +30,7 @@ def status_dates(warehouse: Path) -> list:
 def test_unchanged_input_is_recognised_and_the_file_left_alone(published, tmp_path, capsys):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
-    assert build(SMALL, warehouse) == 0
+    assert build(warehouse) == 0
     assert digest(warehouse) == before
     assert "up to date" in capsys.readouterr().err
 
@@ -79,7 +41,7 @@ def test_a_failed_build_leaves_the_publication_byte_for_byte(published, tmp_path
     broken = tmp_path / "broken"
     shutil.copytree(SMALL, broken)
     (broken / "budget.csv").unlink()
-    assert build(broken, warehouse) != 0
+    assert build(warehouse, extracts=broken) != 0
     assert "budget" in capsys.readouterr().err
     assert digest(warehouse) == before
     assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
@@ -108,7 +70,7 @@ def test_a_reader_holding_the_file_open_neither_blocks_nor_sees_a_half_built_war
     )
     try:
         assert reader.stdout.readline().strip() == "2022-03-31"
-        assert build(SMALL, warehouse, "2022-04-30") == 0  # the reader still has the file open
+        assert build(warehouse, as_of="2022-04-30") == 0  # the reader still has the file open
         out, _ = reader.communicate("\n", timeout=60)
     finally:
         reader.kill()
@@ -124,18 +86,8 @@ def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_
 ):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
-    lis = Path(sys.executable).with_name("lis")
     process = subprocess.Popen(
-        [
-            str(lis),
-            "build",
-            "--extracts",
-            str(SMALL),
-            "--as-of",
-            "2022-05-31",
-            "--warehouse",
-            str(warehouse),
-        ],
+        [str(LIS), *build_args(warehouse, as_of="2022-05-31")],
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
@@ -147,7 +99,7 @@ def test_a_build_killed_midway_leaves_the_publication_and_the_next_build_cleans_
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert digest(warehouse) == before
-    assert build(SMALL, warehouse, "2022-05-31") == 0
+    assert build(warehouse, as_of="2022-05-31") == 0
     assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
     assert status_dates(warehouse)[-1] == "2022-05-31"
 
@@ -188,7 +140,7 @@ def test_an_unusable_file_names_file_and_column_and_publishes_nothing(
         (extracts / name).unlink()
     else:
         (extracts / name).write_text(text, encoding="utf-8")
-    assert build(extracts, warehouse) == 4
+    assert build(warehouse, extracts=extracts) == 4
     assert message in capsys.readouterr().err.strip().splitlines()[-1]
     assert digest(warehouse) == before
 
@@ -200,7 +152,7 @@ def test_a_second_build_of_the_same_warehouse_exits_at_once(published, tmp_path,
     before = digest(warehouse)
     with open(tmp_path / "lis.duckdb.lock", "w") as held:  # a first build holds the lock
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        assert build(SMALL, warehouse, "2022-04-30") == 7
+        assert build(warehouse, as_of="2022-04-30") == 7
     assert "another build of this warehouse is running" in capsys.readouterr().err
     assert digest(warehouse) == before
 
@@ -209,7 +161,7 @@ def test_a_journal_line_torn_by_a_crash_is_skipped_not_fatal(published, tmp_path
     warehouse = fresh_copy(published, tmp_path)
     with (tmp_path / "lis.duckdb.runs.jsonl").open("a", encoding="utf-8") as journal:
         journal.write('{"run_id": "torn", "stat')  # no newline: the disk filled up mid-write
-    assert build(SMALL, warehouse, "2022-04-30") == 0
+    assert build(warehouse, as_of="2022-04-30") == 0
     assert "line 2: not a run record" in capsys.readouterr().err
     assert status_dates(warehouse) == ["2022-03-31", "2022-04-30"]
     lines = (tmp_path / "lis.duckdb.runs.jsonl").read_text().splitlines()
@@ -222,18 +174,8 @@ def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(
 ):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
-    lis = Path(sys.executable).with_name("lis")
     process = subprocess.Popen(
-        [
-            str(lis),
-            "build",
-            "--extracts",
-            str(SMALL),
-            "--as-of",
-            "2022-06-30",
-            "--warehouse",
-            str(warehouse),
-        ],
+        [str(LIS), *build_args(warehouse, as_of="2022-06-30")],
         stderr=subprocess.PIPE,
         text=True,
     )

@@ -10,27 +10,12 @@ from pathlib import Path
 import pytest
 
 from runner.cli import main
+from tests.small_build import LIS, SMALL, build
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
-LIS = Path(sys.executable).with_name("lis")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def build(warehouse: Path, *extra, as_of="2022-03-31", extracts=SMALL) -> int:
-    return main(
-        ["build", "--extracts", str(extracts), "--as-of", as_of, "--warehouse", str(warehouse)]
-        + list(extra)
-    )
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    warehouse = tmp_path_factory.mktemp("production") / "lis.duckdb"
-    assert build(warehouse) == 0
-    return warehouse
 
 
 def run_results(warehouse: Path) -> dict:

@@ -358,7 +358,10 @@ def test_the_other_extracts_follow_the_same_rules(staging, tmp_path):
         "SELECT anbringelse_id, anbringelsestype, takst, takst_enhed FROM staging.stg_anbringelser"
         " ORDER BY 1",
     ) == [("A1", "plejefamilie", 1200.0, "dag"), ("A4", "rumraket", 0.0, None)]
-    assert query(con, "SELECT * FROM staging.stg_leverandoerer ORDER BY 1") == [
+    assert query(
+        con,
+        "SELECT leverandoer_id, navn, leverandoertype FROM staging.stg_leverandoerer ORDER BY 1",
+    ) == [
         ("L1", "Solsikken", "egen"),
         ("L2", "Åen", "privat"),
         ("L4", "Hvem", "ukendt"),
@@ -803,3 +806,60 @@ def test_the_extract_is_broken_above_5_percent_quarantined(staging, tmp_path, to
     assert len(limit) == 1
     [result] = gates.run_expectations(con, limit)
     assert result.success is not broken, result.message
+
+
+# The third wave (../shared/spec/CHANGES.md): OS2bos's paragraph keys, SEL-<paragraph>[-<part>], and
+# the providers' optional ejerkommune. (bevilling_id, paragraf as written, paragraph read.)
+OS2BOS_KEYS = [
+    ("K01", "SEL-107-1", "107"),  # a stykke
+    ("K02", "SEL-107-2.1", "107"),  # a stykke and its number
+    ("K03", "SEL-101-a", "101a"),  # the paragraph's letter (not in the catalogue)
+    ("K04", "SEL-82-a.1", "82a"),  # a letter followed by a dot
+    ("K05", "SEL-44-jfr. §84", "44"),  # a reference (not in the catalogue)
+    ("K06", "sel-82-B", "82b"),
+    ("K07", "SEL-85-jf. § 107", "85"),
+    ("K08", "SEL-107", "107"),
+    ("K09", "SEL-107-ab", None),  # neither a stykke, a letter nor a reference
+]
+
+
+@pytest.fixture(scope="module")
+def third_wave(staging, tmp_path_factory):
+    rows = "".join(f"{i};0101801234;{key};2022-01-01;;751;;;;;;;;\n" for i, key, _ in OS2BOS_KEYS)
+    folder = extracts(
+        tmp_path_factory.mktemp("third_wave"),
+        {
+            "ydelser.csv": YDELSER_HEADER + rows,
+            "leverandoerer.csv": (
+                "leverandoer_id;navn;leverandoertype;ejerkommune\n"
+                "L1;A;egen;751\n"
+                "L2;B;privat;\n"
+                "L3;C;egen;0147\n"  # read as 147
+                "L4;D;egen;7510\n"  # kommune_invalid
+                "L5;E;anden_kommune;Aarhus\n"  # kommune_invalid
+            ),
+        },
+    )
+    return build_staging(staging, folder)
+
+
+def test_os2bos_paragraph_keys_read_as_the_contract_says(third_wave):
+    read = dict(query(third_wave, "SELECT bevilling_id, paragraf FROM staging.parsed_ydelser"))
+    assert {i: read[i] for i, _, _ in OS2BOS_KEYS} == {i: p for i, _, p in OS2BOS_KEYS}
+    staged = {i for (i,) in query(third_wave, "SELECT bevilling_id FROM staging.stg_ydelser")}
+    # 101a, 44 and the unreadable key are no paragraphs of the catalogue
+    assert staged == {"K01", "K02", "K04", "K06", "K07", "K08"}
+    assert query(
+        third_wave,
+        "SELECT line, reason FROM audit.quarantine WHERE extract = 'ydelser' ORDER BY line",
+    ) == [(4, "paragraf_unknown"), (6, "paragraf_unknown"), (10, "paragraf_unknown")]
+
+
+def test_a_providers_ejerkommune_is_a_municipality_code_or_quarantined(third_wave):
+    assert query(
+        third_wave, "SELECT leverandoer_id, ejerkommune FROM staging.stg_leverandoerer ORDER BY 1"
+    ) == [("L1", "751"), ("L2", None), ("L3", "147")]
+    assert query(
+        third_wave,
+        "SELECT line, reason FROM audit.quarantine WHERE extract = 'leverandoerer' ORDER BY line",
+    ) == [(5, "kommune_invalid"), (6, "kommune_invalid")]

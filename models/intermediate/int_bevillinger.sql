@@ -1,6 +1,6 @@
--- One row is: a granted service (ydelser) with what counting needs: its provider's type,
--- its budget area, and the first status date on which it is known (oprettet_dato), for expenses
--- and for counting persons and days.
+-- One row is: a granted service (ydelser) with what counting needs: its provider's type and
+-- whether the provider is the paying municipality's own, its budget area, its target group, and the
+-- first status date on which it is known (oprettet_dato), for expenses and for counting persons and days.
 with ydelser as (
     select * from {{ ref('stg_ydelser') }}
 ),
@@ -12,6 +12,9 @@ leverandoertyper as (
 ),
 paragraffer as (
     select * from {{ ref('paragraffer') }}
+),
+maalgrupper as (
+    select * from {{ ref('int_maalgrupper') }}
 )
 select
     ydelser.bevilling_id,
@@ -27,16 +30,22 @@ select
     {{ kendt_fra_taelling('ydelser.oprettet_dato', 'ydelser.startdato') }} as kendt_fra_taelling,
     ydelser.leverandoer_id,
     coalesce(leverandoerer.leverandoertype, 'ukendt') as leverandoertype,
-    coalesce(leverandoertyper.ejerskab, 'ukendt') as ejerskab,
+    -- indicators.md, 07: a provider's owner decides against the municipality that pays; a provider
+    -- without ejerkommune falls back on its type.
+    case when leverandoerer.ejerkommune = ydelser.kommunekode then 'egen'
+         when leverandoerer.ejerkommune is not null then 'ekstern'
+         else coalesce(leverandoertyper.ejerskab, 'ukendt') end as ejerskab,
     ydelser.sagsbehandler_id,
     ydelser.timer_pr_uge,
     ydelser.takst,
     ydelser.takst_enhed,
     ydelser.botilbudslignende,
     case when ydelser.paragraf = '85' and ydelser.botilbudslignende then 'botilbud'
-         else paragraffer.omraade end as omraade
+         else paragraffer.omraade end as omraade,
+    maalgrupper.maalgruppe
 from ydelser
 left join leverandoerer on leverandoerer.leverandoer_id = ydelser.leverandoer_id
 left join leverandoertyper
   on leverandoertyper.leverandoertype = coalesce(leverandoerer.leverandoertype, 'ukendt')
 left join paragraffer on paragraffer.paragraf = ydelser.paragraf
+left join maalgrupper on maalgrupper.vaerdi = coalesce(ydelser.maalgruppe, '')

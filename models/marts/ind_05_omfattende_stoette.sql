@@ -1,5 +1,6 @@
 -- One row is: indicator 05, Antal brugere der modtager omfattende stoetteforanstaltninger, for a
--- municipality, status date and breakdown: the totals of 02 + 03 + 04, and each paragraph's value from them.
+-- municipality, status date and breakdown: the totals of 02 + 03 + 04, and each paragraph's and each
+-- target group's value from them.
 with botilbud as (
     select * from {{ ref('ind_02_botilbud') }}
 ),
@@ -18,4 +19,6 @@ dele as (
 select kommunekode, status_date, opdeling, opdeling_vaerdi,
        sum(taeller order by del) as taeller, null::double as naevner, sum(taeller order by del) as vaerdi
 from dele
+where opdeling <> 'pr_1000_18_64'
 group by kommunekode, status_date, opdeling, opdeling_vaerdi
+union all {{ pr_1000_18_64('select * from dele', 'sum(taeller order by del)') }}

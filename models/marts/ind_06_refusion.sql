@@ -1,7 +1,8 @@
 -- One row is: indicator 06, Antal refusionsberettigede sager, for a municipality, status date and
 -- breakdown: persons under 67 on s whose disposed expenses for the year (ydelser and one-off grants)
 -- exceed the year's first refusion threshold (SEL § 176), by refusion rate; and every person with
--- expenses > 0 by expense interval. Years without thresholds in the seed give no rows.
+-- expenses > 0 by expense interval. Years without thresholds in the seed give no rows, and a year
+-- without graense_75 (before 2021) no row for the rate 75, which it did not have.
 with udgifter_pr_person as (
     select * from {{ ref('int_udgifter_pr_person') }}
 ),
@@ -80,3 +81,4 @@ from ({{ indikator_skelet([('total', 'total'), ('refusionssats', '25'), ('refusi
                            ('udgiftsinterval', '2000000+')]) }}) as skelet
 join refusionsgraenser as graense on graense.aar::integer = year(skelet.status_date)
 left join optalt using (kommunekode, status_date, opdeling, opdeling_vaerdi)
+where skelet.opdeling_vaerdi <> '75' or graense.graense_75 is not null

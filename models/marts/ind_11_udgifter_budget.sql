@@ -40,3 +40,4 @@ raekker as (
      and budget.opdeling = skelet.opdeling and budget.opdeling_vaerdi = skelet.opdeling_vaerdi
 )
 select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from raekker
+union all {{ pr_indbygger('select * from raekker') }}

@@ -1,6 +1,6 @@
 -- One row is: indicator 15, Disponerede udgifter pr. modtager til merudgiftsydelser og hjaelpemidler, for a
--- municipality, status date and breakdown: 100 = DISP(merudgift, s) / PT(merudgift, s); 112_114 = one-off
--- grants dated J..s / their persons; total = both summed / persons in either part.
+-- municipality, status date and breakdown: 100 = DISP(merudgift, s) / PT(merudgift, s); 112 and 114 = that
+-- paragraph's one-off grants dated J..s / their persons; total = the three summed / persons in any part, once.
 with modtagerperioder as (
     select * from {{ ref('int_modtagerperioder') }}
 ),
@@ -20,7 +20,7 @@ paa_dagen as (
     where periode.gruppe = 'merudgift' and periode.opdeling = 'total'
 ),
 engang as (
-    select kommunekode, status_date, sum({{ kroner_7n('udgift', 'status_date') }}) as udgift_7n,
+    select kommunekode, status_date, paragraf, sum({{ kroner_7n('udgift', 'status_date') }}) as udgift_7n,
            count(distinct cpr) as personer
     from engangsudgifter group by all
 ),
@@ -40,9 +40,12 @@ dele as (
     left join (select kommunekode, status_date, count(*) as personer from paa_dagen group by all) as modtagere
       on modtagere.kommunekode = skelet.kommunekode and modtagere.status_date = skelet.status_date
     union all
-    select skelet.kommunekode, skelet.status_date, 'paragraf', '112_114', coalesce(engang.udgift_7n, 0), coalesce(engang.personer, 0)
-    from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
-    left join engang using (kommunekode, status_date)
+    select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
+           coalesce(engang.udgift_7n, 0), coalesce(engang.personer, 0)
+    from ({{ indikator_skelet([('paragraf', '112'), ('paragraf', '114')]) }}) as skelet
+    left join engang
+      on engang.kommunekode = skelet.kommunekode and engang.status_date = skelet.status_date
+     and engang.paragraf = skelet.opdeling_vaerdi
 ),
 raekker as (
     select * from dele

@@ -1,6 +1,6 @@
 -- One row is: one row of the leverandoerer extract files (raw.leverandoerer), with the first rule
 -- of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['leverandoer_id', 'navn', 'leverandoertype'] %}
+{% set columns = ['leverandoer_id', 'navn', 'leverandoertype', 'ejerkommune'] %}
 with leverandoerer as (
     select * from {{ source('extracts', 'leverandoerer') }}
 ),
@@ -18,8 +18,12 @@ checked as (
         leverandoerer.*,
         -- A type outside the catalogue does not drop the provider: its services count as 'ukendt'.
         coalesce(leverandoertyper.leverandoertype, 'ukendt') as leverandoertype_p,
+        {{ parse_kommune('leverandoerer.ejerkommune') }} as ejerkommune_p,
         case
             when {{ any_missing(['leverandoer_id']) }} then 'missing_required'
+            -- extracts.md: an ejerkommune that is not a municipality code
+            when leverandoerer.ejerkommune is not null and {{ parse_kommune('leverandoerer.ejerkommune') }} is null
+                then 'kommune_invalid'
             else duplicates.duplicate
         end as reason
     from leverandoerer
@@ -31,5 +35,6 @@ select
     {{ uden_cpr('leverandoer_id') }} as leverandoer_id,
     navn,
     leverandoertype_p as leverandoertype,
+    ejerkommune_p as ejerkommune,
     {{ quarantine_columns(columns) }}
 from checked

@@ -36,6 +36,7 @@ checked as (
             when {{ paragraf_unknown('paragraf_p', ref('paragraffer'), 'ydelser') }} then 'paragraf_unknown'
             when betalingskommune_p is null then 'kommune_invalid'
             when {{ any_unparsed(['timer_pr_uge', 'takst']) }} or {{ any_out_of_range(['timer_pr_uge', 'takst']) }}
+                or {{ udgift_for_stor('takst_p', 'takst_enhed_p', 'timer_pr_uge_p') }}
                 then 'number_invalid'
             when takst is not null and takst_enhed_p is null then 'unit_invalid'
             when {{ any_unparsed(['botilbudslignende']) }} then 'boolean_invalid'

@@ -1,0 +1,362 @@
+"""lis report read as each audience would, on a hand-made warehouse (tests/report_warehouse.py):
+the elements each page promises (tiles, the budget in kroner, team pages, the card of an indicator
+that could not be computed), Danish words for every code, fair comparisons and discretion in the
+warnings. Figures are hand-computed from the rows written."""
+
+import re
+from datetime import UTC, date
+from html.parser import HTMLParser
+
+import pytest
+
+from runner.report import _chart, write_reports
+from runner.report_charts import line_chart
+from runner.report_text import (
+    Unit,
+    benchmark_sentence,
+    formatted,
+    long_date,
+    number,
+    run_time,
+    short_month,
+)
+from tests.headless import Browser
+from tests.report_warehouse import declaration, make_warehouse, row
+
+S = date(2026, 11, 30)  # 2026: no refusion thresholds in the seed, so 06 cannot be computed
+BEFORE = date(2025, 11, 30)
+LONG_ID = "L" * 5000
+
+
+def _rows():
+    rows = []
+    for day, scale in ((S, 1.0), (BEFORE, 0.8)):
+        for kommune, size in (("101", 1.0), ("751", 2.0), ("851", 4.0)):
+            hm = 120.25 * size * scale
+            rows += [
+                row(kommune, day, "02", "total", "total", hm),
+                row(kommune, day, "02", "paragraf", "107", hm - 20),
+                row(kommune, day, "02", "paragraf", "108", 20.0),
+                row(kommune, day, "02", "maalgruppe", "kognitiv", 60.0),
+                row(kommune, day, "02", "pr_1000_18_64", "total", hm * 1000, 10_000 * size),
+                row(kommune, day, "03", "total", "total", 40.0 * size),
+                row(kommune, day, "11", "total", "total", 1_050_000.0 * size, 1_000_000.0 * size),
+                row(kommune, day, "11", "omraade", "botilbud", 800_000.0 * size, 700_000.0 * size),
+                row(kommune, day, "11", "omraade", "dagtilbud", 250_000.0 * size, 300_000.0 * size),
+                row(kommune, day, "F1", "total", "total", 7.0),
+                row(kommune, day, "V1", "total", "total", 4000.0, 10.0),
+            ]
+    for day in (S, BEFORE):
+        rows += [
+            row("101", day, "08", "total", "total", 30.0, 3.0),
+            row("101", day, "08", "sagsbehandler", "S1", 12.0),
+            row("101", day, "08", "sagsbehandler", "S2", 8.0),
+            row("101", day, "08", "sagsbehandler", LONG_ID, 10.0),
+            row("101", day, "08", "team", "Vest", 20.0, 2.0),
+            row("101", day, "08", "team", "ukendt", 10.0, 1.0),
+            row("101", day, "08", "paragraf:sagsbehandler", "107:S1", 7.0),
+            row("101", day, "10", "total", "total", 3_000_000.0, 30.0),
+            row("101", day, "10", "sagsbehandler", "S1", 1_200_000.0, 12.0),
+            row("101", day, "10", "sagsbehandler", "S2", 1_000_000.0, 8.0),
+        ]
+    return rows
+
+
+DECLARATIONS = [
+    declaration("02", "Antal brugere i botilbud og botilbudslignende tilbud"),
+    declaration("03", "Antal brugere i dagforanstaltning"),
+    declaration("05", "Antal brugere der modtager omfattende støtteforanstaltninger"),
+    declaration("06", "Antal refusionsberettigede sager"),
+    declaration("08", "Antal sager pr. sagsbehandler"),
+    declaration("10", "Udgifter pr. ydelse fordelt på sagsbehandlere", "kr"),
+    declaration("11", "Disponerede udgifter som andel af budget", "andel"),
+    declaration("F1", "Tilgang: nye modtagere i måneden"),
+    declaration("V1", "Varighed af igangværende forløb", "dage"),
+]
+WARNINGS = [
+    (
+        "marts.ind_08_sager_pr_sagsbehandler",
+        "marts.ind_08_sager_pr_sagsbehandler: unexpected_rows_expectation(persons with an active "
+        "service and no caseworker) failed: 5 unexpected (e.g. {'kommunekode': '751', "
+        "'personer_uden_sagsbehandler': 2}, {'bevilling_id': 'B-77'})",
+    ),
+    ("staging.stg_anbringelser", "staging.stg_anbringelser: anbringelse_id A-12 failed"),
+]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reading")
+    warehouse = make_warehouse(
+        root / "lis.duckdb",
+        _rows(),
+        DECLARATIONS,
+        caseworkers=[
+            ("S1", "Mette Hansen", "Vest"),
+            ("S2", "Søren Bæk", "Vest"),
+            (LONG_ID, None, "ukendt"),
+        ],
+        without_caseworker={("101", S): 3, ("751", S): 123},
+        groups=[("101", "Storby"), ("851", "Storby")],
+        warnings=WARNINGS,
+        status_date=S,
+    )
+    write_reports(warehouse, root / "reports", 5)
+    return {p.name: p.read_text(encoding="utf-8") for p in (root / "reports").iterdir()}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees, and the same without the text inside <code>."""
+
+    def __init__(self):
+        super().__init__()
+        self.all, self.outside_code, self._skip, self._code = [], [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+        self._code += tag == "code"
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+        self._code -= tag == "code"
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.all.append(data)
+            if not self._code:
+                self.outside_code.append(data)
+
+
+def visible(html: str, outside_code: bool = False) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"[ \n\t]+", " ", " ".join(parser.outside_code if outside_code else parser.all))
+
+
+REASON_CODES = (
+    "missing_required", "cpr_invalid", "date_invalid", "period_invalid", "before_birth",
+    "paragraf_unknown", "kommune_invalid", "number_invalid", "unit_invalid", "boolean_invalid",
+    "duplicate_conflict", "duplicate_exact",
+)  # fmt: skip
+IDENTIFIER = re.compile(
+    r"\b[a-z0-9]+_[a-z0-9_]+\b|\bind_|\bstg_|\b(?:" + "|".join(REASON_CODES) + r")\b", re.I
+)
+
+
+def identifiers(name: str, html: str) -> list[str]:
+    """Identifier-looking tokens a reader would see: anywhere in an audience's page, outside the
+    code blocks in the varedeklaration."""
+    return IDENTIFIER.findall(visible(html, outside_code=name == "varedeklaration.html"))
+
+
+def test_no_identifier_in_any_page(pages):
+    assert set(pages) >= {"politikere_101.html", "varedeklaration.html", "team_101_vest.html"}
+    for name, html in pages.items():
+        assert identifiers(name, html) == [], name
+
+
+def test_the_identifier_check_catches_a_code_a_reason_and_a_model():
+    html = "<p>§ 107 Midlertidigt botilbud: stoette_i_eget_hjem, before_birth, ind_08</p>"
+    assert identifiers("ledere.html", html) == ["stoette_i_eget_hjem", "before_birth", "ind_08"]
+    assert identifiers("varedeklaration.html", "<p><code>timer_pr_uge</code></p>") == []
+
+
+def test_politicians_get_tiles_first_and_the_word_helaarsmodtagere_explained(pages):
+    html = pages["politikere_101.html"]
+    first = html.index('class="fliser"')
+    assert first < html.index('id="i02"') and first < html.index('id="budget"')
+    tiles = re.findall(r'<a class="flise[^"]*"', html)
+    assert len(tiles) == 4  # 02, 03, 05 (missing), 11 of the headline set in this warehouse
+    text = visible(html)
+    # 02: 120.25 helårsmodtagere now, 96.2 a year before: +25 %
+    assert "120,3" in text and "▲ +25\u00a0% mod samme tid sidste år" in text
+    assert "Helårsmodtagere tæller, hvor stor en del af året" in text
+    # 11: 105.0 % now and a year before: ±0.0 percentage points
+    assert "105,0\u00a0%" in text and "±0,0\u00a0procentpoint" in text
+
+
+def test_directors_and_leaders_get_the_budget_in_kroner_with_areas_over_budget_marked(pages):
+    for name in ("direktion_101.html", "ledere_101.html"):
+        html = pages[name]
+        budget = html[html.index('id="budget"') : html.index("</table>", html.index('id="budget"'))]
+        assert "Budget (kr.)" in budget and "Disponeret (kr.)" in budget
+        # botilbud: 700,000 budget, 800,000 disposed, -100,000, 114.3 %: marked
+        assert re.search(
+            r'<tr class="over"><td>Botilbud \(over budget\)</td><td>700\.000</td>'
+            r"<td>800\.000</td><td>-100\.000</td><td>114,3\u00a0%</td>",
+            budget,
+        ), budget
+        assert "<td>Dagtilbud</td><td>300.000</td><td>250.000</td><td>50.000</td>" in budget
+
+
+def _card(html: str, indicator: str) -> str:
+    return html.split(f'id="i{indicator}"')[1].split("</section>")[0]
+
+
+def test_an_indicator_that_cannot_be_computed_gets_its_card_with_reason_and_remedy(pages):
+    for name in ("direktion_101.html", "ledere_101.html"):
+        card = visible(_card(pages[name], "06"))
+        assert "Kunne ikke beregnes for 30. november 2026." in card
+        assert (
+            "Refusionsgrænserne for 2026 mangler i seeds/refusionsgraenser.csv; indsæt årets "
+            "satser fra Social- og Boligministeriets satsoversigt"
+        ) in card
+    # 05 has no rows at all: its card says so, and its tile too
+    assert "Kunne ikke beregnes" in _card(pages["politikere_101.html"], "05")
+    assert "kunne ikke beregnes" in visible(pages["politikere_101.html"].split("</section>")[0])
+
+
+def test_leaders_see_caseworkers_by_name_grouped_by_team_with_means_and_team_pages(pages):
+    html = pages["ledere_101.html"]
+    text = visible(html)
+    assert "Team Vest" in text and "Sagsbehandlere uden team" in text
+    vest = html[html.index("Team Vest</h3>") :]
+    # sorted by name; 08's team row: 20 / 2 caseworkers = 10.0; 10 over the shown caseworkers:
+    # 2,200,000 kr. / 20 persons = 110,000 kr.
+    assert vest.index("Mette Hansen") < vest.index("Søren Bæk")
+    assert "<td>10,0</td>" in vest and "over 2 sagsbehandlere" in vest
+    assert "110.000\u00a0kr." in vest and "<td>20</td>" in vest
+    assert "§\u00a0107: 7" in vest  # 08 by paragraph and caseworker
+    assert 'href="team_101_vest.html"' in html
+    team = visible(pages["team_101_vest.html"])
+    assert "Mette Hansen" in team and "Københavns Kommune" in team
+    assert "Borgere med en aktiv ydelse uden en sagsbehandler: <5" in text
+    # 08: 30 pairs / 3 caseworkers; 10: 3,000,000 kr. / 30 persons
+    assert (
+        "Hele kommunen: 10,0\u00a0sager pr. sagsbehandler i gennemsnit over 3 sagsbehandlere; "
+        "100.000\u00a0kr. pr. modtager i gennemsnit over 30 modtagere."
+    ) in text
+
+
+def test_a_5000_character_id_is_cut_visibly(pages):
+    html = pages["ledere_101.html"]
+    assert LONG_ID not in html and "L" * 39 + "…" in html
+
+
+def test_leaders_get_target_groups_flows_and_durations(pages):
+    text = visible(pages["ledere_101.html"])
+    assert "Kognitiv funktionsnedsættelse" in text
+    assert "F1 · Tilgang: nye modtagere i måneden" in text
+    v1 = visible(_card(pages["ledere_101.html"], "V1"))
+    assert "V1 · Varighed af igangværende forløb" in text and "400" in v1 and "dage" in v1
+
+
+def test_counts_are_compared_per_capita_within_the_comparison_group(pages):
+    text = visible(pages["politikere_101.html"]).replace("\u00a0", " ")
+    # 02 per 1,000 aged 18-64: 101: 120,250 / 10,000 = 12.0; 851, the other in its group:
+    # 481,000 / 40,000 = 12.0
+    assert (
+        "Pr. 1.000 indbyggere 18–64 år: 12,0 ligger på niveau med den anden kommune i "
+        "sammenligningsgruppen Storby, 12,0." in text
+    )
+    # 03 has no per-capita rows: a raw count is never set beside another municipality's
+    section = visible(pages["direktion_101.html"].split('id="i03"')[1].split("</section>")[0])
+    assert "medianen" not in section
+
+
+def test_without_a_group_all_other_municipalities_are_the_comparison(pages):
+    text = visible(pages["direktion_751.html"]).replace("\u00a0", " ")
+    assert "de øvrige 2 kommuner i opgørelsen" in text
+
+
+def test_warnings_carry_no_other_municipality_no_small_count_and_no_id(pages):
+    for name in ("politikere_101.html", "direktion_101.html", "ledere_101.html"):
+        text = visible(pages[name])
+        assert "123" not in text, name  # 751's count
+        assert "B-77" not in text and "A-12" not in text, name
+        assert "unexpected" not in text and "kommunekode" not in text, name
+    assert "<5 borgere har en aktiv ydelse uden en sagsbehandler" in visible(
+        pages["direktion_101.html"]
+    )
+    assert "123 borgere har en aktiv ydelse uden en sagsbehandler." in visible(
+        pages["direktion_751.html"]
+    )
+    quarantine = visible(pages["politikere_101.html"])
+    assert "Manglende obligatorisk felt" in quarantine and "Start før fødselsdatoen" in quarantine
+
+
+def test_municipalities_by_name_and_the_run_time_with_its_zone(pages):
+    text = visible(pages["politikere_751.html"])
+    assert "Aarhus Kommune" in text and "Kommune 751" not in text
+    assert "1. december 2026 kl. 02:30 Centraleuropæisk normaltid" in text
+
+
+# Numbers and words, hand-computed.
+
+
+def test_one_rule_for_decimals_per_figure():
+    helaarsmodtagere, persons = Unit("antal", 1, "helårsmodtagere"), Unit("antal", 0, "personer")
+    assert formatted(2255.0, helaarsmodtagere) == "2.255,0"  # one decimal, also when whole
+    assert formatted(2248.75, helaarsmodtagere) == "2.248,8"  # half away from zero
+    assert formatted(572.0, persons) == "572"
+    assert formatted(1056878.4, Unit("kr", 0)) == "1.056.878\u00a0kr."
+    assert formatted(0.975, Unit("andel", 1)) == "97,5\u00a0%"
+    assert number(0.25, 1) == "0,3"  # Babel would round half to even: 0,2
+    assert long_date(date(2026, 12, 2)) == "2. december 2026"
+
+
+def test_a_run_time_is_shown_in_danish_time_with_its_zone():
+    from datetime import datetime
+
+    summer = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)
+    assert run_time(summer) == "2. juli 2026 kl. 00:15 Centraleuropæisk sommertid"
+
+
+def test_the_benchmark_names_its_group_and_figure():
+    per_1000 = Unit("antal", 1)
+    assert benchmark_sentence(10.0, [20.0, 4.0, 8.0], per_1000, "Pr. indbygger", None) == (
+        "Pr. indbygger: 10,0 ligger over medianen for de øvrige 3 kommuner i opgørelsen, 8,0 "
+        "(fra 4,0 til 20,0)."
+    )
+    assert benchmark_sentence(5.0, [], per_1000, "x", None) is None
+
+
+def test_a_5000_character_id_does_not_widen_the_leaders_page_on_screen_or_on_a4(pages, tmp_path):
+    (tmp_path / "ledere.html").write_text(pages["ledere_101.html"], encoding="utf-8")
+    browser = Browser()
+    try:
+        result = browser.open(
+            (tmp_path / "ledere.html").as_uri(),
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            pdf=True,
+        )
+    finally:
+        browser.close()
+    assert result.evaluated is True
+    assert re.search(rb"/MediaBox \[0 0 59[45][.0-9]* 84[12][.0-9]*\]", result.pdf)
+
+
+def test_every_printed_page_is_headed_with_municipality_audience_and_status_date(pages):
+    for name in ("politikere_101.html", "ledere_751.html", "team_101_vest.html"):
+        page_rule = re.search(r"@page \{.*?@top-left \{ content: (\"[^\"]*\")", pages[name], re.S)
+        assert page_rule, name
+        header = page_rule.group(1)
+        assert "30. november 2026" in header, name
+        assert ("Københavns Kommune" if "101" in name else "Aarhus Kommune") in header, name
+    assert "Politikere (udvalget)" in pages["politikere_101.html"].split("@top-left")[1][:120]
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_charts_tick_in_round_steps_with_one_unit_per_axis():
+    months = [short_month(m) for m in range(1, 13)]
+    # 1,199,760 kr.: the axis in millions, 0 to 1.5 in steps of 0.5, every tick with one decimal
+    svg = line_chart("11", Unit("kr", 0), {1: 1_199_760.0, 2: 900_000.0}, {1: 1e6}, (2026, 2025))
+    assert _svg_texts(svg) == [*months, "0,0", "0,5", "1,0", "1,5", "mio. kr.", "2025", "2026"]
+    # 1,227.5 helårsmodtagere: 0 to 1,500 in steps of 500
+    svg = line_chart("05", Unit("antal", 1, "helårsmodtagere"), {1: 1227.5}, {1: 969.8}, (1, 0))
+    assert _svg_texts(svg)[12:17] == ["0", "500", "1.000", "1.500", "helårsmodtagere"]
+    # a share in percent; a hidden month (None) is a gap, and the chart names itself
+    svg = line_chart("Andel", Unit("andel", 1), {1: 0.975, 2: None}, {}, (2026, 2025))
+    assert _svg_texts(svg)[12:19] == ["0", "20", "40", "60", "80", "100", "%"]
+    assert svg.startswith('<svg class="chart"') and "<title>Andel</title>" in svg
+
+
+def test_the_same_warehouse_gives_the_same_pages_byte_for_byte(pages, tmp_path):
+    warehouse = make_warehouse(tmp_path / "lis.duckdb", _rows(), DECLARATIONS, status_date=S)
+    first = {p.name: p.read_bytes() for p in write_reports(warehouse, tmp_path / "a", 5)}
+    _chart.cache_clear()  # drawn anew, not taken from the first run's cache
+    second = {p.name: p.read_bytes() for p in write_reports(warehouse, tmp_path / "b", 5)}
+    assert first == second
