@@ -402,7 +402,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .synth import write_extracts
+    from tools.synth import write_extracts
 
     project = _project(args)
     as_of = _status_date(args)
