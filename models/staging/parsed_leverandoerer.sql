@@ -1,6 +1,7 @@
 -- One row is: one row of the leverandoerer extract files (raw.leverandoerer), with the first rule
 -- of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['leverandoer_id', 'navn', 'leverandoertype'] %}
+{% set columns = source_columns('leverandoerer') %}
+{% set required = required_columns('leverandoerer') -%}
 with leverandoerer as (
     select * from {{ source('extracts', 'leverandoerer') }}
 ),
@@ -19,7 +20,7 @@ checked as (
         -- A type outside the catalogue does not drop the provider: its services count as 'ukendt'.
         coalesce(leverandoertyper.leverandoertype, 'ukendt') as leverandoertype_p,
         case
-            when {{ any_missing(['leverandoer_id']) }} then 'missing_required'
+            when {{ any_missing(required) }} then 'missing_required'
             else duplicates.duplicate
         end as reason
     from leverandoerer
