@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from runner import sources
+from runner.errors import ProjectError
 from runner.project import load_project
 from tests.small_build import AS_OF, LIS, SMALL
 from tools.synth import EXTRACTS
@@ -185,19 +186,30 @@ K4;751;2021-12-30;2022-01-05
 """
 
 
-def _copy_project(folder: Path, discretion: bool = True) -> tuple[Path, Path]:
-    """The project with the toy extract and indicator added, and an extract folder holding the
-    worked example plus klager.csv."""
+def _project(folder: Path) -> Path:
+    """A copy of the project (its file, models, macros and seeds) in `folder`."""
     project = folder / "project"
     project.mkdir()
     shutil.copy(ROOT / "lis_project.yml", project)
     for part in ("models", "macros", "seeds"):
         shutil.copytree(ROOT / part, project / part)
-    # the extract: its sources.yml entry, its two models and their YAML
+    return project
+
+
+def _with_sources(project: Path, change) -> None:
+    """sources.yml's extracts changed in place by `change(tables)`."""
     sources_yml = project / "models" / "sources.yml"
     contract = yaml.safe_load(sources_yml.read_text(encoding="utf-8"))
-    contract["sources"][0]["tables"].append(KLAGER_SOURCE)
+    change(contract["sources"][0]["tables"])
     sources_yml.write_text(yaml.safe_dump(contract, allow_unicode=True), encoding="utf-8")
+
+
+def _copy_project(folder: Path, discretion: bool = True) -> tuple[Path, Path]:
+    """The project with the toy extract and indicator added, and an extract folder holding the
+    worked example plus klager.csv."""
+    project = _project(folder)
+    # the extract: its sources.yml entry, its two models and their YAML
+    _with_sources(project, lambda tables: tables.append(KLAGER_SOURCE))
     staging = project / "models" / "staging"
     (staging / "parsed_klager.sql").write_text(PARSED_KLAGER, encoding="utf-8")
     (staging / "stg_klager.sql").write_text(STG_KLAGER, encoding="utf-8")
@@ -268,3 +280,27 @@ def test_the_generator_breaks_the_required_and_date_columns_sources_yml_declares
         assert list(extract.required) == sources.columns(entry, required=True), name
         assert list(extract.dates) == sources.columns(entry, of_type="date"), name
         assert extract.dates[0] == entry["first_date"], name
+
+
+@pytest.mark.parametrize(
+    ("column", "error"),
+    [
+        ({"name": "x", "type": "number"}, "type 'number' is not one of text, date"),
+        ({"name": "x", "width": "3"}, "width must be a whole number"),
+        ({"name": "x", "requried": True}, "unknown key"),
+    ],
+)
+def test_a_column_sources_yml_cannot_mean_is_refused(tmp_path, column, error):
+    project = _project(tmp_path)
+    _with_sources(project, lambda tables: tables[0]["columns"].append(column))
+    with pytest.raises(ProjectError, match=error):
+        load_project(project)
+
+
+def test_the_quarantine_holds_every_code_an_extract_can_earn_in_the_contracts_order():
+    tables = load_project(ROOT).source_tables()
+    codes = sources.reason_codes(tables)
+    assert set(codes) == {c for t in tables for c in sources.reason_codes(tables, t["name"])}
+    for table in tables:
+        mine = sources.reason_codes(tables, table["name"])
+        assert mine == sorted(mine, key=codes.index), table["name"]
