@@ -229,11 +229,16 @@ def _copy_project(folder: Path, discretion: bool = True) -> tuple[Path, Path]:
     return project, extracts
 
 
-def _lis_build(project: Path, extracts: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    args = ["--project", str(project), "build", "--extracts", str(extracts), "--as-of", AS_OF]
+def _lis(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """The real lis command on the copied project, from this checkout's folder."""
     return subprocess.run(
-        [str(LIS), *args, "--warehouse", str(warehouse)], capture_output=True, text=True
+        [str(LIS), "--project", str(project), *args], capture_output=True, text=True, cwd=ROOT
     )
+
+
+def _lis_build(project: Path, extracts: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    args = ["build", "--extracts", str(extracts), "--as-of", AS_OF, "--warehouse", str(warehouse)]
+    return _lis(project, *args)
 
 
 @pytest.mark.e2e
@@ -259,6 +264,11 @@ def test_a_toy_extract_and_indicator_are_built_and_published(tmp_path):
     assert dict(values)[date.fromisoformat(AS_OF)] == 3
     assert reconciled == [(4, 4, 0)]
     assert declared == [("Modtagne klager",)]
+    # the report reads the named project's discretion declarations, the toy's among them
+    reports = tmp_path / "reports"
+    done = _lis(project, "report", "--warehouse", str(warehouse), "--out", str(reports))
+    assert done.returncode == 0, done.stderr
+    assert "Modtagne klager" in (reports / "varedeklaration.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.e2e
