@@ -33,7 +33,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from runner.synth import write_extracts  # noqa: E402
+from tools.synth import write_extracts  # noqa: E402
 
 LIS = Path(sys.executable).parent / "lis"
 # The floor runs in a child process like the build does, so both pay for starting Python.

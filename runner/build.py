@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import baseline, dag, execute, fingerprint, gates, interrupts, logs, publish, record
+from . import baseline, dag, execute, fingerprint, gates, interrupts, logs, publish, record, sources
 from .compile import Compiler, run_vars
 from .errors import (
     ExecutionError,
@@ -163,7 +163,8 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
         for group in layers:
             _run_layer(con, group, rec, progress)
             if not allow_any_date:
-                _check_status_date(con, group, date.fromisoformat(variables["as_of"]))
+                as_of = date.fromisoformat(variables["as_of"])
+                _check_status_date(con, group, as_of, sources.first_dates(project.source_tables()))
             _gate(con, compiler, group, rec, progress)
             signals.check()
         rec.finish("success", "published")
@@ -182,22 +183,16 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
     return "published"
 
 
-# Where the extracts' dates begin: the first day of a service, a placement or a one-off grant.
-_FIRST_DATES = {
-    "stg_ydelser": "startdato",
-    "stg_anbringelser": "startdato",
-    "stg_engangsbevillinger": "bevillingsdato",
-}
-
-
-def _check_status_date(con, group: list[Node], as_of: date) -> None:
+def _check_status_date(con, group: list[Node], as_of: date, first_dates: dict[str, str]) -> None:
     """A status date before anything in the extracts began is a mistyped date, not a back-fill:
-    every count would be 0. Checked once the staged dates exist."""
-    staged = [node for node in group if node.name in _FIRST_DATES]
+    every count would be 0. Checked once the staged dates exist; `first_dates` (sources.yml's
+    first_date) names where each staging model's dates begin: the first day of a service, a
+    placement or a one-off grant."""
+    staged = [node for node in group if node.name in first_dates]
     if not staged:
         return
     union = " union all ".join(
-        f"select min({_FIRST_DATES[node.name]}) as first_date from {node.relation}"
+        f"select min({first_dates[node.name]}) as first_date from {node.relation}"
         for node in staged
     )
     (first,) = con.execute(f"select min(first_date) from ({union})").fetchone()

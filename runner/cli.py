@@ -402,7 +402,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .synth import write_extracts
+    from tools.synth import write_extracts
 
     project = _project(args)
     as_of = _status_date(args)
@@ -502,12 +502,15 @@ def _export(
 
 
 def cmd_report(args) -> int:
+    from .discretion_policy import Policy
     from .report import write_reports
 
     project = _project(args)
     warehouse = _warehouse(args, project)
     out = args.out or project.root / "reports"
-    files = write_reports(warehouse, out, project.vars["discretion_min_persons"])
+    # the discretion of the project named (--project), not of the one found from the folder
+    threshold = project.vars["discretion_min_persons"]
+    files = write_reports(warehouse, out, threshold, Policy.of(project))
     log.info("wrote %d files to %s (open %s)", len(files), out, out / "index.html")
     return 0
 

@@ -13,13 +13,14 @@ import jinja2
 import sqlglot
 from sqlglot import exp
 
-from . import gates, privacy
+from . import gates, privacy, sources
 from .errors import CompileError
 from .project import Node, Project
 from .varedeklaration import entries as varedeklaration
 
 SEED_SCHEMA = "seeds"
 _MISSING = object()
+_EXPRESSION = re.compile(r"\s*\{\{((?:(?!\}\}).)*)\}\}\s*", re.DOTALL)
 
 
 def run_vars(project: Project, as_of: date, secret: bool = True) -> dict:
@@ -40,9 +41,19 @@ class Compiler:
         # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
         # is one YAML entry.
         self.env.globals["extracts"] = lambda: [t["name"] for t in project.source_tables()]
-        # A source table's declared columns ({name, type}), for a model that must match them.
-        self.env.globals["source_columns"] = lambda source, table: next(
-            t["columns"] for t in project.sources[source]["tables"] if t["name"] == table
+        # An extract's lists from sources.yml, the input contract's one source: its columns, the
+        # required ones, the reason codes it can earn (none named: any extract's).
+        tables = project.source_tables() if project.sources else []
+        self.env.globals.update(
+            source_columns=lambda extract: sources.columns(sources.table(tables, extract)),
+            required_columns=lambda extract: sources.columns(
+                sources.table(tables, extract), required=True
+            ),
+            reason_codes=lambda extract=None: sources.reason_codes(tables, extract),
+            # another source's declared columns ({name, type}), for a model that must match them
+            source_table_columns=lambda source, table: next(
+                t["columns"] for t in project.sources[source]["tables"] if t["name"] == table
+            ),
         )
         # A seed's column as a list, for lists a model spells out (a breakdown's values).
         self.env.globals["seed_column"] = self._seed_column
@@ -128,7 +139,10 @@ class Compiler:
         found = []
         for node in nodes:
             for spec in node.expectations:
-                kwargs = dict(spec.kwargs)
+                kwargs = {
+                    key: self._expectation_value(value, f"{node.path.name} expectation")
+                    for key, value in spec.kwargs.items()
+                }
                 if "unexpected_rows_query" in kwargs:
                     kwargs["unexpected_rows_query"], _ = self.render(
                         kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
@@ -139,6 +153,17 @@ class Compiler:
                     )
                 )
         return found
+
+    def _expectation_value(self, value, where: str):
+        """A value that is one Jinja expression, `"{{ reason_codes('ydelser') }}"`, is that
+        expression's value (a list stays a list); any other value is itself."""
+        match = _EXPRESSION.fullmatch(value) if isinstance(value, str) else None
+        if not match:
+            return value
+        try:
+            return self.env.compile_expression(match[1])()
+        except jinja2.TemplateError as error:
+            raise CompileError(f"{where}: {value}: {error}") from error
 
     def compile_all(self) -> dict[str, Node]:
         return {name: self.compile_node(node) for name, node in self.project.nodes.items()}

@@ -38,6 +38,7 @@ import openpyxl
 import pyarrow
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+from . import sources as contract
 from .errors import InputError
 from .sql import literal
 
@@ -47,8 +48,6 @@ EXTENSIONS = (".csv", ".parquet", ".xlsx")
 # keeps the file's order in its rowid (preserve_insertion_order, DuckDB's default), which numbers
 # the lines without per-row Python. xlsx skips empty rows, so it carries the sheet's row numbers.
 LINE = {".csv": "rowid + 2", ".parquet": "rowid + 1", ".xlsx": "_line"}
-# A code stored as a number in parquet or xlsx has lost its leading zeros: pad it back.
-FIXED_WIDTH = {"betalingskommune": 3, "cpr": 10}
 # Windows-1252 differs from Latin-1 only in these bytes; without them DuckDB's own
 # latin-1 decoding reads a cp1252 file correctly and no transcoding is needed.
 C1_BYTES = bytes(range(0x80, 0xA0))
@@ -111,14 +110,13 @@ def load_extracts(
                 f"{extracts_dir / name}*.csv|.parquet|.xlsx: the required extract "
                 f"'{name}' is missing (no file whose name starts with '{name}')"
             )
-        columns = [column["name"] for column in table["columns"]]
-        required = [column["name"] for column in table["columns"] if column.get("required")]
+        columns = contract.columns(table)
         options = _csv_options(name, overrides.get(name) or {})
         may_be_empty = options.pop("may_be_empty", False)
         parts = []
         for i, path in enumerate(files[name], start=1):
             file_table = f"{SCHEMA}._{name}_{i}"
-            _load_file(con, path, file_table, name, columns, required, options)
+            _load_file(con, path, file_table, table, options)
             parts.append(
                 f"SELECT {', '.join(columns)}, {literal(path.name)} AS _file, "
                 f"{LINE[path.suffix.lower()]} AS _line FROM {file_table}"
@@ -199,13 +197,14 @@ def _load_file(
     con,
     path: Path,
     table: str,
-    extract: str,
-    columns: list[str],
-    required: list[str],
+    entry: dict,
     options: dict,
 ) -> None:
-    """Read one file into `table` in one scan: the contract's columns as trimmed text (plus _line
-    for xlsx)."""
+    """Read one file into `table` in one scan: the columns of the extract's `entry` in
+    sources.yml as trimmed text (plus _line for xlsx). A code stored as a number in parquet
+    or xlsx has lost its leading zeros: it is padded back to its declared width."""
+    extract, columns = entry["name"], contract.columns(entry)
+    required, widths = contract.columns(entry, required=True), contract.widths(entry)
     suffix = path.suffix.lower()
     try:
         with ExitStack() as stack:
@@ -216,10 +215,13 @@ def _load_file(
                 described = con.execute(f"DESCRIBE SELECT * FROM {source}", params).fetchall()
                 text = _by_header(
                     path,
-                    [(name, _typed_as_text(name, data_type)) for name, data_type, *_ in described],
+                    [
+                        (name, _typed_as_text(name, data_type, widths))
+                        for name, data_type, *_ in described
+                    ],
                 )
             else:
-                header, frame = _xlsx_frame(path)
+                header, frame = _xlsx_frame(path, widths)
                 con.register(XLSX_FRAME, frame)
                 source, params, text = (
                     XLSX_FRAME,
@@ -404,11 +406,11 @@ def _by_header(path: Path, columns: list[tuple[str, str]]) -> dict[str, str]:
     return text
 
 
-def _typed_as_text(name: str, data_type: str) -> str:
+def _typed_as_text(name: str, data_type: str, widths: dict[str, int]) -> str:
     """SQL giving a typed parquet value the text a CSV would carry: '2022-01-31', '751',
     '2500.5'."""
     column = '"' + name.replace('"', '""') + '"'
-    width = FIXED_WIDTH.get(name.strip().lower())
+    width = widths.get(name.strip().lower())
     if data_type == "VARCHAR":
         return column
     if data_type == "TIMESTAMP WITH TIME ZONE":
@@ -434,7 +436,7 @@ def _typed_as_text(name: str, data_type: str) -> str:
     return f"CASE WHEN length({text}) < {width} THEN lpad({text}, {width}, '0') ELSE {text} END"
 
 
-def _xlsx_frame(path: Path) -> tuple[list[str], pyarrow.Table]:
+def _xlsx_frame(path: Path, width_of: dict[str, int]) -> tuple[list[str], pyarrow.Table]:
     """The first sheet's header (row 1), and its rows as text columns c0, c1 ... plus _line. Cells
     are made text in Python (openpyxl yields them one by one anyway), as a column may mix types."""
     try:
@@ -455,7 +457,7 @@ def _xlsx_frame(path: Path) -> tuple[list[str], pyarrow.Table]:
         header = [_cell_text(cells.get(i), None) or "" for i in range(1, max(cells, default=0) + 1)]
         if first[0] not in (None, 1):
             rows = itertools.chain([first], rows)
-        widths = [FIXED_WIDTH.get(name.strip().lower()) for name in header]
+        widths = [width_of.get(name.strip().lower()) for name in header]
         lines, data = [], [[] for _ in header]
         held = len(cells)
         for line, cells in rows:

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from . import discretion_policy
+from . import sources as contract
 from .errors import ProjectError
 
 PROJECT_FILE = "lis_project.yml"
@@ -247,6 +248,8 @@ def load_project(root: Path | None = None) -> Project:
     sources_file = models_dir / "sources.yml"
     if sources_file.is_file():
         for source in _read_yaml(sources_file).get("sources", []):
+            if source["name"] == "extracts":  # the input contract; other sources are lis's own
+                contract.check(sources_file, source.get("tables") or [])
             sources[source["name"]] = source
     seeds = {p.stem: p for p in sorted((root / "seeds").glob("*.csv"))}
     export = config.get("export") or {}

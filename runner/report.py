@@ -71,12 +71,16 @@ class Figure:
     breakdowns: list = field(default_factory=list)
 
 
-def write_reports(warehouse: Path, out_dir: Path, threshold: float) -> list[Path]:
-    """Write the report set to a new folder beside out_dir and swap it in; return the files."""
+def write_reports(
+    warehouse: Path, out_dir: Path, threshold: float, policy: discretion.Policy | None = None
+) -> list[Path]:
+    """Write the report set to a new folder beside out_dir and swap it in; return the files.
+    `policy`: the discretion declarations of the project that built the warehouse (default: the
+    project found from the current folder)."""
     if not warehouse.is_file():
         raise InputError(f"{warehouse}: no published warehouse (run lis build first)")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        data = _read(con, threshold)
+        data = _read(con, threshold, policy)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     owned.check_replaceable(out_dir, COMMAND)
@@ -97,11 +101,11 @@ def _swap_in(new: Path, out_dir: Path) -> None:
             os.rename(new, out_dir)
 
 
-def _read(con, threshold: float) -> dict:
+def _read(con, threshold: float, policy: discretion.Policy | None) -> dict:
     tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
     if "varedeklaration" not in tables:
         raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
-    rows = discretion.discreet_rows(con, threshold)
+    rows = discretion.discreet_rows(con, threshold, policy)
     if not rows:
         raise InputError("marts.indicator_values is empty: nothing to report")
     cursor = con.execute("select * from marts.varedeklaration order by indicator")

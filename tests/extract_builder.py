@@ -13,51 +13,13 @@ from pathlib import Path
 
 import duckdb
 
-COLUMNS = {
-    "ydelser": [
-        "bevilling_id",
-        "cpr",
-        "paragraf",
-        "startdato",
-        "slutdato",
-        "betalingskommune",
-        "leverandoer_id",
-        "sagsbehandler_id",
-        "timer_pr_uge",
-        "takst",
-        "takst_enhed",
-        "botilbudslignende",
-        "maalgruppe",
-        "oprettet_dato",
-    ],
-    "leverandoerer": ["leverandoer_id", "navn", "leverandoertype", "ejerkommune"],
-    "sagsbehandlere": ["sagsbehandler_id", "navn", "team"],
-    "budget": ["aar", "betalingskommune", "omraade", "beloeb"],
-    "engangsbevillinger": [
-        "bevilling_id",
-        "cpr",
-        "paragraf",
-        "bevillingsdato",
-        "beloeb",
-        "betalingskommune",
-        "sagsbehandler_id",
-        "kategori",
-        "oprettet_dato",
-    ],
-    "anbringelser": [
-        "anbringelse_id",
-        "cpr",
-        "anbringelsestype",
-        "startdato",
-        "slutdato",
-        "betalingskommune",
-        "leverandoer_id",
-        "takst",
-        "takst_enhed",
-        "oprettet_dato",
-    ],
-}
-REQUIRED = ("ydelser", "leverandoerer", "sagsbehandlere", "budget")
+from runner import sources
+from runner.project import load_project
+
+# The extracts, their columns and which extracts are required: the input contract, sources.yml.
+_TABLES = load_project(Path(__file__).resolve().parents[1]).source_tables()
+COLUMNS = {table["name"]: sources.columns(table) for table in _TABLES}
+REQUIRED = tuple(table["name"] for table in _TABLES if table.get("required"))
 
 
 def cpr(born: date, serial: int = 0) -> str:

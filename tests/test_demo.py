@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from runner.cli import main
-from runner.synth import write_extracts
+from tools.synth import write_extracts
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e

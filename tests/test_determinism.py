@@ -2,7 +2,7 @@
 multi-municipality extract, with DuckDB running 4 threads, publish the same rows in every table
 of `marts`, compared exactly (floats with ==), and `lis export` writes the same CSV bytes.
 
-The extract comes from the project's generator (runner/synth.py): 6 municipalities and about
+The extract comes from the project's generator (tools/synth.py): 6 municipalities and about
 6,000 grants, at a status date in a year the refusion seed covers, so every indicator is
 computed. The project is copied with `duckdb: threads: 4` (lis_project.yml).
 """
@@ -20,7 +20,7 @@ import yaml
 from runner.cli import main
 from runner.export import FORMATS, export_marts
 from runner.project import load_project
-from runner.synth import write_extracts
+from tools.synth import write_extracts
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e

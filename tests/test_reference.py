@@ -52,8 +52,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner.synth import write_extracts
 from tests.small_build import build
+from tools.synth import write_extracts
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e

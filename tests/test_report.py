@@ -15,9 +15,9 @@ from runner.cli import main
 from runner.errors import InputError, UsageError
 from runner.report import write_reports
 from runner.report_text import Unit, same_time_last_year, sentence
-from runner.synth import write_extracts
 from tests.headless import Browser, chromium, screenshot_of
 from tests.test_report_reading import identifiers
+from tools.synth import write_extracts
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e

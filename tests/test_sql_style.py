@@ -1,11 +1,11 @@
-"""One SQL style across models and macros (runner/sqlstyle.py): lower-case SQL words, joins
-spelled out. A failure lists file and line; `python -m runner.sqlstyle --fix` mends the casing."""
+"""One SQL style across models and macros (tools/sqlstyle.py): lower-case SQL words, joins
+spelled out. A failure lists file and line; `python -m tools.sqlstyle --fix` mends the casing."""
 
 from pathlib import Path
 
-from runner import sqlstyle
 from runner.compile import Compiler
 from runner.project import load_project
+from tools import sqlstyle
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from runner.synth import EXTRACTS, write_extracts
+from tools.synth import EXTRACTS, write_extracts
 
 AS_OF = date(2024, 6, 30)
 ROOT = Path(__file__).parents[1]

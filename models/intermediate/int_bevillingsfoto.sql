@@ -51,7 +51,7 @@ final as (
     from foto
 )
 select
-{%- for column in source_columns('publikation', 'aendringer_grundlag') %}
+{%- for column in source_table_columns('publikation', 'aendringer_grundlag') %}
     cast({{ column.name }} as {{ column.type }}) as {{ column.name }}{{ "," if not loop.last }}
 {%- endfor %}
 from final

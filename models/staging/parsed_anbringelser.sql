@@ -1,7 +1,7 @@
 -- One row is: one row of the anbringelser extract files (raw.anbringelser), parsed into types,
 -- with the first rule of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['anbringelse_id', 'cpr', 'anbringelsestype', 'startdato', 'slutdato', 'betalingskommune',
-                  'leverandoer_id', 'takst', 'takst_enhed', 'oprettet_dato'] %}
+{% set columns = source_columns('anbringelser') %}
+{% set required = required_columns('anbringelser') -%}
 with typed as (
     select
         *,
@@ -23,7 +23,7 @@ checked as (
     select
         typed.*,
         case
-            when {{ any_missing(['anbringelse_id', 'cpr', 'anbringelsestype', 'startdato', 'betalingskommune']) }}
+            when {{ any_missing(required) }}
                 then 'missing_required'
             when foedselsdato is null then 'cpr_invalid'
             when {{ any_unparsed(['startdato', 'slutdato', 'oprettet_dato']) }} then 'date_invalid'

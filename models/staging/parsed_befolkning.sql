@@ -1,7 +1,8 @@
 -- One row is: one row of the population extract files (raw.befolkning: Statistics Denmark's FOLK1A),
 -- parsed into types, with the first rule of the input contract it breaks as `reason` (NULL: it is
 -- staged). Extra columns (koen, omraade ...) are not read.
-{% set columns = ['aar', 'kommunekode', 'alder', 'antal'] %}
+{% set columns = source_columns('befolkning') %}
+{% set required = required_columns('befolkning') -%}
 with befolkning as (
     select * from {{ source('extracts', 'befolkning') }}
 ),
@@ -20,7 +21,7 @@ checked as (
     select
         typed.*,
         case
-            when {{ any_missing(columns) }} then 'missing_required'
+            when {{ any_missing(required) }} then 'missing_required'
             when kommunekode_p is null then 'kommune_invalid'
             when {{ any_unparsed(['aar', 'alder', 'antal']) }} then 'number_invalid'
         end as reason

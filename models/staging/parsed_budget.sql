@@ -1,6 +1,7 @@
 -- One row is: one row of the budget extract files (raw.budget), parsed into types, with the first
 -- rule of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['aar', 'betalingskommune', 'omraade', 'beloeb'] %}
+{% set columns = source_columns('budget') %}
+{% set required = required_columns('budget') -%}
 with typed as (
     select
         *,
@@ -19,7 +20,7 @@ checked as (
     select
         typed.*,
         case
-            when {{ any_missing(columns) }} then 'missing_required'
+            when {{ any_missing(required) }} then 'missing_required'
             when betalingskommune_p is null then 'kommune_invalid'
             when {{ any_unparsed(['aar', 'beloeb']) }} or {{ any_out_of_range(['beloeb']) }} then 'number_invalid'
             else duplicates.duplicate

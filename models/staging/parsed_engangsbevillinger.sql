@@ -1,7 +1,7 @@
 -- One row is: one row of the engangsbevillinger extract files (raw.engangsbevillinger), parsed into
 -- types, with the first rule of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['bevilling_id', 'cpr', 'paragraf', 'bevillingsdato', 'beloeb', 'betalingskommune',
-                  'sagsbehandler_id', 'kategori', 'oprettet_dato'] %}
+{% set columns = source_columns('engangsbevillinger') %}
+{% set required = required_columns('engangsbevillinger') -%}
 with typed as (
     select
         *,
@@ -22,7 +22,7 @@ checked as (
     select
         typed.*,
         case
-            when {{ any_missing(['bevilling_id', 'cpr', 'paragraf', 'bevillingsdato', 'beloeb', 'betalingskommune']) }}
+            when {{ any_missing(required) }}
                 then 'missing_required'
             when foedselsdato is null then 'cpr_invalid'
             when {{ any_unparsed(['bevillingsdato', 'oprettet_dato']) }} then 'date_invalid'

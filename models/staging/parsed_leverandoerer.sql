@@ -1,6 +1,7 @@
 -- One row is: one row of the leverandoerer extract files (raw.leverandoerer), with the first rule
 -- of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['leverandoer_id', 'navn', 'leverandoertype', 'ejerkommune'] %}
+{% set columns = source_columns('leverandoerer') %}
+{% set required = required_columns('leverandoerer') -%}
 with leverandoerer as (
     select * from {{ source('extracts', 'leverandoerer') }}
 ),
@@ -20,7 +21,7 @@ checked as (
         coalesce(leverandoertyper.leverandoertype, 'ukendt') as leverandoertype_p,
         {{ parse_kommune('leverandoerer.ejerkommune') }} as ejerkommune_p,
         case
-            when {{ any_missing(['leverandoer_id']) }} then 'missing_required'
+            when {{ any_missing(required) }} then 'missing_required'
             -- extracts.md: an ejerkommune that is not a municipality code
             when leverandoerer.ejerkommune is not null and {{ parse_kommune('leverandoerer.ejerkommune') }} is null
                 then 'kommune_invalid'

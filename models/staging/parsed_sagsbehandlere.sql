@@ -1,6 +1,7 @@
 -- One row is: one row of the sagsbehandlere extract files (raw.sagsbehandlere), with the first rule
 -- of the input contract it breaks as `reason` (NULL: it is staged).
-{% set columns = ['sagsbehandler_id', 'navn', 'team'] %}
+{% set columns = source_columns('sagsbehandlere') %}
+{% set required = required_columns('sagsbehandlere') -%}
 with sagsbehandlere as (
     select * from {{ source('extracts', 'sagsbehandlere') }}
 ),
@@ -13,7 +14,7 @@ checked as (
     select
         sagsbehandlere.*,
         case
-            when {{ any_missing(['sagsbehandler_id']) }} then 'missing_required'
+            when {{ any_missing(required) }} then 'missing_required'
             else duplicates.duplicate
         end as reason
     from sagsbehandlere

@@ -1,8 +1,7 @@
 -- One row is: one row of the ydelser extract files (raw.ydelser), parsed into types, with the
 -- first rule of the input contract it breaks as `reason` (NULL: it breaks none and is staged).
-{% set columns = ['bevilling_id', 'cpr', 'paragraf', 'startdato', 'slutdato', 'betalingskommune',
-                  'leverandoer_id', 'sagsbehandler_id', 'timer_pr_uge', 'takst', 'takst_enhed',
-                  'botilbudslignende', 'maalgruppe', 'oprettet_dato'] %}
+{% set columns = source_columns('ydelser') %}
+{% set required = required_columns('ydelser') -%}
 with typed as (
     select
         *,
@@ -27,7 +26,7 @@ checked as (
     select
         typed.*,
         case
-            when {{ any_missing(['bevilling_id', 'cpr', 'paragraf', 'startdato', 'betalingskommune']) }}
+            when {{ any_missing(required) }}
                 then 'missing_required'
             when foedselsdato is null then 'cpr_invalid'
             when {{ any_unparsed(['startdato', 'slutdato', 'oprettet_dato']) }} then 'date_invalid'

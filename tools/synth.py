@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .sql import literal
+from runner.sql import literal
 
 # The 98 municipalities: code, name, inhabitants in thousands (it weights where persons live).
 KOMMUNER = [

@@ -5,8 +5,8 @@ comma between tables).
 A sqlglot tokenizer does it in well under a second for the whole project, Jinja and all; sqlfluff
 took 30 s of CPU for the same files and needs every Jinja global stubbed.
 
-    python -m runner.sqlstyle          # list what breaks the style
-    python -m runner.sqlstyle --fix    # lower-case keywords, types and function names in place
+    python -m tools.sqlstyle          # list what breaks the style
+    python -m tools.sqlstyle --fix    # lower-case keywords, types and function names in place
 """
 
 from __future__ import annotations
