@@ -125,8 +125,20 @@ EXTRACTS = {
     ),
     "leverandoerer": (
         "leverandoer_id",
-        {"navn": "Bostedet", "leverandoertype": "egen"},
-        {"missing_required": [{"leverandoer_id": ""}]},
+        {"navn": "Bostedet", "leverandoertype": "egen", "ejerkommune": "751"},
+        {
+            "missing_required": [{"leverandoer_id": ""}],
+            "kommune_invalid": [{"ejerkommune": "75"}],
+        },
+    ),
+    "befolkning": (
+        None,
+        {"aar": "2022", "kommunekode": "751", "koen": "M", "alder": "30", "antal": "100"},
+        {
+            "missing_required": [{"antal": ""}, {"alder": ""}],
+            "kommune_invalid": [{"kommunekode": "75"}],
+            "number_invalid": [{"antal": "-5"}, {"alder": "tredive"}],
+        },
     ),
     "sagsbehandlere": (
         "sagsbehandler_id",
@@ -279,7 +291,7 @@ OTHER_VALUE = {
         "takst_enhed": "maaned",
         "oprettet_dato": "2022-01-01",
     },
-    "leverandoerer": {"navn": "Andet navn", "leverandoertype": "privat"},
+    "leverandoerer": {"navn": "Andet navn", "leverandoertype": "privat", "ejerkommune": "101"},
     "sagsbehandlere": {"navn": "Bente", "team": "Børn"},
     "budget": {"aar": "2023", "betalingskommune": "101", "omraade": "dagtilbud", "beloeb": "1001"},
 }
