@@ -179,6 +179,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = formatted
+    env.globals["kroner"] = Unit("kr", 0, "kr.")  # money outside an indicator (the waterfall)
     env.filters["short_id"] = short_id
     env.filters["code_tokens"] = code_tokens
     return env

@@ -33,9 +33,10 @@ def rounded(value: float, decimals: int = 0) -> Decimal:
 
 
 def number(value: float, decimals: int = 0) -> str:
-    """Danish format with exactly `decimals` decimals: 1.234,5."""
+    """Danish format with exactly `decimals` decimals: 1.234,5; a negative number with the minus
+    sign (−), as printed Danish has it, not Babel's hyphen."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(rounded(value, decimals), format=pattern, locale=LOCALE)
+    return format_decimal(rounded(value, decimals), format=pattern, locale=LOCALE).replace("-", "−")
 
 
 def formatted(

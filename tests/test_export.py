@@ -261,18 +261,26 @@ def test_xlsx_speaks_danish_shows_shares_in_percent_and_whole_counts_without_dec
     header = next(workbook["varedeklaration"].values)
     assert header[:5] == ("Indikator", "Model", "Navn", "Emne", "Enhed")
     assert {"Formål", "Tællemåde", "Udtræk og kolonner", "Forbehold", "Læses"} <= set(header)
+    # 11's shares of budget in percent; its row per inhabitant (pr_indbygger) is kroner
     sheet = workbook["ind_11_udgifter_budget"]
-    values = [row[6] for row in sheet.iter_rows(min_row=2) if row[6].value is not None]
-    assert values and {c.number_format for c in values} == {"0.0%"}
-    sheet = workbook["indicator_values"]
-    names = [c.value for c in sheet[1]]
-    indicator, value = names.index("Indikator"), names.index("Værdi")
     formats = {}
     for row in sheet.iter_rows(min_row=2):
-        if row[value].value is not None:
+        if row[6].value is not None:
+            formats.setdefault(row[2].value == "pr_indbygger", set()).add(row[6].number_format)
+    assert formats[False] == {"0.0%"} and "0.0%" not in formats.get(True, set())
+    sheet = workbook["indicator_values"]
+    names = [c.value for c in sheet[1]]
+    indicator, breakdown, value = (names.index(n) for n in ("Indikator", "Opdeling", "Værdi"))
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        if row[value].value is not None and row[breakdown].value != "pr_indbygger":
             formats.setdefault(row[indicator].value == "11", set()).add(row[value].number_format)
     assert formats[True] == {"0.0%"} and "0.0%" not in formats[False]
-    counts = [r[6] for r in workbook["ind_03_dagtilbud"].iter_rows(min_row=2)]
+    counts = [
+        r[6]
+        for r in workbook["ind_03_dagtilbud"].iter_rows(min_row=2)
+        if not r[2].value.startswith("pr_")
+    ]
     assert counts and all(c.number_format == "#,##0" for c in counts)  # persons: whole
 
 

@@ -80,6 +80,11 @@ MAALGRUPPE = {("maalgruppe", g) for g in MAALGRUPPER}
 
 # The contract's breakdowns per indicator (indicators.md), besides total/total. Caseworker ids are
 # checked separately: 08 and 10 may only name caseworkers of the extract.
+# Per capita, where the population (befolkning) is known: the worked example's, not the cases'.
+PER_CAPITA = {
+    **dict.fromkeys(["02", "03", "04", "05"], {("pr_1000_18_64", "total")}),
+    "11": {("pr_indbygger", "total")},
+}
 BREAKDOWNS = {
     "01": {("paragraf", p) for p in ["83", "85", "95", "96", "97", "98", "99"]},
     "02": {("paragraf", p) for p in ["107", "108", "85"]} | MAALGRUPPE,
@@ -1089,7 +1094,10 @@ def test_no_breakdown_outside_the_contract(cases, small, cases_extracts):
         present = _breakdowns(wh, nonzero=False)
         unknown = {
             i: sorted(
-                present[i] - BREAKDOWNS.get(i, set()) - (known if i in PER_CASEWORKER else set())
+                present[i]
+                - BREAKDOWNS.get(i, set())
+                - PER_CAPITA.get(i, set())
+                - (known if i in PER_CASEWORKER else set())
             )
             for i in present
         }
@@ -1147,6 +1155,7 @@ def test_every_total_row_for_every_status_date(which, request):
             "215",
             "216",
             "217",
+            "218",
         },
     }[which]
     assert set(kommuner) == expected_kommuner
@@ -1534,6 +1543,8 @@ def third_wave(x: Extracts) -> None:
     m = born(1990, 2, 2, 150)
     x.ydelse("214", m, "107", "2022-01-01", None, maalgruppe="Autisme", sagsbehandler_id="S1")
     x.ydelse("214", m, "107", "2022-03-02", None, maalgruppe="1.2.2.1", sagsbehandler_id="S1")
+    # 218: a spell of BPA that ends in the status date's month (F2's hjaelperordning row).
+    x.ydelse("218", born(1993, 1, 1, 180), "96", "2022-01-01", "2022-03-15", sagsbehandler_id="S1")
 
     # 215 and 216: provider owners. L5 is 215's own (egen, ejerkommune 215); L6 is of type
     # anden_kommune but owned by 216; L7 is egen with no ejerkommune (its type decides).
@@ -1663,3 +1674,10 @@ def test_08_and_10_by_paragraph_and_caseworker(cases):
     expect(cases, "217", S, "10", "paragraf:sagsbehandler", "104:T1", 3650.0, 1.0, 3650.0)
     assert cases.row("217", S, "10", "paragraf:sagsbehandler", "108:T1") is None
     expect(cases, "217", S, "10", "sagsbehandler", "T1", 113150.0, 2.0, 56575.0)
+
+
+def test_a_bpa_spell_ending_in_the_month_is_afgang_of_hjaelperordning_and_of_all(cases):
+    # 218: §96 from 1 January to 15 March 2022: its spell's last day lies in M(31 March).
+    counted(cases, "218", S, "F2", "gruppe", "hjaelperordning", 1)
+    counted(cases, "218", S, "F2", "total", "total", 1)
+    counted(cases, "218", "2022-02-28", "F2", "total", "total", 0)

@@ -185,7 +185,7 @@ def test_directors_and_leaders_get_the_budget_in_kroner_with_areas_over_budget_m
         # botilbud: 700,000 budget, 800,000 disposed, -100,000, 114.3 %: marked
         assert re.search(
             r'<tr class="over"><td>Botilbud \(over budget\)</td><td>700\.000</td>'
-            r"<td>800\.000</td><td>-100\.000</td><td>114,3\u00a0%</td>",
+            r"<td>800\.000</td><td>−100\.000</td><td>114,3\u00a0%</td>",
             budget,
         ), budget
         assert "<td>Dagtilbud</td><td>300.000</td><td>250.000</td><td>50.000</td>" in budget
