@@ -13,9 +13,9 @@ import jinja2
 import sqlglot
 from sqlglot import exp
 
-from . import gates, privacy
+from . import privacy
 from .errors import CompileError
-from .project import Node, Project
+from .project import Expectation, Node, Project
 from .varedeklaration import entries as varedeklaration
 
 SEED_SCHEMA = "seeds"
@@ -117,21 +117,17 @@ class Compiler:
         check_tables(sql, where, self._reads | self.source_relations(), node.raw_sql)
         return replace(node, compiled_sql=sql, depends_on=frozenset(refs))
 
-    def expectations(self, nodes) -> list[gates.Expectation]:
+    def expectations(self, nodes) -> list[Expectation]:
         """The nodes' declared expectations, with refs in their queries rendered."""
         found = []
         for node in nodes:
             for spec in node.expectations:
-                kwargs = dict(spec.kwargs)
-                if "unexpected_rows_query" in kwargs:
-                    kwargs["unexpected_rows_query"], _ = self.render(
-                        kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
+                if "unexpected_rows_query" in spec.kwargs:
+                    query, _ = self.render(
+                        spec.kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
                     )
-                found.append(
-                    gates.Expectation(
-                        node.relation, spec.type, kwargs, spec.severity, spec.description
-                    )
-                )
+                    spec = replace(spec, kwargs={**spec.kwargs, "unexpected_rows_query": query})
+                found.append(spec)
         return found
 
     def compile_all(self) -> dict[str, Node]:
