@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner import gates, ge_duckdb
-from runner.gates import run_expectations
+from runner import ge_duckdb
 from runner.errors import ProjectError
-from runner.project import Expectation
+from runner.gates import run_expectations
 from runner.privacy import mask_cpr
+from runner.project import Expectation
 
 TABLE = "staging.bevillinger"
 # G3 ends before it starts and has no amount; G4 is registered twice, once under paragraph 999.
@@ -495,3 +495,15 @@ def test_columns_are_listed_once_for_a_schemas_tables(con):
     )
     assert [r.success for r in results] == [True, True, True]
     assert sum("information_schema" in s for s in statements) == 1
+
+
+def test_every_expectation_that_ran_is_timed(con):
+    ran, broken = run_expectations(
+        con,
+        [
+            Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
+            Expectation(TABLE, "expect_no_such_thing", {}),
+        ],
+    )
+    assert ran.success and ran.seconds is not None and ran.seconds >= 0
+    assert not broken.success and "errored" in broken.message
