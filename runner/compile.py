@@ -134,7 +134,7 @@ class Compiler:
         return {name: self.compile_node(node) for name, node in self.project.nodes.items()}
 
 
-def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> set[str]:
+def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> None:
     """Parse the compiled SQL; fail on a syntax error or on any table not read through ref() or
     source(). A model or seed named directly would be read without a dependency, and so could be
     scheduled before it is built."""
@@ -146,7 +146,6 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
         raise CompileError(
             f"{where}: line {line} of the compiled SQL: {first.get('description', error)}"
         ) from error
-    tables: set[str] = set()
     for statement in statements:
         if statement is None:
             continue
@@ -164,8 +163,6 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
                     "ref() or source(); read models and seeds with ref(), so that the build knows "
                     "what to run first"
                 )
-            tables.add(qualified)
-    return tables
 
 
 def _line_of(raw_sql: str, qualified: str) -> str:
