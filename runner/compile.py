@@ -10,8 +10,6 @@ from dataclasses import replace
 from datetime import date
 
 import jinja2
-import sqlglot
-from sqlglot import exp
 
 from . import privacy
 from .errors import CompileError
@@ -138,6 +136,10 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
     """Parse the compiled SQL; fail on a syntax error or on any table not read through ref() or
     source(). A model or seed named directly would be read without a dependency, and so could be
     scheduled before it is built."""
+    # here, not at the top: an unchanged rebuild compiles nothing and need not import it
+    import sqlglot
+    from sqlglot import exp
+
     try:
         statements = sqlglot.parse(sql, read="duckdb")
     except sqlglot.errors.ParseError as error:
