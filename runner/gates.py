@@ -120,10 +120,45 @@ def _validate_table(datasource, table: str, group: list[Expectation]) -> list[Ex
 def _validate(batch, expectation: Expectation) -> ExpectationResult:
     started = time.perf_counter()
     try:
+        if _no_duplicate_keys(batch, expectation):
+            message = f"{_label(expectation)} passed"
+            seconds = round(time.perf_counter() - started, 4)
+            return ExpectationResult(expectation, True, None, 0, [], message, seconds)
         ge_result = batch.validate(_to_ge(expectation), result_format=_RESULT_FORMAT)
     except Exception as exc:  # unknown type, bad kwargs
         return _error(expectation, exc, time.perf_counter() - started)
     return _result(expectation, ge_result, batch, time.perf_counter() - started)
+
+
+def _no_duplicate_keys(batch, expectation: Expectation) -> bool:
+    """Whether a uniqueness expectation holds, decided by one GROUP BY (in GE, as an unexpected
+    rows query) instead of GE's own SQL, which joins every row to its key's count: measured 2-4x
+    slower on a million rows. True means GE's own would pass with nothing unexpected, and its
+    result is what GE's gives; False (or any doubt) leaves the decision, and the counts and
+    examples of a failure, to GE's own expectation.
+
+    Stricter than GE where a key holds NULLs: GE ignores a NULL column value, and leaves out a
+    compound key's rows with a NULL; here NULLs of a compound key group together, so a duplicate
+    among them goes to GE to decide."""
+    kwargs = expectation.kwargs
+    if expectation.type == "expect_column_values_to_be_unique" and set(kwargs) == {"column"}:
+        column = _quoted(kwargs["column"])
+        query = f"SELECT {column} FROM {{batch}} WHERE {column} IS NOT NULL"
+    elif expectation.type == "expect_compound_columns_to_be_unique" and set(kwargs) == {
+        "column_list"
+    }:
+        query = f"SELECT {', '.join(map(_quoted, kwargs['column_list']))} FROM {{batch}}"
+    else:
+        return False
+    check = _counted_unexpected_rows()(
+        unexpected_rows_query=f"{query} GROUP BY ALL HAVING count(*) > 1"
+    )
+    result = batch.validate(check, result_format="BOOLEAN_ONLY")
+    return bool(result.success) and not _exception_message(result.exception_info)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _to_ge(expectation: Expectation):

@@ -507,3 +507,26 @@ def test_every_expectation_that_ran_is_timed(con):
     )
     assert ran.success and ran.seconds is not None and ran.seconds >= 0
     assert not broken.success and "errored" in broken.message
+
+
+def test_uniqueness_decided_by_one_group_by_gives_ge_s_own_results_nulls_included():
+    # Two rows share the compound key (NULL, 'c'): GE leaves rows with a NULL key out, so the
+    # key is unique; the GROUP BY that decides a pass sees a duplicate and hands over to GE.
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA s; CREATE TABLE s.t AS SELECT * FROM"
+            " (VALUES (1, 'a'), (2, 'b'), (NULL, 'c'), (NULL, 'c'), (3, NULL)) v(k, j)"
+        )
+        k, kj, j = run_expectations(
+            con,
+            [
+                Expectation("s.t", "expect_column_values_to_be_unique", {"column": "k"}),
+                Expectation(
+                    "s.t", "expect_compound_columns_to_be_unique", {"column_list": ["k", "j"]}
+                ),
+                Expectation("s.t", "expect_column_values_to_be_unique", {"column": "j"}),
+            ],
+        )
+    assert (k.success, k.unexpected_count, k.examples) == (True, 0, [])
+    assert (kj.success, kj.unexpected_count, kj.examples) == (True, 0, [])
+    assert (j.success, j.unexpected_count, j.examples) == (False, 2, ["c"])
