@@ -4,10 +4,13 @@ Writes a municipality-size extract and national ones (98 municipalities; 1, 3 an
 grants) with the synthetic generator, loads each with plain DuckDB (the floor) and builds each
 with `lis -v build`. Around the national build: the same models' SQL run bare (no runner, no
 gates), the three gates' times from the build's log, a second build of the same extract compared
-row for row with the first (determinism), and the unchanged municipality extract built once more.
+row for row with the first (determinism), the unchanged municipality extract built once more, and
+the ten slowest expectations of the national build (audit.expectation_results). With --before,
+another checkout (with its own .venv) builds the same extracts in the same run, each of its
+builds right after this checkout's, for issue 22's before/after table.
 Every load and build runs in its own process, timed on the wall clock, with its peak RSS.
 
-    .venv/bin/python benchmarks/national.py [--scales municipality,national,national_3m,...]
+    .venv/bin/python benchmarks/national.py [--scales municipality,national,...] [--before DIR]
 
 Results are merged into benchmarks/results.json by scale, so a long scale can run on its own.
 """
@@ -15,7 +18,6 @@ Results are merged into benchmarks/results.json by scale, so a long scale can ru
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import platform
@@ -35,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tools.synth import write_extracts  # noqa: E402
 
-LIS = Path(sys.executable).parent / "lis"
 # The floor runs in a child process like the build does, so both pay for starting Python.
 FLOOR = (
     "import sys, duckdb; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1]); con.close()"
@@ -85,6 +86,9 @@ def main() -> int:
     # A fixed date, so runs compare, in a year the refusion seed covers, so indicator 06 is
     # computed too.
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2022, 11, 23))
+    parser.add_argument(
+        "--before", type=Path, help="another checkout of lis, with .venv, built beside this one"
+    )
     args = parser.parse_args()
     scales = args.scales.split(",")
     if unknown := set(scales) - set(SCALES):
@@ -103,7 +107,7 @@ def main() -> int:
     )
     for scale in scales:
         report[scale] = measure(scale, *SCALES[scale], args)
-        report[scale]["load_average_after"] = round(os.getloadavg()[0], 1)
+        report[scale]["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
@@ -111,10 +115,11 @@ def main() -> int:
     failed = [
         run_
         for scale in scales
+        for checkout in ("after", "before")
         for run_ in (
-            report[scale]["build"],
-            report[scale].get("rebuild"),
-            report[scale].get("second_build"),
+            report[scale].get(checkout, {}).get("build"),
+            report[scale].get(checkout, {}).get("rebuild"),
+            report[scale].get("second_build") if checkout == "after" else None,
         )
         if run_ and run_["returncode"]
     ]
@@ -131,7 +136,6 @@ def measure(scale: str, grants: int, municipalities: int, args) -> dict:
     floor = run([sys.executable, "-c", FLOOR, floor_sql(extracts), str(floor_file)])
     floor["loaded_every_row"] = floor["returncode"] == 0 and loaded(floor_file) == rows
     floor_file.unlink(missing_ok=True)
-    build = run(lis_build(extracts, args.as_of, fresh(warehouse)))
     result = {
         "grants": grants,
         "municipalities": municipalities,
@@ -139,45 +143,84 @@ def measure(scale: str, grants: int, municipalities: int, args) -> dict:
         "extract_mb": round(sum(f.stat().st_size for f in extracts.glob("*.csv")) / 1e6, 1),
         "write_s": round(written, 2),
         "floor": floor,
+    }
+    checkouts = {"after": ROOT, "before": args.before.resolve()} if args.before else {"after": ROOT}
+    for name, checkout in checkouts.items():
+        target = warehouse if name == "after" else warehouse.with_name("before.duckdb")
+        result[name] = builds(scale, checkout, extracts, fresh(target), floor, args)
+    if scale == "national":
+        result["slowest_expectations"] = slowest_expectations(warehouse)
+        second = fresh(args.workdir / scale / "second.duckdb")
+        result["second_build"] = run(lis_build(ROOT, extracts, args.as_of, second))
+        result["differing_marts"] = differing_marts(warehouse, second)
+        result["deterministic"] = result["differing_marts"] == []
+        result["second_build"].pop("stderr")
+        result["second_build"].pop("stdout", None)
+    return result
+
+
+def builds(scale: str, checkout: Path, extracts: Path, warehouse: Path, floor: dict, args) -> dict:
+    """One checkout's build of the extracts, and around it what the scale measures."""
+    build = run(lis_build(checkout, extracts, args.as_of, warehouse), checkout)
+    gates = gate_seconds(build["stderr"])
+    result = {
         "build": build,
         "build_over_floor": ratio(build, floor),
-        "build_s_per_million_grants": round(build["seconds"] / grants * 1e6, 2),
-        "gates_s": gate_seconds(build["stderr"]),
+        "build_s_per_million_grants": round(build["seconds"] / SCALES[scale][0] * 1e6, 2),
+        "gates_s": gates,
+        "gates_share": round(sum(gates.values()) / build["seconds"], 3) if gates else None,
     }
     if scale == "municipality":
-        result["ge_import_s"] = ge_import_seconds()
-        result["rebuild"] = run(lis_build(extracts, args.as_of, warehouse))
-        result["rebuild_over_floor"] = ratio(result["rebuild"], floor)
+        result["ge_import_s"] = ge_import_seconds(checkout)
+        result["rebuild"] = run(lis_build(checkout, extracts, args.as_of, warehouse), checkout)
     if scale == "national":
-        bare_file = fresh(args.workdir / scale / "bare.duckdb")
+        bare_file = fresh(warehouse.with_name(warehouse.stem + ".bare.duckdb"))
+        python = str(checkout / ".venv" / "bin" / "python")
         bare = run(
             [
-                sys.executable,
+                python,
                 "-c",
                 BARE,
-                str(ROOT),
+                str(checkout),
                 str(extracts),
                 args.as_of.isoformat(),
                 str(bare_file),
-            ]
+            ],
+            checkout,
         )
         bare["models_s"] = round(float((bare.pop("stdout") or "nan").splitlines()[-1]), 2)
         bare_file.unlink(missing_ok=True)
         result["bare_sql"] = bare
-        second = fresh(args.workdir / scale / "second.duckdb")
-        result["second_build"] = run(lis_build(extracts, args.as_of, second))
-        result["differing_marts"] = differing_marts(warehouse, second)
-        result["deterministic"] = result["differing_marts"] == []
-    for step in ("floor", "build", "bare_sql", "rebuild", "second_build"):
+        result["build_over_bare"] = (
+            round(build["seconds"] / (bare["seconds"]), 2) if not bare["returncode"] else None
+        )
+    for step in ("floor", "build", "bare_sql", "rebuild"):
         if step in result:
             result[step].pop("stderr")
             result[step].pop("stdout", None)
     return result
 
 
-def lis_build(extracts: Path, as_of: date, warehouse: Path) -> list[str]:
+def slowest_expectations(warehouse: Path, count: int = 10) -> list[list]:
+    """The build's slowest expectations: [seconds, relation, type, description or column]."""
+    if not warehouse.is_file():
+        return []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [
+            list(row)
+            for row in con.execute(
+                "SELECT seconds, model, expectation, left(message, 90)"
+                " FROM audit.expectation_results WHERE run_id = (SELECT run_id FROM audit.runs"
+                " WHERE status = 'success' ORDER BY started_at DESC LIMIT 1)"
+                " AND seconds IS NOT NULL ORDER BY seconds DESC LIMIT ?",
+                [count],
+            ).fetchall()
+        ]
+
+
+def lis_build(checkout: Path, extracts: Path, as_of: date, warehouse: Path) -> list[str]:
     return [
-        str(LIS),
+        str(checkout / ".venv" / "bin" / "lis"),
         "-v",
         "build",
         "--extracts",
@@ -195,12 +238,13 @@ def gate_seconds(log: str) -> dict[str, float]:
     return {layer: float(seconds) for layer, seconds in found}
 
 
-def ge_import_seconds() -> float:
+def ge_import_seconds(checkout: Path) -> float:
     code = (
-        "import time; t = time.perf_counter(); from runner import gates; gates.preload();"
-        " print(time.perf_counter() - t)"
+        "import time; t = time.perf_counter(); from runner import ge_duckdb;"
+        " ge_duckdb.import_great_expectations(); print(time.perf_counter() - t)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    python = str(checkout / ".venv" / "bin" / "python")
+    out = subprocess.run([python, "-c", code], cwd=checkout, capture_output=True, text=True)
     return round(float(out.stdout.strip() or "nan"), 2)
 
 
@@ -255,7 +299,7 @@ def loaded(warehouse: Path) -> dict[str, int]:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
 
 
-def run(command: list[str]) -> dict:
+def run(command: list[str], cwd: Path = ROOT) -> dict:
     """Run a command in its own process: wall and CPU seconds (user + system: on a shared machine
     less disturbed than wall time), its peak RSS, exit status, last line of stderr.
 
@@ -266,7 +310,7 @@ def run(command: list[str]) -> dict:
     cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        with subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=stderr, text=True) as child:
+        with subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr, text=True) as child:
             while child.poll() is None:
                 peak_kb = max(peak_kb, high_water_kb(child.pid))
                 time.sleep(0.02)
@@ -314,77 +358,84 @@ def ratio(run_: dict, floor: dict) -> float | None:
     return round(run_["seconds"] / floor["seconds"], 2) if ok else None
 
 
-def _figure(report: dict, *keys, unit="") -> str:
-    """report[key][key]… as the table shows it: '-' when missing, thousands separated."""
-    value = report
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    if value is None:
-        return "-"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}{unit}"
-    return f"{value}{unit}"
-
-
 def print_table(report: dict) -> None:
-    """Issue 14's table: each row with what it measures now."""
-    get = functools.partial(_figure, report)
-    gates = report.get("national", {}).get("gates_s") or {}
-    rows = [
-        (
-            "national build (1 M grants) / floor",
-            f"{get('national', 'build', 'seconds', unit=' s')}"
-            f" / {get('national', 'floor', 'seconds', unit=' s')}"
-            f" = {get('national', 'build_over_floor')}x",
-            "<= 5x",
+    """Issue 22's targets, each with its figure before and after (before: the --before checkout,
+    built in the same run), then the national build's ten slowest expectations."""
+
+    def get(scale, checkout, *keys):
+        value = report.get(scale, {}).get(checkout, {})
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    def gates(scale, checkout):
+        found = get(scale, checkout, "gates_s") or {}
+        return round(sum(found.values()), 2) if found else None
+
+    def figures(checkout):
+        n, m = "national", "municipality"
+        build = get(n, checkout, "build", "seconds")
+        return [
+            f"{build} s / bare {get(n, checkout, 'bare_sql', 'seconds')} s"
+            f" = {get(n, checkout, 'build_over_bare')}x",
+            f"{gates(n, checkout)} s = {get(n, checkout, 'gates_share')} of the build",
+            f"{build} s / floor {report.get(n, {}).get('floor', {}).get('seconds')} s"
+            f" = {get(n, checkout, 'build_over_floor')}x",
+            "not measured (the generator has no wide option)",
+            f"{get(m, checkout, 'build', 'seconds')} s (GE import {get(m, checkout, 'ge_import_s')}"
+            f" s, gates {gates(m, checkout)} s)",
+            f"{get(m, checkout, 'rebuild', 'seconds')} s",
+            *(
+                f"{get(s, checkout, 'build', 'seconds')} s, peak"
+                f" {get(s, checkout, 'build', 'peak_rss_mb')} MB"
+                for s in ("national_3m", "national_10m")
+                if s in report
+            ),
+        ]
+
+    names = [
+        "national build / same models' SQL run bare",
+        "gates (GE import included) / national build",
+        "national build / floor",
+        "wide breakdowns / realistic national",
+        "municipality build (10,000 grants)",
+        "municipality, unchanged",
+        *(
+            f"{report[s]['grants']:,} grants"
+            for s in ("national_3m", "national_10m")
+            if s in report
         ),
-        ("the same models' SQL run bare", get("national", "bare_sql", "models_s", unit=" s"), "-"),
-        (
-            "three gates, national",
-            f"{round(sum(gates.values()), 2)} s ({', '.join(f'{k} {v}' for k, v in gates.items())})"
-            if gates
-            else "-",
-            "<= 1.5 s",
-        ),
-        (
-            "municipality build (10,000 grants)",
-            f"{get('municipality', 'build', 'seconds', unit=' s')}"
-            f" (GE import {get('municipality', 'ge_import_s', unit=' s')})",
-            "<= 4 s",
-        ),
-        ("municipality, unchanged", get("municipality", "rebuild", "seconds", unit=" s"), "<= 1 s"),
     ]
-    for scale in ("national", "national_3m", "national_10m"):
-        if scale in report:
-            rows.append(
-                (
-                    f"{report[scale]['grants']:,} grants",
-                    f"{get(scale, 'build', 'seconds', unit=' s')}"
-                    f" (CPU {get(scale, 'build', 'cpu_seconds', unit=' s')}),"
-                    f" {get(scale, 'build_s_per_million_grants', unit=' s')} per million,"
-                    f" peak {get(scale, 'build', 'peak_rss_mb', unit=' MB')}",
-                    "<= 3 GB, linear",
-                )
-            )
+    targets = ["<= 1.3x", "<= 15 %", "<= 10x", "<= 2x", "<= 8 s", "<= 0.5 s", "<= 3 GB", "<= 3 GB"]
+    before, after = figures("before"), figures("after")
+    width = max(map(len, names))
+    print(f"{'':<{width}}  {'before':<44}  {'after':<44}  target")
+    for row in zip(names, before, after, targets, strict=False):
+        print(f"{row[0]:<{width}}  {row[1]:<44}  {row[2]:<44}  {row[3]}")
+    loads = {s: report[s].get("load_average_after") for s in SCALES if s in report}
+    print(f"load average (1, 5, 15 min) after each scale: {loads}")
     differing = report.get("national", {}).get("differing_marts")
-    rows.append(
-        (
-            "determinism: two national builds, marts rows identical",
-            get("national", "deterministic")
-            + (f" (differ: {', '.join(differing)})" if differing else ""),
-            "True",
-        )
+    print(
+        f"determinism, two national builds: {report.get('national', {}).get('deterministic')}"
+        + (f" (differ: {', '.join(differing)})" if differing else "")
     )
-    width = max(len(r[0]) for r in rows)
-    for name, now, target in rows:
-        print(f"{name:<{width}}  {now:<60}  {target}")
+    for seconds, model, expectation, message in report.get("national", {}).get(
+        "slowest_expectations", []
+    ):
+        print(f"  {seconds:7.3f} s  {model}  {expectation}  {message}")
+    _print_failures(report)
+
+
+def _print_failures(report: dict) -> None:
     for scale in SCALES:
-        for step in ("build", "rebuild", "second_build"):
-            r = report.get(scale, {}).get(step)
-            if r and r["returncode"]:
-                print(
-                    f"{scale} {step}: lis build failed ({r['returncode']}): {r['stderr_last_line']}"
-                )
+        for checkout in ("after", "before"):
+            for step in ("build", "rebuild"):
+                r = report.get(scale, {}).get(checkout, {}).get(step)
+                if r and r["returncode"]:
+                    print(
+                        f"{scale} {checkout} {step}: lis build failed ({r['returncode']}):"
+                        f" {r['stderr_last_line']}"
+                    )
 
 
 if __name__ == "__main__":

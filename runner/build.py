@@ -132,8 +132,9 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
 ) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
-    rec.fingerprints = fingerprint.compute(project, extracts_dir, variables)
-    if not full_refresh and publish.published_fingerprints(warehouse) == rec.fingerprints:
+    published = None if full_refresh else publish.published_fingerprints(warehouse)
+    rec.fingerprints = fingerprint.compute(project, extracts_dir, variables, published)
+    if fingerprint.same_output(rec.fingerprints, published):
         rec.finish(
             "up_to_date",
             "extracts, seeds, models, code and status date are those of the publication",

@@ -10,12 +10,10 @@ from dataclasses import replace
 from datetime import date
 
 import jinja2
-import sqlglot
-from sqlglot import exp
 
-from . import gates, privacy, sources
+from . import privacy, sources
 from .errors import CompileError
-from .project import Node, Project
+from .project import Expectation, Node, Project
 from .varedeklaration import entries as varedeklaration
 
 SEED_SCHEMA = "seeds"
@@ -134,7 +132,7 @@ class Compiler:
         check_tables(sql, where, self._reads | self.source_relations(), node.raw_sql)
         return replace(node, compiled_sql=sql, depends_on=frozenset(refs))
 
-    def expectations(self, nodes) -> list[gates.Expectation]:
+    def expectations(self, nodes) -> list[Expectation]:
         """The nodes' declared expectations, with refs in their queries rendered."""
         found = []
         for node in nodes:
@@ -147,11 +145,7 @@ class Compiler:
                     kwargs["unexpected_rows_query"], _ = self.render(
                         kwargs["unexpected_rows_query"], f"{node.path.name} expectation"
                     )
-                found.append(
-                    gates.Expectation(
-                        node.relation, spec.type, kwargs, spec.severity, spec.description
-                    )
-                )
+                found.append(replace(spec, kwargs=kwargs))
         return found
 
     def _expectation_value(self, value, where: str):
@@ -169,10 +163,14 @@ class Compiler:
         return {name: self.compile_node(node) for name, node in self.project.nodes.items()}
 
 
-def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> set[str]:
+def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> None:
     """Parse the compiled SQL; fail on a syntax error or on any table not read through ref() or
     source(). A model or seed named directly would be read without a dependency, and so could be
     scheduled before it is built."""
+    # here, not at the top: an unchanged rebuild compiles nothing and need not import it
+    import sqlglot
+    from sqlglot import exp
+
     try:
         statements = sqlglot.parse(sql, read="duckdb")
     except sqlglot.errors.ParseError as error:
@@ -181,7 +179,6 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
         raise CompileError(
             f"{where}: line {line} of the compiled SQL: {first.get('description', error)}"
         ) from error
-    tables: set[str] = set()
     for statement in statements:
         if statement is None:
             continue
@@ -199,8 +196,6 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
                     "ref() or source(); read models and seeds with ref(), so that the build knows "
                     "what to run first"
                 )
-            tables.add(qualified)
-    return tables
 
 
 def _line_of(raw_sql: str, qualified: str) -> str:

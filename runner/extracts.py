@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import itertools
 import os
 import re
@@ -32,15 +33,16 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import openpyxl
-import pyarrow
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from . import sources as contract
 from .errors import InputError
 from .sql import literal
+
+if TYPE_CHECKING:
+    import pyarrow
 
 SCHEMA = "raw"
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
@@ -439,6 +441,10 @@ def _typed_as_text(name: str, data_type: str, widths: dict[str, int]) -> str:
 def _xlsx_frame(path: Path, width_of: dict[str, int]) -> tuple[list[str], pyarrow.Table]:
     """The first sheet's header (row 1), and its rows as text columns c0, c1 ... plus _line. Cells
     are made text in Python (openpyxl yields them one by one anyway), as a column may mix types."""
+    # here: their imports (and numpy's) took a third of an unchanged rebuild, which reads no XLSX
+    import openpyxl
+    import pyarrow
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except zipfile.BadZipFile:
@@ -488,18 +494,24 @@ def _xlsx_frame(path: Path, width_of: dict[str, int]) -> tuple[list[str], pyarro
     return header, frame
 
 
-class _CellParser(WorkSheetParser):
+@functools.cache
+def _cell_parser() -> type:
     """openpyxl's parser of a sheet's XML, reading a formula's cached value (data_only); a formula
     cell without one gives its formula's text ('=365000/365'), which staging cannot read as a
-    number or a date, rather than an empty field."""
+    number or a date, rather than an empty field. Made on first use: a build of CSV extracts, or
+    an unchanged rebuild, need not import openpyxl."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        formula = element.find(FORMULA_TAG)
-        # t="str" with an empty value is a cached empty text: the formula gave ''
-        if cell["value"] is None and formula is not None and element.get("t") != "str":
-            cell["value"] = "=" + (formula.text or "")
-        return cell
+    class CellParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            # t="str" with an empty value is a cached empty text: the formula gave ''
+            if cell["value"] is None and formula is not None and element.get("t") != "str":
+                cell["value"] = "=" + (formula.text or "")
+            return cell
+
+    return CellParser
 
 
 def _sheet_rows(workbook) -> Iterator[tuple[int, dict[int, object]]]:
@@ -508,7 +520,7 @@ def _sheet_rows(workbook) -> Iterator[tuple[int, dict[int, object]]]:
     A1:XFD1048576), and no gap is filled in, so reading costs what the file's cells cost."""
     sheet = workbook.worksheets[0]
     with sheet._get_source() as source:
-        parser = _CellParser(
+        parser = _cell_parser()(
             source,
             sheet._shared_strings,
             data_only=True,

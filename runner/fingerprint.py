@@ -1,10 +1,15 @@
-"""Fingerprints of what a publication is built from: extracts, seeds, models as compiled for the
-run, and the run's variables with the library versions.
+"""Fingerprints of what a publication is built from: extracts, seeds, the project file, models as
+compiled for the run, the run's variables with the library versions, and the runner's own code.
 
 Contents are hashed, never mtimes, so a copied or touched file is still recognised as unchanged.
-Models are hashed as rendered SQL (as SQLMesh does), so a change to a macro counts where it is
-used, and editing runner code that does not shape the output (the generator, the command line,
-the progress display) does not force a rebuild.
+Models are hashed as rendered SQL (as SQLMesh does), so an edit to a macro file that changes no
+model (a comment, an unused macro) does not force a rebuild. Rendering every model takes most of
+an unchanged rebuild, so it is skipped when the files it renders from are those of the
+publication (`model_sources`): then the publication's rendered hash is still the right one.
+
+The runner's code is hashed whole (every file of the `runner` package): the version of `lis`
+stays 0.1.0 through changes to the loader or the gates that change the output, so any edit to
+the runner forces a rebuild, also one that changes no output (the command line, say).
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from .extracts import extract_files
 from .project import PROJECT_FILE, Project
 
 _CHUNK = 1 << 20
-# What the output depends on besides the project's own files: the loader is versioned with lis.
-_PACKAGES = ("lis", "duckdb", "great-expectations", "sqlglot")
+# The libraries the output depends on; the runner's own code is hashed as files (CODE).
+_PACKAGES = ("duckdb", "great-expectations", "sqlglot")
+CODE = Path(__file__).resolve().parent
+# Not a fingerprint of the output: the inputs of the models' rendering (see the module's text).
+MODEL_SOURCES = "model_sources"
 
 
 def _digest() -> hashlib.blake2b:
@@ -52,7 +60,11 @@ def _hash_models(project: Project, public_vars: dict) -> str:
     return digest.hexdigest()
 
 
-def compute(project: Project, extracts_dir: Path, run_vars: dict) -> dict[str, str]:
+def compute(
+    project: Project, extracts_dir: Path, run_vars: dict, published: dict | None = None
+) -> dict[str, str]:
+    """The run's fingerprints; `published` (the publication's) spares rendering the models when
+    their sources are unchanged."""
     # The pseudonym key stays out: a stored hash of it could be brute-forced offline. Person keys
     # live only in staging and intermediate, so a new key needs --full-refresh to show there.
     public_vars = {**run_vars, "pseudonym_key": "<not fingerprinted>"}
@@ -60,13 +72,43 @@ def compute(project: Project, extracts_dir: Path, run_vars: dict) -> dict[str, s
     settings = sorted((k, v) for k, v in run_vars.items() if k != "pseudonym_key") + versions
     names = [table["name"] for table in project.source_tables()]
     files = [path for paths in extract_files(extracts_dir, names).values() for path in paths]
-    return {
+    code = [p for p in CODE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    found = {
         "extracts": _hash_files(files, extracts_dir),
         "seeds": _hash_files(list(project.seeds.values()), project.root),
-        "models": _hash_models(project, public_vars),
         "project": _hash_files([project.root / PROJECT_FILE], project.root),
         "vars": _digest_of(repr(settings)),
+        "code": _hash_files(code, CODE),
     }
+    sources = _model_sources(project, found)
+    if published and published.get(MODEL_SOURCES) == sources and "models" in published:
+        found["models"] = published["models"]
+    else:
+        found["models"] = _hash_models(project, public_vars)
+    return {**found, MODEL_SOURCES: sources}
+
+
+def _model_sources(project: Project, found: dict[str, str]) -> str:
+    """What rendering the models reads: their SQL and YAML, the macros, the seeds (seed_values),
+    the project file (configuration, vars), the run's variables and the runner's code."""
+    paths = [node.path for node in project.nodes.values()]
+    paths += [*project.macro_paths, *project.root.joinpath("models").rglob("*.yml")]
+    paths += project.root.joinpath("seeds").glob("*.yml")
+    digest = _digest()
+    digest.update(_hash_files(paths, project.root).encode())
+    for kind in ("seeds", "project", "vars", "code"):
+        digest.update(f"{kind}\0{found[kind]}\0".encode())
+    return digest.hexdigest()
+
+
+def same_output(run: dict[str, str], published: dict[str, str] | None) -> bool:
+    """Whether a run would build what is published: every fingerprint equal but model_sources
+    (an edit that changes no rendered model leaves the output as it is)."""
+
+    def output(prints: dict[str, str]) -> dict[str, str]:
+        return {kind: value for kind, value in prints.items() if kind != MODEL_SOURCES}
+
+    return published is not None and output(run) == output(published)
 
 
 def _digest_of(text: str) -> str:

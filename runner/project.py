@@ -23,13 +23,21 @@ DEFAULT_STORAGE_VERSION = "v1.4.0"
 
 
 @dataclass(frozen=True)
-class ExpectationSpec:
-    """One expectation as declared in a model's YAML, before its query is rendered."""
+class Expectation:
+    """One expectation on a relation: as declared in a model's YAML (an unexpected_rows_query
+    with its refs unrendered), or as the gate runs it (Compiler.expectations renders them)."""
 
-    type: str
-    kwargs: dict
-    severity: str = "error"
+    model: str  # qualified relation, e.g. "staging.stg_ydelser"
+    type: str  # GE snake_case name, e.g. "expect_column_values_to_not_be_null"
+    kwargs: dict  # GE kwargs; an unexpected_rows_query names the table as {batch}
+    severity: str = "error"  # "error" stops the build, "warn" is logged and recorded
     description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ProjectError(
+                f"{self.model}: {self.type}: severity must be error or warn, not {self.severity!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -120,21 +128,20 @@ def _read_yaml(path: Path) -> dict:
         raise ProjectError(f"{path}: invalid YAML: {str(error).splitlines()[0]}") from error
 
 
-def _expectations(model: str, path: Path, declared: list) -> tuple:
+def _expectations(relation: str, path: Path, declared: list) -> tuple:
     specs = []
     for item in declared or []:
         if not isinstance(item, dict) or len(item) != 1:
             raise ProjectError(
-                f"{path}: model {model}: an expectation must be a one-key mapping, got {item!r}"
+                f"{path}: model {relation}: an expectation must be a one-key mapping, got {item!r}"
             )
         ((kind, kwargs),) = item.items()
         kwargs = dict(kwargs or {})
-        severity = kwargs.pop("severity", "error")
-        if severity not in SEVERITIES:
-            raise ProjectError(
-                f"{path}: model {model}: {kind}: severity must be error or warn, not {severity!r}"
-            )
-        specs.append(ExpectationSpec(kind, kwargs, severity, kwargs.pop("description", "")))
+        severity, description = kwargs.pop("severity", "error"), kwargs.pop("description", "")
+        try:
+            specs.append(Expectation(relation, kind, kwargs, severity, description))
+        except ProjectError as error:
+            raise ProjectError(f"{path}: model {error}") from None
     return tuple(specs)
 
 
@@ -226,16 +233,19 @@ def load_project(root: Path | None = None) -> Project:
                 )
             doc = docs.pop(name, {})
             cfg = {**_config_defaults(config, f"{layer}/{name}"), **(doc.get("config") or {})}
+            schema = cfg.get("schema", layer)
             nodes[name] = Node(
                 name=name,
                 layer=layer,
-                schema=cfg.get("schema", layer),
+                schema=schema,
                 path=path,
                 raw_sql=path.read_text(encoding="utf-8"),
                 materialized=cfg.get("materialized", "table"),
                 description=(doc.get("description") or "").strip(),
                 columns=tuple(doc.get("columns") or ()),
-                expectations=_expectations(name, doc.get("_yml", path), doc.get("expectations")),
+                expectations=_expectations(
+                    f"{schema}.{name}", doc.get("_yml", path), doc.get("expectations")
+                ),
                 meta=dict(doc.get("meta") or {}),
                 yml=doc.get("_yml"),
             )

@@ -13,12 +13,12 @@ import logging
 import os
 import stat
 from contextlib import ExitStack, contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from .errors import BuildRunning
+from .record import is_run
 
 log = logging.getLogger("lis")
 
@@ -218,7 +218,7 @@ def read_journal(warehouse: Path) -> list[dict]:
             record = json.loads(line)
         except json.JSONDecodeError:
             record = None
-        if _is_run(record):
+        if is_run(record):
             records.append(record)
         else:
             log.warning(
@@ -227,53 +227,3 @@ def read_journal(warehouse: Path) -> list[dict]:
                 number,
             )
     return records
-
-
-# The shape of a journalled run, as record.write_audit reads it: field -> allowed types.
-_TEXT = (str, type(None))
-_RUN = {"run_id": (str,), "status": (str,), "extracts_dir": _TEXT, "git_revision": _TEXT}
-_RUN_TIMES = ("started_at", "ended_at", "status_date")
-_MODEL = {
-    "model": _TEXT,
-    "layer": _TEXT,
-    "materialized": _TEXT,
-    "rows": (int, type(None)),
-    "seconds": (int, float, type(None)),
-    "started_at": _TEXT,
-    "status": _TEXT,
-}
-_EXPECTATION = {
-    "model": _TEXT,
-    "expectation": _TEXT,
-    "kwargs": _TEXT,
-    "severity": _TEXT,
-    "success": (bool, type(None)),
-    "observed_value": _TEXT,
-    "unexpected_count": (int, type(None)),
-    "examples": _TEXT,
-    "message": _TEXT,
-}
-
-
-def _is_run(record) -> bool:
-    def fits(value, shape: dict) -> bool:
-        return isinstance(value, dict) and all(
-            isinstance(value.get(key), types) for key, types in shape.items()
-        )
-
-    def iso(value) -> bool:
-        try:
-            return value is None or bool(datetime.fromisoformat(value))
-        except (TypeError, ValueError):
-            return False
-
-    return (
-        fits(record, _RUN)
-        and isinstance(record.get("message", ""), _TEXT)
-        and all(iso(record.get(key)) for key in _RUN_TIMES)
-        and all(
-            isinstance(record.get(key, []), list)
-            and all(fits(item, shape) for item in record.get(key, []))
-            for key, shape in (("models", _MODEL), ("expectations", _EXPECTATION))
-        )
-    )

@@ -40,6 +40,61 @@ def new_run_id(at: datetime, suffix: str) -> str:
     return f"{at:%Y%m%dT%H%M%S}_{suffix}"
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a table the runner writes itself (its description is in
+    models/_run_record.yml, beside the models')."""
+
+    name: str
+    type: str  # in DuckDB; the journal keeps TIMESTAMPTZ and DATE as ISO text
+    required: bool = False  # a journal line without it is not a run
+    json: bool = False  # VARCHAR holding JSON; run_results.json carries it parsed
+
+
+# The one definition of the runner's tables: the journal's lines are checked against it
+# (publish.read_journal), audit.* are created from it, and run_results.json names its fields.
+RUNS = (
+    Column("run_id", "VARCHAR", required=True),
+    Column("started_at", "TIMESTAMPTZ"),
+    Column("ended_at", "TIMESTAMPTZ"),
+    Column("status", "VARCHAR", required=True),
+    Column("status_date", "DATE"),
+    Column("extracts_dir", "VARCHAR"),
+    Column("git_revision", "VARCHAR"),
+    Column("message", "VARCHAR"),
+)
+# One entry of a run's `models` (audit.model_runs, with the run's run_id first).
+MODEL_RUNS = (
+    Column("model", "VARCHAR"),
+    Column("layer", "VARCHAR"),
+    Column("materialized", "VARCHAR"),
+    Column("rows", "BIGINT"),
+    Column("seconds", "DOUBLE"),
+    Column("started_at", "TIMESTAMPTZ"),
+    Column("status", "VARCHAR"),
+)
+# One entry of a run's `expectations` (audit.expectation_results, with run_id first).
+EXPECTATION_RESULTS = (
+    Column("model", "VARCHAR"),
+    Column("expectation", "VARCHAR"),
+    Column("kwargs", "VARCHAR", json=True),
+    Column("severity", "VARCHAR"),
+    Column("success", "BOOLEAN"),
+    Column("observed_value", "VARCHAR", json=True),
+    Column("unexpected_count", "BIGINT"),
+    Column("examples", "VARCHAR", json=True),
+    Column("message", "VARCHAR"),
+    Column("seconds", "DOUBLE"),
+)
+# This run's fingerprints (a run's `fingerprints`: kind -> hash).
+FINGERPRINTS = (Column("kind", "VARCHAR"), Column("fingerprint", "VARCHAR"))
+# A run's lists of entries: the key in the journal line -> its table and columns.
+ENTRIES = {
+    "models": ("model_runs", MODEL_RUNS),
+    "expectations": ("expectation_results", EXPECTATION_RESULTS),
+}
+
+
 @dataclass
 class RunRecord:
     status_date: str
@@ -68,33 +123,34 @@ class RunRecord:
         status: str = "success",
     ) -> None:
         self.models.append(
-            {
-                "model": name,
-                "layer": layer,
-                "materialized": materialized,
-                "rows": rows,
-                "seconds": round(seconds, 4),
-                "started_at": started_at,
-                "status": status,
-            }
+            _entry(
+                MODEL_RUNS,
+                model=name,
+                layer=layer,
+                materialized=materialized,
+                rows=rows,
+                seconds=round(seconds, 4),
+                started_at=started_at,
+                status=status,
+            )
         )
 
     def add_expectation(self, result) -> None:
         e = result.expectation
         self.expectations.append(
-            {
-                "model": e.model,
-                "expectation": e.type,
-                "kwargs": json.dumps(e.kwargs, default=str, ensure_ascii=False),
-                "severity": e.severity,
-                "success": result.success,
-                "observed_value": json.dumps(
-                    result.observed_value, default=str, ensure_ascii=False
-                ),
-                "unexpected_count": result.unexpected_count,
-                "examples": json.dumps(result.examples, default=str, ensure_ascii=False),
-                "message": result.message,
-            }
+            _entry(
+                EXPECTATION_RESULTS,
+                model=e.model,
+                expectation=e.type,
+                kwargs=_json(e.kwargs),
+                severity=e.severity,
+                success=result.success,
+                observed_value=_json(result.observed_value),
+                unexpected_count=result.unexpected_count,
+                examples=_json(result.examples),
+                message=result.message,
+                seconds=result.seconds,
+            )
         )
 
     def finish(self, status: str, message: str = "") -> None:
@@ -104,25 +160,89 @@ class RunRecord:
         return dict(self.__dict__)
 
 
-_AUDIT_TABLES = {
-    "runs": """SELECT run_id, started_at::TIMESTAMPTZ AS started_at,
-                      ended_at::TIMESTAMPTZ AS ended_at, status, status_date::DATE AS status_date,
-                      extracts_dir, git_revision, message
-               FROM records""",
-    "model_runs": """SELECT run_id, m.model, m.layer, m.materialized, m.rows::BIGINT AS rows,
-                            m.seconds::DOUBLE AS seconds, m.status
-                     FROM (SELECT run_id, unnest(models) AS m FROM records)""",
-    "expectation_results": """SELECT run_id, e.model, e.expectation, e.kwargs, e.severity,
-                                     e.success::BOOLEAN AS success, e.observed_value,
-                                     e.unexpected_count::BIGINT AS unexpected_count,
-                                     e.examples, e.message
-                              FROM (SELECT run_id, unnest(expectations) AS e FROM records)""",
-}
+def _entry(columns: tuple[Column, ...], **values) -> dict:
+    """An entry with exactly the table's columns, in their order."""
+    if set(values) != {c.name for c in columns}:
+        raise ValueError(f"entry fields {sorted(values)} are not the table's columns")
+    return {c.name: values[c.name] for c in columns}
+
+
+def _json(value) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _is_iso(value) -> bool:
+    try:
+        return value is None or bool(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return False
+
+
+_PYTHON_TYPES = {"VARCHAR": str, "BIGINT": int, "DOUBLE": (int, float), "BOOLEAN": bool}
+
+
+def fits(item, columns: tuple[Column, ...]) -> bool:
+    """Whether a journal entry (a run, or one of its models or expectations) holds what the
+    table's columns can take: a missing key reads as NULL, a required one must be there."""
+    if not isinstance(item, dict):
+        return False
+    for column in columns:
+        value = item.get(column.name)
+        if value is None:
+            if column.required:
+                return False
+        elif column.type in ("TIMESTAMPTZ", "DATE"):
+            if not _is_iso(value):
+                return False
+        elif not isinstance(value, _PYTHON_TYPES[column.type]) or (
+            column.type != "BOOLEAN" and isinstance(value, bool)
+        ):
+            return False
+    return True
+
+
+def is_run(record) -> bool:
+    """Whether a journal line is a run that audit.* can hold."""
+    return fits(record, RUNS) and all(
+        isinstance(record.get(key, []), list) and all(fits(item, columns) for item in record[key])
+        for key, (_, columns) in ENTRIES.items()
+        if key in record
+    )
+
+
+def _read_type(column: Column) -> str:
+    """How read_json reads the column: times as text, cast afterwards."""
+    return "VARCHAR" if column.type in ("TIMESTAMPTZ", "DATE") else column.type
+
+
+def _selected(columns: tuple[Column, ...], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{c.name}"::{c.type} AS "{c.name}"' for c in columns)
+
+
+def _records_columns() -> str:
+    """read_json's `columns` for a journal line: a run, its models and its expectations."""
+
+    def struct(columns):
+        return "STRUCT(" + ", ".join(f'"{c.name}" {_read_type(c)}' for c in columns) + ")[]"
+
+    fields = [f"{c.name}: '{_read_type(c)}'" for c in RUNS]
+    fields += [f"{key}: '{struct(columns)}'" for key, (_, columns) in ENTRIES.items()]
+    return "{" + ", ".join(fields) + "}"
+
+
+def _audit_tables() -> dict[str, str]:
+    tables = {"runs": f"SELECT {_selected(RUNS)} FROM records"}
+    for key, (table, columns) in ENTRIES.items():
+        tables[table] = (
+            f"SELECT run_id, {_selected(columns, 'e.')}"
+            f" FROM (SELECT run_id, unnest({key}) AS e FROM records)"
+        )
+    return tables
 
 
 def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: RunRecord) -> None:
     """audit.runs, model_runs and expectation_results hold every run in the journal plus this
-    one."""
+    one; audit.fingerprints this run's fingerprints."""
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "records.jsonl"
@@ -130,24 +250,17 @@ def write_audit(con: duckdb.DuckDBPyConnection, history: list[dict], current: Ru
             for record in [*history, current.as_dict()]:
                 # a journal line may predate masking, or be edited: every text in it is masked
                 record = mask_cpr(record)
-                handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+                handle.write(_json(record) + "\n")
         con.execute(
             "CREATE OR REPLACE TEMP VIEW records AS SELECT * FROM "
             f"read_json({literal(path)}, format = 'newline_delimited', "
-            "columns = {run_id: 'VARCHAR', started_at: 'VARCHAR', ended_at: 'VARCHAR', "
-            "status: 'VARCHAR', status_date: 'VARCHAR', extracts_dir: 'VARCHAR', "
-            "git_revision: 'VARCHAR', message: 'VARCHAR', "
-            "models: 'STRUCT(model VARCHAR, layer VARCHAR, materialized VARCHAR, "
-            '"rows" BIGINT, seconds DOUBLE, '
-            "started_at VARCHAR, status VARCHAR)[]', "
-            "expectations: 'STRUCT(model VARCHAR, expectation VARCHAR, kwargs VARCHAR, "
-            "severity VARCHAR, success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, "
-            "examples VARCHAR, message VARCHAR)[]'})"
+            f"columns = {_records_columns()})"
         )
-        for table, query in _AUDIT_TABLES.items():
+        for table, query in _audit_tables().items():
             con.execute(f"CREATE OR REPLACE TABLE audit.{table} AS {query}")
         con.execute("DROP VIEW records")
-    con.execute("CREATE OR REPLACE TABLE audit.fingerprints (kind VARCHAR, fingerprint VARCHAR)")
+    columns = ", ".join(f'"{c.name}" {c.type}' for c in FINGERPRINTS)
+    con.execute(f"CREATE OR REPLACE TABLE audit.fingerprints ({columns})")
     con.executemany(
         "INSERT INTO audit.fingerprints VALUES (?, ?)", sorted(current.fingerprints.items())
     )
@@ -157,6 +270,11 @@ def run_results_path(warehouse: Path) -> Path:
     """Beside the warehouse it describes, like the journal: a test warehouse's failed build must
     not overwrite what the production job's monitor reads."""
     return warehouse.with_name(warehouse.name + ".run_results.json")
+
+
+# audit.expectation_results' columns that run_results.json gives in dbt's own fields (unique_id,
+# status, execution_time, failures, message)
+_IN_DBT_FIELDS = {"model", "expectation", "success", "seconds", "unexpected_count", "message"}
 
 
 def write_run_results(path: Path, record: RunRecord, args: dict) -> Path:
@@ -181,13 +299,15 @@ def write_run_results(path: Path, record: RunRecord, args: dict) -> Path:
             "unique_id": f"test.lis.{e['model']}.{e['expectation']}",
             "status": "pass" if e["success"] else ("fail" if e["severity"] == "error" else "warn"),
             "timing": [],
-            "execution_time": None,
+            "execution_time": e["seconds"],
             "failures": e["unexpected_count"],
             "message": e["message"],
-            "severity": e["severity"],
-            "kwargs": json.loads(e["kwargs"]),
-            "observed_value": json.loads(e["observed_value"]),
-            "examples": json.loads(e["examples"]),
+            # the columns of audit.expectation_results that dbt has no field for, JSON parsed
+            **{
+                c.name: json.loads(e[c.name]) if c.json else e[c.name]
+                for c in EXPECTATION_RESULTS
+                if c.name not in _IN_DBT_FIELDS
+            },
         }
         for e in record.expectations
     ]

@@ -56,6 +56,7 @@ EDGE = "tests/test_input_edges.py::"
 OUT = "tests/test_output_folders.py::"
 HOST2 = "tests/test_hostile_second_round.py::"
 REF = "tests/test_reference.py::"
+FP = "tests/test_fingerprint.py::test_a_change_to_an_input_gives_a_new_fingerprint"
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,46 @@ MUTATIONS = [
         "generate_series(make_date(year(s), 1, 1)::timestamp",
         (IND + "test_every_total_row_for_every_status_date",),
         "status dates start in January of the status date's year, not the year before",
+    ),  # -- issue 21, what forces a rebuild: each input missing from the fingerprint --
+    Mutation(
+        "fingerprint_without_code",
+        "runner/fingerprint.py",
+        '"code": _hash_files(code, CODE),',
+        '"code": "",',
+        (FP,),
+        "a change to the runner's code is not rebuilt",
+    ),
+    Mutation(
+        "fingerprint_without_vars",
+        "runner/fingerprint.py",
+        'settings = sorted((k, v) for k, v in run_vars.items() if k != "pseudonym_key") + versions',
+        "settings = versions",
+        (FP,),
+        "another status date is taken as up to date",
+    ),
+    Mutation(
+        "fingerprint_without_versions",
+        "runner/fingerprint.py",
+        '_PACKAGES = ("duckdb", "great-expectations", "sqlglot")',
+        "_PACKAGES = ()",
+        (FP,),
+        "a new DuckDB or great-expectations is taken as up to date",
+    ),
+    Mutation(
+        "model_sources_without_sql",
+        "runner/fingerprint.py",
+        "paths = [node.path for node in project.nodes.values()]",
+        "paths = []",
+        (FP,),
+        "an edited model is taken as up to date: its rendering is skipped",
+    ),
+    Mutation(
+        "model_sources_without_yaml",
+        "runner/fingerprint.py",
+        'paths += [*project.macro_paths, *project.root.joinpath("models").rglob("*.yml")]',
+        "paths += [*project.macro_paths]",
+        (FP,),
+        "an edited model YAML (expectations, configuration) is taken as up to date",
     ),
     # -- marts.aendringer (issue 23) --
     Mutation(

@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from runner import gates, ge_duckdb
-from runner.gates import Expectation, run_expectations
+from runner import ge_duckdb
+from runner.errors import ProjectError
+from runner.gates import run_expectations
 from runner.privacy import mask_cpr
+from runner.project import Expectation
 
 TABLE = "staging.bevillinger"
 # G3 ends before it starts and has no amount; G4 is registered twice, once under paragraph 999.
@@ -185,7 +187,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    gates.preload()  # one GE import for the whole module
+    ge_duckdb.import_great_expectations()  # one GE import for the whole module
     con = duckdb.connect(str(tmp_path_factory.mktemp("gates") / "lis.duckdb"))
     con.execute("CREATE SCHEMA staging")
     con.execute(f"""CREATE TABLE {TABLE} (bevilling_id VARCHAR, cpr VARCHAR, paragraf VARCHAR,
@@ -240,7 +242,7 @@ def test_results_are_json_serialisable(case_results):
 
 
 def test_severity_is_checked():
-    with pytest.raises(ValueError, match="severity"):
+    with pytest.raises(ProjectError, match="severity"):
         Expectation(
             TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}, severity="fatal"
         )
@@ -493,3 +495,38 @@ def test_columns_are_listed_once_for_a_schemas_tables(con):
     )
     assert [r.success for r in results] == [True, True, True]
     assert sum("information_schema" in s for s in statements) == 1
+
+
+def test_every_expectation_that_ran_is_timed(con):
+    ran, broken = run_expectations(
+        con,
+        [
+            Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
+            Expectation(TABLE, "expect_no_such_thing", {}),
+        ],
+    )
+    assert ran.success and ran.seconds is not None and ran.seconds >= 0
+    assert not broken.success and "errored" in broken.message
+
+
+def test_uniqueness_decided_by_one_group_by_gives_ge_s_own_results_nulls_included():
+    # Two rows share the compound key (NULL, 'c'): GE leaves rows with a NULL key out, so the
+    # key is unique; the GROUP BY that decides a pass sees a duplicate and hands over to GE.
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA s; CREATE TABLE s.t AS SELECT * FROM"
+            " (VALUES (1, 'a'), (2, 'b'), (NULL, 'c'), (NULL, 'c'), (3, NULL)) v(k, j)"
+        )
+        k, kj, j = run_expectations(
+            con,
+            [
+                Expectation("s.t", "expect_column_values_to_be_unique", {"column": "k"}),
+                Expectation(
+                    "s.t", "expect_compound_columns_to_be_unique", {"column_list": ["k", "j"]}
+                ),
+                Expectation("s.t", "expect_column_values_to_be_unique", {"column": "j"}),
+            ],
+        )
+    assert (k.success, k.unexpected_count, k.examples) == (True, 0, [])
+    assert (kj.success, kj.unexpected_count, kj.examples) == (True, 0, [])
+    assert (j.success, j.unexpected_count, j.examples) == (False, 2, ["c"])
