@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from . import discretion, owned, report_aendringer
+from . import discretion, owned, report_aendringer, report_run
 from .errors import InputError
 from .report_charts import line_chart
 from .report_labels import Labels, read_labels
@@ -31,7 +31,6 @@ from .report_text import (
     formatted,
     long_date,
     number,
-    run_time,
     same_time_last_year,
     sentence,
     short_month,
@@ -111,7 +110,7 @@ def _read(con, threshold: float) -> dict:
         "rows": rows,
         "labels": read_labels(con),
         "declarations": declarations,
-        "run": _run_declaration(con),
+        "run": report_run.read(con),
         "threshold": threshold,
         "aendringer": report_aendringer.read(con, threshold),
         "without_caseworker": _without_caseworker(con, tables),
@@ -134,35 +133,6 @@ def _without_caseworker(con, tables: set) -> dict:
             "select kommunekode, status_date, punkttaelling from intermediate.int_helaarsmodtagere "
             "where gruppe = 'alle' and opdeling = 'sagsbehandler' and opdeling_vaerdi = ''"
         ).fetchall()
-    }
-
-
-def _run_declaration(con) -> dict:
-    """The run's own declaration, from the audit tables: when, how much was read, what was
-    quarantined and how many warnings (their technical text stays in the log and audit)."""
-    run = con.execute(
-        "select run_id, started_at, status_date, git_revision from audit.runs "
-        "where status = 'success' order by started_at desc limit 1"
-    ).fetchone()
-    run_id = run[0] if run else None
-    return {
-        "started_at": run_time(run[1]) if run else "ukendt",
-        "revision": run[3] if run else None,
-        "extracts": con.execute(
-            "select extract, rows_in_files, rows_staging, rows_quarantine "
-            "from audit.reconciliation order by extract"
-        ).fetchall(),
-        "quarantine": con.execute(
-            "select extract, reason, count(*) from audit.quarantine group by all order by all"
-        ).fetchall(),
-        "warnings": [
-            (model, message)
-            for model, message in con.execute(
-                "select model, message from audit.expectation_results where run_id = ? "
-                "and not success order by model, expectation",
-                [run_id],
-            ).fetchall()
-        ],
     }
 
 
@@ -221,7 +191,6 @@ def _render(data: dict, folder: Path) -> list[str]:
     common = {
         "status_date": long_date(status_date),
         "before_date": long_date(before_date),
-        "run": _run_view(data, labels),
         "declarations": data["declarations"],
         "hidden_label": discretion.label(data["threshold"]),
         "threshold": f"{data['threshold']:g}",
@@ -253,6 +222,7 @@ def _render(data: dict, folder: Path) -> list[str]:
                     f"{name_of} · {title} · status pr. {long_date(status_date)}"
                 ),
                 figures=figures,
+                run=report_run.view(data["run"], audience, data["threshold"], labels),
                 aendringer=report_aendringer.page(data["aendringer"], kommune, audience),
                 tiles=[f for f in figures if f.indicator in HEADLINE],
                 budget=_budget(data, kommune, status_date, labels),
@@ -295,21 +265,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "team"
 
 
-def _run_view(data: dict, labels: Labels) -> dict:
-    run = data["run"]
-    return {
-        **run,
-        "extracts": [
-            (labels.word("udtraek", e), *(number(n or 0) for n in counts))
-            for e, *counts in run["extracts"]
-        ],
-        "quarantine": [
-            (labels.word("udtraek", e), labels.word("aarsag", r), number(n))
-            for e, r, n in run["quarantine"]
-        ],
-    }
-
-
 def _without(data: dict, kommune: str, status_date: date) -> str | None:
     """Persons without a caseworker on the status date, as the reports may show it (<5)."""
     count = data["without_caseworker"].get((kommune, status_date))
@@ -320,8 +275,8 @@ def _without(data: dict, kommune: str, status_date: date) -> str | None:
 
 def _warnings(data: dict, kommune: str, status_date: date, audience: str, labels: Labels) -> list:
     """The run's warnings as sentences for the reader of this municipality's page: its own figures
-    only, below the threshold shown as <5, no ids. The technical messages stay in the log and
-    audit."""
+    only, below the threshold shown as <5; ids only in the leaders' page, their own municipality's
+    grants. The technical messages stay in the log and audit."""
     sentences, explained = [], set()
     without = _without(data, kommune, status_date)
     if without:
@@ -332,11 +287,13 @@ def _warnings(data: dict, kommune: str, status_date: date, audience: str, labels
         sentences.append(labels.word("mangler", "06", aar=status_date.year))
     others = [
         m
-        for model, m in data["run"]["warnings"]
+        for model, m, _ in data["run"]["warnings"]
         if model not in explained and "refusionsgraenser" not in m
     ]
     if others:
         sentences.append(labels.word("advarsel", "oevrige", antal=len(others)))
+    if audience == "ledere":
+        sentences += report_run.grant_ids(data["run"], kommune, labels)
     return sentences
 
 
@@ -558,11 +515,7 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
         if r["breakdown"] == "sagsbehandler"
     }
     team_rows = {r["breakdown_value"]: r for r in table if r["breakdown"] == "team"}
-    by_paragraph = {}
-    for r in table:
-        if r["breakdown"] == "paragraf:sagsbehandler":
-            paragraf, _, caseworker = r["breakdown_value"].partition(":")
-            by_paragraph.setdefault(caseworker, []).append((paragraf, r))
+    by_paragraph = _by_paragraph(data, kommune, status_date)
     teams = {}
     for r in table:
         if r["breakdown"] != "sagsbehandler":
@@ -593,10 +546,7 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
                     "users": formatted(e.get("denominator"), persons, e.get("undertrykt"))
                     if e
                     else "–",
-                    "paragraphs": ", ".join(
-                        f"§\u00a0{p}: {formatted(pr['value'], persons, pr['undertrykt'])}"
-                        for p, pr in sorted(by_paragraph.get(code, []))
-                    ),
+                    "paragraphs": by_paragraph.get(code, []),
                 }
             )
         out.append(
@@ -620,6 +570,44 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
             }
         )
     return out
+
+
+def _by_paragraph(data: dict, kommune: str, status_date: date) -> dict:
+    """caseworker -> their rows by paragraph: 08's cases and 10's expense per person with the
+    persons behind it (the marts' paragraf:sagsbehandler rows, value `107:S12`), as shown."""
+    labels, rows = data["labels"], {}
+    for indicator in ("08", "10"):
+        for r in data["tables"].get((kommune, indicator, status_date), []):
+            if r["breakdown"] == "paragraf:sagsbehandler":
+                paragraf, _, caseworker = r["breakdown_value"].partition(":")
+                rows.setdefault(caseworker, {}).setdefault(paragraf, {})[indicator] = r
+    kr, persons = Unit("kr", 0, "kr."), labels.unit("08", "sagsbehandler")
+    out = {}
+    for caseworker, paragraphs in rows.items():
+        out[caseworker] = []
+        for paragraf in sorted(paragraphs, key=_paragraph_order):
+            load, cost = paragraphs[paragraf].get("08", {}), paragraphs[paragraf].get("10", {})
+            out[caseworker].append(
+                {
+                    "label": labels.word("paragraf", paragraf),
+                    "load": formatted(load.get("value"), persons, load.get("undertrykt"))
+                    if load
+                    else "–",
+                    "cost": formatted(cost.get("value"), kr, cost.get("undertrykt"))
+                    if cost
+                    else "–",
+                    "users": formatted(cost.get("denominator"), persons, cost.get("undertrykt"))
+                    if cost
+                    else "–",
+                }
+            )
+    return out
+
+
+def _paragraph_order(paragraf: str) -> tuple:
+    """§ 85 before § 107 before § 112_114: by number, then as written."""
+    digits = re.match(r"\d+", paragraf)
+    return (int(digits.group()) if digits else 10**6, paragraf)
 
 
 def _caseloads(data: dict, kommune: str, status_date: date) -> list[str]:
