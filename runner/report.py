@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from .report_text import (
     change_text,
     formatted,
     long_date,
+    month_name,
     number,
     same_time_last_year,
     sentence,
@@ -40,6 +41,9 @@ from .report_text import (
 AUDIENCES = ("politikere", "direktion", "ledere")  # their titles: seed etiketter, publikum
 # KL's råd 9: a few figures politicians can act on; 05 with its parts, budget, prices, placements.
 HEADLINE = ("05", "02", "03", "04", "11", "12", "13", "14", "A1")
+# counts within the status date's month (indicators.md, F1 and F2): a month begun is not set
+# beside a whole month a year before
+MONTH_FLOWS = ("F1", "F2")
 CASEWORKER_BREAKDOWNS = ("sagsbehandler", "paragraf:sagsbehandler", "team")
 PER_CAPITA = ("pr_1000_18_64", "pr_indbygger")
 BUDGET = "11"
@@ -224,7 +228,10 @@ def _render(data: dict, folder: Path) -> list[str]:
                 figures=figures,
                 run=report_run.view(data["run"], audience, data["threshold"], labels),
                 aendringer=report_aendringer.page(data["aendringer"], kommune, audience),
-                tiles=[f for f in figures if f.indicator in HEADLINE],
+                tiles=sorted(
+                    (f for f in figures if f.indicator in HEADLINE),
+                    key=lambda f: HEADLINE.index(f.indicator),
+                ),
                 budget=_budget(data, kommune, status_date, labels),
                 warnings=_warnings(data, kommune, status_date, audience, labels),
                 teams=teams if audience == "ledere" else [],
@@ -329,6 +336,9 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
             return by_key.get((where, indicator, breakdown, value, day), {})
 
         total, before = row("total", "total", status_date), row("total", "total", before_date)
+        month_begun = indicator in MONTH_FLOWS and not _month_end(status_date)
+        if month_begun:
+            before = {}
         if not total:
             figures.append(
                 Figure(
@@ -368,7 +378,14 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
                 before=formatted(before.get("value"), unit, before.get("undertrykt")),
                 delta=change_text(delta, unit),
                 arrow=arrow(delta),
-                sentence=sentence(declaration["emne"], total["value"], before.get("value"), unit),
+                sentence=labels.word(
+                    "forbehold",
+                    "maaned_begyndt",
+                    maaned=month_name(status_date),
+                    dag=status_date.day,
+                )
+                if month_begun
+                else sentence(declaration["emne"], total["value"], before.get("value"), unit),
                 per_capita=per_capita,
                 benchmark=_benchmark(
                     data, indicator, kommune, peers, group, status_date, total, capita
@@ -395,6 +412,10 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
             )
         )
     return figures
+
+
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).month != day.month
 
 
 def _month(row: dict, unit: Unit, month_unit: Unit) -> str:

@@ -453,3 +453,27 @@ def test_the_same_warehouse_gives_the_same_pages_byte_for_byte(pages, tmp_path):
     _chart.cache_clear()  # drawn anew, not taken from the first run's cache
     second = {p.name: p.read_bytes() for p in write_reports(warehouse, tmp_path / "b", 5)}
     assert first == second
+
+
+def test_a_month_begun_is_not_compared_with_a_whole_month_a_year_before(tmp_path):
+    # F1 on 2 December: 1 new recipient in two days against 6 in all of December 2025 would read
+    # "100 % lower"; 02 (a stock) is compared with 31 December as before
+    day, year_before = date(2026, 12, 2), date(2025, 12, 31)
+    rows = [
+        row("101", day, "F1", "total", "total", 0.0),
+        row("101", year_before, "F1", "total", "total", 6.0),
+        row("101", day, "02", "total", "total", 110.0),
+        row("101", year_before, "02", "total", "total", 100.0),
+    ]
+    warehouse = make_warehouse(
+        tmp_path / "lis.duckdb", rows, [DECLARATIONS[0], DECLARATIONS[7]], status_date=day
+    )
+    write_reports(warehouse, tmp_path / "reports", 5)
+    html = (tmp_path / "reports" / "ledere.html").read_text(encoding="utf-8")
+    f1, o2 = visible(_card(html, "F1")), visible(_card(html, "02"))
+    assert (
+        "Måneden er ikke slut: tallet dækker 1.–2. december og sammenlignes ikke med en hel "
+        "måned sidste år." in f1
+    )
+    assert "lavere" not in f1 and "samme tid sidste år (31. december 2025): –" in f1
+    assert "10\u00a0% højere end samme tid sidste år" in o2
