@@ -145,7 +145,8 @@ def page(data: dict, kommune: str, audience: str) -> dict | None:
                 "raekker": [
                     (
                         label[0].upper() + label[1:],
-                        formatted(cells[a].beloeb, KR, cells[a].hidden, True),
+                        # a minus sign, as the sentence and the axis write it
+                        formatted(cells[a].beloeb, KR, cells[a].hidden, True).replace("-", "−"),
                         cells[a].hidden or number(cells[a].bevillinger),
                     )
                     for a, label in (
