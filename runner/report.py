@@ -61,6 +61,7 @@ class Figure:
     declaration: dict
     unit: Unit
     missing: str | None = None
+    words: str = ""  # the words after the figure (a share's % is in the figure itself)
     now: str = ""
     before: str = ""
     delta: str = "–"
@@ -374,6 +375,9 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
                 indicator=indicator,
                 declaration=declaration,
                 unit=unit,
+                words=unit.tekst.removeprefix("%").strip()
+                if unit.enhed == "andel"
+                else unit.tekst,
                 now=formatted(total["value"], unit, total["undertrykt"]),
                 before=formatted(before.get("value"), unit, before.get("undertrykt")),
                 delta=change_text(delta, unit),

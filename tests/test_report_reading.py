@@ -477,3 +477,32 @@ def test_a_month_begun_is_not_compared_with_a_whole_month_a_year_before(tmp_path
     )
     assert "lavere" not in f1 and "samme tid sidste år (31. december 2025): –" in f1
     assert "10\u00a0% højere end samme tid sidste år" in o2
+
+
+def test_a_varedeklaration_line_that_yaml_reads_as_a_mapping_is_a_project_error(tmp_path):
+    # `- pr_1000_18_64: totalen × 1000 / ...` unquoted is a mapping: the page showed its repr
+    import yaml
+
+    from runner.errors import ProjectError
+    from runner.project import load_project
+    from runner.varedeklaration import entries
+    from tests.tiny_project import write_project
+
+    text = "[x: totalen × 1000 / indbyggere 18–64 år, paragraf (107, 108, 85)]"
+    fields = ("navn", "emne", "formaal", "formel", "taellemaade", "kilder", "forbehold", "laeses")
+    declared = {"indikator": "02", "enhed": "antal", **{f: "Tekst." for f in fields}}
+    declared["opdelinger"] = yaml.safe_load(text)
+    root = write_project(
+        tmp_path,
+        {"marts/ind_02": "select 1 as x"},
+        yml={
+            "marts": [
+                {
+                    "name": "ind_02",
+                    "meta": {"varedeklaration": declared, "discretion": {"public": "a test's"}},
+                }
+            ]
+        },
+    )
+    with pytest.raises(ProjectError, match="ind_02: varedeklaration opdelinger holds an entry"):
+        entries(load_project(root))
