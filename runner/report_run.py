@@ -67,13 +67,14 @@ def _ids(con, warnings: list) -> dict:
     named = {}
     for _model, _message, examples in warnings:
         for example in _examples(examples):
-            for column, code in example.items():
-                named.setdefault(column, set()).add(str(code))
+            for column, code in _named(example):
+                named.setdefault(column, set()).add(code)
     tables = {
-        f"{s}.{t}" for s, t in con.execute(
-            "select schema_name, table_name from duckdb_tables()"
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "select table_schema, table_name from information_schema.tables"
         ).fetchall()
-    }  # fmt: skip
+    }  # fmt: skip (staging's models may be views)
     out = {}
     for extract, table, column in IDS:
         if table in tables and named.get(column):
@@ -84,6 +85,17 @@ def _ids(con, warnings: list) -> dict:
             ).fetchall()
             out.update({(column, code): (extract, kommune) for code, kommune in found})
     return out
+
+
+def _named(example: dict) -> list[tuple[str, str]]:
+    """The (id column, id) pairs an example row names: a column of IDS by its name, or an `id`
+    beside the `extract` it belongs to (audit.reference_errors)."""
+    columns = {column for _, _, column in IDS}
+    named = [(c, str(v)) for c, v in example.items() if c in columns and v is not None]
+    of_extract = {extract: column for extract, _, column in IDS}
+    if example.get("id") is not None and example.get("extract") in of_extract:
+        named.append((of_extract[example["extract"]], str(example["id"])))
+    return named
 
 
 def _examples(examples: str | None) -> list[dict]:
@@ -149,10 +161,10 @@ def grant_ids(run: dict, kommune: str, labels: Labels) -> list[str]:
     for _model, _message, examples in run["warnings"]:
         found = {}
         for example in _examples(examples):
-            for column, code in example.items():
-                owner = run["ids"].get((column, str(code)))
+            for column, code in _named(example):
+                owner = run["ids"].get((column, code))
                 if owner and owner[1] == kommune and _no_cpr(code):
-                    found.setdefault(owner[0], []).append(str(code))
+                    found.setdefault(owner[0], []).append(code)
         for extract, codes in sorted(found.items()):
             codes = sorted(set(codes))
             out.append(
@@ -166,5 +178,5 @@ def grant_ids(run: dict, kommune: str, labels: Labels) -> list[str]:
     return out
 
 
-def _no_cpr(code: object) -> bool:
-    return isinstance(code, str) and not CPR.search(code) and "XXXX" not in code
+def _no_cpr(code: str) -> bool:
+    return not CPR.search(code) and "XXXX" not in code

@@ -121,8 +121,10 @@ def make_warehouse(
             [list(q) for q in quarantine],
         )
         con.execute("create schema staging")
-        con.execute("create table staging.stg_ydelser (bevilling_id varchar, kommunekode varchar)")
-        insert("insert into staging.stg_ydelser values (?, ?)", list(grants))
+        # staging's models are views in a published warehouse
+        con.execute("create table staging.ydelser (bevilling_id varchar, kommunekode varchar)")
+        insert("insert into staging.ydelser values (?, ?)", list(grants))
+        con.execute("create view staging.stg_ydelser as select * from staging.ydelser")
         con.execute(
             "create table audit.expectation_results (run_id varchar, model varchar, "
             "expectation varchar, success boolean, message varchar, examples varchar)"

@@ -105,9 +105,22 @@ WARNINGS = [
         ),
     ),
 ]
-# the staged grants the warning's examples name: two of 101's, one of 751's, and an id holding a
+WARNINGS.append(
+    (
+        "audit.reference_errors",
+        "audit.reference_errors: 1 unexpected",
+        json.dumps([{"extract": "ydelser", "id": "B-101-9", "reference": "leverandoer_id"}]),
+    )
+)
+# the staged grants the warnings' examples name: two of 101's, one of 751's, and an id holding a
 # CPR number (as a staged id should never be, but a page must not show it whatever staging did)
-GRANTS = [("B-101-7", "101"), ("B-101-8", "101"), ("B-751-9", "751"), ("0101801234", "101")]
+GRANTS = [
+    ("B-101-7", "101"),
+    ("B-101-8", "101"),
+    ("B-101-9", "101"),
+    ("B-751-9", "751"),
+    ("0101801234", "101"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -313,6 +326,7 @@ def test_quarantine_counts_below_the_threshold_are_hidden_for_politicians_and_di
 def test_leaders_warnings_name_their_own_grants_ids_and_no_other_page_names_ids(pages):
     leaders = visible(pages["ledere_101.html"])
     assert "B-101-7, B-101-8" in leaders
+    assert "B-101-9" in leaders  # an id beside its extract (audit.reference_errors)
     assert "B-751-9" not in leaders  # another municipality's grant
     assert "0101801234" not in leaders and "010180" not in leaders
     assert "B-751-9" in visible(pages["ledere_751.html"])
