@@ -69,12 +69,13 @@ def _ids(con, warnings: list) -> dict:
         for example in _examples(examples):
             for column, code in _named(example):
                 named.setdefault(column, set()).add(code)
+    # staging's models may be views: information_schema lists both
     tables = {
         f"{s}.{t}"
         for s, t in con.execute(
             "select table_schema, table_name from information_schema.tables"
         ).fetchall()
-    }  # fmt: skip (staging's models may be views)
+    }
     out = {}
     for extract, table, column in IDS:
         if table in tables and named.get(column):
