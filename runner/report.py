@@ -375,9 +375,7 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
                 indicator=indicator,
                 declaration=declaration,
                 unit=unit,
-                words=unit.tekst.removeprefix("%").strip()
-                if unit.enhed == "andel"
-                else unit.tekst,
+                words=unit.tekst.removeprefix("%").strip() if unit.enhed == "andel" else unit.tekst,
                 now=formatted(total["value"], unit, total["undertrykt"]),
                 before=formatted(before.get("value"), unit, before.get("undertrykt")),
                 delta=change_text(delta, unit),
