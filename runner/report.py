@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import jinja2
 
-from . import discretion, owned, report_aendringer
+from . import discretion, owned, report_aendringer, report_run
 from .errors import InputError
 from .report_charts import line_chart
 from .report_labels import Labels, read_labels
@@ -30,8 +30,8 @@ from .report_text import (
     change_text,
     formatted,
     long_date,
+    month_name,
     number,
-    run_time,
     same_time_last_year,
     sentence,
     short_month,
@@ -41,6 +41,9 @@ from .report_text import (
 AUDIENCES = ("politikere", "direktion", "ledere")  # their titles: seed etiketter, publikum
 # KL's råd 9: a few figures politicians can act on; 05 with its parts, budget, prices, placements.
 HEADLINE = ("05", "02", "03", "04", "11", "12", "13", "14", "A1")
+# counts within the status date's month (indicators.md, F1 and F2): a month begun is not set
+# beside a whole month a year before
+MONTH_FLOWS = ("F1", "F2")
 CASEWORKER_BREAKDOWNS = ("sagsbehandler", "paragraf:sagsbehandler", "team")
 PER_CAPITA = ("pr_1000_18_64", "pr_indbygger")
 BUDGET = "11"
@@ -58,6 +61,7 @@ class Figure:
     declaration: dict
     unit: Unit
     missing: str | None = None
+    words: str = ""  # the words after the figure (a share's % is in the figure itself)
     now: str = ""
     before: str = ""
     delta: str = "–"
@@ -115,7 +119,7 @@ def _read(con, threshold: float, policy: discretion.Policy | None) -> dict:
         "rows": rows,
         "labels": read_labels(con),
         "declarations": declarations,
-        "run": _run_declaration(con),
+        "run": report_run.read(con),
         "threshold": threshold,
         "aendringer": report_aendringer.read(con, threshold),
         "without_caseworker": _without_caseworker(con, tables),
@@ -141,35 +145,6 @@ def _without_caseworker(con, tables: set) -> dict:
     }
 
 
-def _run_declaration(con) -> dict:
-    """The run's own declaration, from the audit tables: when, how much was read, what was
-    quarantined and how many warnings (their technical text stays in the log and audit)."""
-    run = con.execute(
-        "select run_id, started_at, status_date, git_revision from audit.runs "
-        "where status = 'success' order by started_at desc limit 1"
-    ).fetchone()
-    run_id = run[0] if run else None
-    return {
-        "started_at": run_time(run[1]) if run else "ukendt",
-        "revision": run[3] if run else None,
-        "extracts": con.execute(
-            "select extract, rows_in_files, rows_staging, rows_quarantine "
-            "from audit.reconciliation order by extract"
-        ).fetchall(),
-        "quarantine": con.execute(
-            "select extract, reason, count(*) from audit.quarantine group by all order by all"
-        ).fetchall(),
-        "warnings": [
-            (model, message)
-            for model, message in con.execute(
-                "select model, message from audit.expectation_results where run_id = ? "
-                "and not success order by model, expectation",
-                [run_id],
-            ).fetchall()
-        ],
-    }
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -179,7 +154,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = formatted
-    env.globals["kroner"] = Unit("kr", 0, "kr.")  # money outside an indicator (the waterfall)
     env.filters["short_id"] = short_id
     env.filters["code_tokens"] = code_tokens
     return env
@@ -226,7 +200,6 @@ def _render(data: dict, folder: Path) -> list[str]:
     common = {
         "status_date": long_date(status_date),
         "before_date": long_date(before_date),
-        "run": _run_view(data, labels),
         "declarations": data["declarations"],
         "hidden_label": discretion.label(data["threshold"]),
         "threshold": f"{data['threshold']:g}",
@@ -258,8 +231,12 @@ def _render(data: dict, folder: Path) -> list[str]:
                     f"{name_of} · {title} · status pr. {long_date(status_date)}"
                 ),
                 figures=figures,
+                run=report_run.view(data["run"], audience, data["threshold"], labels),
                 aendringer=report_aendringer.page(data["aendringer"], kommune, audience),
-                tiles=[f for f in figures if f.indicator in HEADLINE],
+                tiles=sorted(
+                    (f for f in figures if f.indicator in HEADLINE),
+                    key=lambda f: HEADLINE.index(f.indicator),
+                ),
                 budget=_budget(data, kommune, status_date, labels),
                 warnings=_warnings(data, kommune, status_date, audience, labels),
                 teams=teams if audience == "ledere" else [],
@@ -300,21 +277,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "team"
 
 
-def _run_view(data: dict, labels: Labels) -> dict:
-    run = data["run"]
-    return {
-        **run,
-        "extracts": [
-            (labels.word("udtraek", e), *(number(n or 0) for n in counts))
-            for e, *counts in run["extracts"]
-        ],
-        "quarantine": [
-            (labels.word("udtraek", e), labels.word("aarsag", r), number(n))
-            for e, r, n in run["quarantine"]
-        ],
-    }
-
-
 def _without(data: dict, kommune: str, status_date: date) -> str | None:
     """Persons without a caseworker on the status date, as the reports may show it (<5)."""
     count = data["without_caseworker"].get((kommune, status_date))
@@ -325,8 +287,8 @@ def _without(data: dict, kommune: str, status_date: date) -> str | None:
 
 def _warnings(data: dict, kommune: str, status_date: date, audience: str, labels: Labels) -> list:
     """The run's warnings as sentences for the reader of this municipality's page: its own figures
-    only, below the threshold shown as <5, no ids. The technical messages stay in the log and
-    audit."""
+    only, below the threshold shown as <5; ids only in the leaders' page, their own municipality's
+    grants. The technical messages stay in the log and audit."""
     sentences, explained = [], set()
     without = _without(data, kommune, status_date)
     if without:
@@ -337,11 +299,13 @@ def _warnings(data: dict, kommune: str, status_date: date, audience: str, labels
         sentences.append(labels.word("mangler", "06", aar=status_date.year))
     others = [
         m
-        for model, m in data["run"]["warnings"]
+        for model, m, _ in data["run"]["warnings"]
         if model not in explained and "refusionsgraenser" not in m
     ]
     if others:
         sentences.append(labels.word("advarsel", "oevrige", antal=len(others)))
+    if audience == "ledere":
+        sentences += report_run.grant_ids(data["run"], kommune, labels)
     return sentences
 
 
@@ -377,6 +341,9 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
             return by_key.get((where, indicator, breakdown, value, day), {})
 
         total, before = row("total", "total", status_date), row("total", "total", before_date)
+        month_begun = indicator in MONTH_FLOWS and not _month_end(status_date)
+        if month_begun:
+            before = {}
         if not total:
             figures.append(
                 Figure(
@@ -412,11 +379,19 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
                 indicator=indicator,
                 declaration=declaration,
                 unit=unit,
+                words=unit.tekst.removeprefix("%").strip() if unit.enhed == "andel" else unit.tekst,
                 now=formatted(total["value"], unit, total["undertrykt"]),
                 before=formatted(before.get("value"), unit, before.get("undertrykt")),
                 delta=change_text(delta, unit),
                 arrow=arrow(delta),
-                sentence=sentence(declaration["emne"], total["value"], before.get("value"), unit),
+                sentence=labels.word(
+                    "forbehold",
+                    "maaned_begyndt",
+                    maaned=month_name(status_date),
+                    dag=status_date.day,
+                )
+                if month_begun
+                else sentence(declaration["emne"], total["value"], before.get("value"), unit),
                 per_capita=per_capita,
                 benchmark=_benchmark(
                     data, indicator, kommune, peers, group, status_date, total, capita
@@ -443,6 +418,10 @@ def _figures(data, kommune, status_date, before_date, audience) -> list[Figure]:
             )
         )
     return figures
+
+
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).month != day.month
 
 
 def _month(row: dict, unit: Unit, month_unit: Unit) -> str:
@@ -563,11 +542,7 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
         if r["breakdown"] == "sagsbehandler"
     }
     team_rows = {r["breakdown_value"]: r for r in table if r["breakdown"] == "team"}
-    by_paragraph = {}
-    for r in table:
-        if r["breakdown"] == "paragraf:sagsbehandler":
-            paragraf, _, caseworker = r["breakdown_value"].partition(":")
-            by_paragraph.setdefault(caseworker, []).append((paragraf, r))
+    by_paragraph = _by_paragraph(data, kommune, status_date)
     teams = {}
     for r in table:
         if r["breakdown"] != "sagsbehandler":
@@ -598,10 +573,7 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
                     "users": formatted(e.get("denominator"), persons, e.get("undertrykt"))
                     if e
                     else "–",
-                    "paragraphs": ", ".join(
-                        f"§\u00a0{p}: {formatted(pr['value'], persons, pr['undertrykt'])}"
-                        for p, pr in sorted(by_paragraph.get(code, []))
-                    ),
+                    "paragraphs": by_paragraph.get(code, []),
                 }
             )
         out.append(
@@ -625,6 +597,44 @@ def _teams(data: dict, kommune: str, status_date: date) -> list[dict]:
             }
         )
     return out
+
+
+def _by_paragraph(data: dict, kommune: str, status_date: date) -> dict:
+    """caseworker -> their rows by paragraph: 08's cases and 10's expense per person with the
+    persons behind it (the marts' paragraf:sagsbehandler rows, value `107:S12`), as shown."""
+    labels, rows = data["labels"], {}
+    for indicator in ("08", "10"):
+        for r in data["tables"].get((kommune, indicator, status_date), []):
+            if r["breakdown"] == "paragraf:sagsbehandler":
+                paragraf, _, caseworker = r["breakdown_value"].partition(":")
+                rows.setdefault(caseworker, {}).setdefault(paragraf, {})[indicator] = r
+    kr, persons = Unit("kr", 0, "kr."), labels.unit("08", "sagsbehandler")
+    out = {}
+    for caseworker, paragraphs in rows.items():
+        out[caseworker] = []
+        for paragraf in sorted(paragraphs, key=_paragraph_order):
+            load, cost = paragraphs[paragraf].get("08", {}), paragraphs[paragraf].get("10", {})
+            out[caseworker].append(
+                {
+                    "label": labels.word("paragraf", paragraf),
+                    "load": formatted(load.get("value"), persons, load.get("undertrykt"))
+                    if load
+                    else "–",
+                    "cost": formatted(cost.get("value"), kr, cost.get("undertrykt"))
+                    if cost
+                    else "–",
+                    "users": formatted(cost.get("denominator"), persons, cost.get("undertrykt"))
+                    if cost
+                    else "–",
+                }
+            )
+    return out
+
+
+def _paragraph_order(paragraf: str) -> tuple:
+    """§ 85 before § 107 before § 112_114: by number, then as written."""
+    digits = re.match(r"\d+", paragraf)
+    return (int(digits.group()) if digits else 10**6, paragraf)
 
 
 def _caseloads(data: dict, kommune: str, status_date: date) -> list[str]:

@@ -13,6 +13,7 @@ own published figures and stay shown.
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,9 +24,10 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from . import discretion
-from .report_text import rounded
+from .report_text import Unit, formatted, number, rounded
 
 LOCALE = "da_DK"
+KR = Unit("kr", 0, "kr.")
 CAUSES = ("ny", "bortfaldet", "periode", "pris", "omklassificeret")
 AREAS = (
     "total",
@@ -108,9 +110,11 @@ def _suppress(cells: dict, threshold: float) -> None:
             present = [key for key in group if key in cells]
             if sum(1 for key in present if cells[key].hidden) != 1:
                 continue
+            # a cause of some grants first; else one of none: with every other cause at 0 the
+            # hidden one would be nu - forrige
             candidates = [
                 key for key in present if not cells[key].hidden and cells[key].bevillinger > 0
-            ]
+            ] or [key for key in present if not cells[key].hidden]
             if candidates:
                 key = min(candidates, key=lambda k: (cells[k].bevillinger, CAUSES.index(k[1])))
                 cells[key].hidden = discretion.COMPLEMENTARY
@@ -135,10 +139,21 @@ def page(data: dict, kommune: str, audience: str) -> dict | None:
                 "omraade": omraade,
                 "navn": AREA_NAMES[omraade],
                 "saetning": sentence(omraade, entry["s0"], cells),
-                "chart": None if audience == "politikere" else waterfall(omraade, cells),
+                "chart": None
+                if audience == "politikere" or not _moved(cells)
+                else waterfall(omraade, cells),
                 "raekker": [
-                    (label, cells[a].beloeb, cells[a].bevillinger, cells[a].hidden)
-                    for a, label in (("forrige", "forrige"), *CAUSE_WORDS.items(), ("nu", "nu"))
+                    (
+                        label[0].upper() + label[1:],
+                        # a minus sign, as the sentence and the axis write it
+                        formatted(cells[a].beloeb, KR, cells[a].hidden, True).replace("-", "−"),
+                        cells[a].hidden or number(cells[a].bevillinger),
+                    )
+                    for a, label in (
+                        ("forrige", f"disponeret {long_date(entry['s0'])}"),
+                        *CAUSE_WORDS.items(),
+                        ("nu", f"disponeret {long_date(entry['s1'])}"),
+                    )
                     if a in cells
                 ],
             }
@@ -198,6 +213,7 @@ def waterfall(omraade: str, cells: dict) -> str:
     from matplotlib import rc_context
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     steps = [("Forrige", 0.0, cells["forrige"].beloeb, "#8c8c8c")]
     running = cells["forrige"].beloeb
@@ -226,7 +242,11 @@ def waterfall(omraade: str, cells: dict) -> str:
             width=0.6,
         )
         axes.set_xticks(list(positions), [name for name, *_ in steps], rotation=0, fontsize=7)
-        axes.yaxis.set_major_formatter(lambda y, _: kroner(y))
+        axes.set_ylim(*_limits(steps))
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+        ticks = axes.get_yticks()
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1e6
+        axes.yaxis.set_major_formatter(lambda y, _: _tick(y, step))
         axes.spines[["top", "right"]].set_visible(False)
         figure.tight_layout()
         buffer = io.StringIO()
@@ -235,6 +255,29 @@ def waterfall(omraade: str, cells: dict) -> str:
     svg = svg[svg.index("<svg") :]
     title = f"Ændringer i de disponerede udgifter, {AREA_NAMES[omraade]}"
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{title}" ', svg, count=1)
+
+
+def _moved(cells: dict) -> bool:
+    """Whether any cause moved the figure (or is hidden): else there is nothing to draw."""
+    return any(cells[a].hidden or cells[a].beloeb for a in CAUSES if a in cells)
+
+
+def _limits(steps: list) -> tuple[float, float]:
+    """The value axis around the steps' levels: a change of thousands on a billion would be
+    invisible on an axis from 0 (the caption says where the axis starts)."""
+    levels = [bottom + height for _, bottom, height, _ in steps]
+    levels += [bottom for _, bottom, _, _ in steps if bottom]
+    low, high = min(levels), max(levels)
+    span = max(high - low, abs(high) * 0.001, 1.0)
+    return max(0.0, low - span), high + span * 0.25
+
+
+def _tick(value: float, step: float) -> str:
+    """An axis tick in mio. kr. with as many decimals as the ticks' step needs (1-2-5 steps)."""
+    decimals = max(0, -math.floor(math.log10(step / 1e6))) if step < 1e6 else 0
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    text = format_decimal(round(value / 1e6, decimals), pattern, locale=LOCALE)
+    return f"{text} mio. kr."
 
 
 def _colour(value: float) -> str:

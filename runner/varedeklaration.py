@@ -40,5 +40,18 @@ def entries(project: Project) -> list[dict]:
                 f"{node.yml}: model {name}: varedeklaration enhed must be one of "
                 f"{', '.join(UNITS)}, not {declared['enhed']!r}"
             )
+        # a YAML line `- pr_1000_18_64: totalen ...` is a mapping, not the text it reads as
+        odd = [
+            f for f, v in declared.items() if not all(isinstance(i, str | int) for i in _items(v))
+        ]
+        if odd:
+            raise ProjectError(
+                f"{node.yml}: model {name}: varedeklaration {', '.join(odd)} holds an entry that "
+                "is not text (quote a line holding ': ')"
+            )
         found.append({**declared, "indikator": str(declared["indikator"]), "model": name})
     return sorted(found, key=lambda entry: entry["indikator"])
+
+
+def _items(value: object) -> list:
+    return value if isinstance(value, list) else [value]

@@ -48,10 +48,15 @@ def make_warehouse(
     groups: list[tuple] = (),
     warnings: list[tuple] = (),
     status_date: date = date(2026, 11, 30),
+    reconciliation: list[tuple] = (("ydelser", 100, 98, 2),),
+    quarantine: list[tuple] = (("ydelser", "missing_required", 1), ("ydelser", "before_birth", 1)),
+    grants: list[tuple] = (),
 ) -> Path:
     """rows: indicator_values tuples (see row()); caseworkers: (id, navn, team);
     without_caseworker: {(kommunekode, status_date): persons}; groups: (kommunekode, gruppe);
-    warnings: (model, message) of failed warning-level expectations."""
+    warnings: (model, message) or (model, message, examples as JSON) of failed warning-level
+    expectations; reconciliation: (extract, rows read, used, quarantined); quarantine: (extract,
+    reason, rows); grants: (bevilling_id, kommunekode) of the staged ydelser."""
     with duckdb.connect(str(path)) as con:
 
         def insert(sql: str, values: list) -> None:
@@ -109,19 +114,24 @@ def make_warehouse(
             "create table audit.reconciliation (extract varchar, rows_in_files bigint, "
             "rows_staging bigint, rows_quarantine bigint)"
         )
-        con.execute("insert into audit.reconciliation values ('ydelser', 100, 98, 2)")
+        insert("insert into audit.reconciliation values (?, ?, ?, ?)", list(reconciliation))
         con.execute("create table audit.quarantine (extract varchar, reason varchar)")
-        con.execute(
-            "insert into audit.quarantine values ('ydelser', 'missing_required'), "
-            "('ydelser', 'before_birth')"
+        insert(
+            "insert into audit.quarantine select ?, ? from range(?)",
+            [list(q) for q in quarantine],
         )
+        con.execute("create schema staging")
+        # staging's models are views in a published warehouse
+        con.execute("create table staging.ydelser (bevilling_id varchar, kommunekode varchar)")
+        insert("insert into staging.ydelser values (?, ?)", list(grants))
+        con.execute("create view staging.stg_ydelser as select * from staging.ydelser")
         con.execute(
             "create table audit.expectation_results (run_id varchar, model varchar, "
-            "expectation varchar, success boolean, message varchar)"
+            "expectation varchar, success boolean, message varchar, examples varchar)"
         )
         insert(
             "insert into audit.expectation_results values ('r1', ?, 'unexpected_rows_expectation', "
-            "false, ?)",
-            list(warnings),
+            "false, ?, ?)",
+            [(*w, None)[:3] for w in warnings],
         )
     return path

@@ -355,3 +355,22 @@ def test_a_grant_id_holding_a_cpr_number_is_kept_as_its_pseudonym_in_the_snapsho
         ]
     assert len(ids) == 9 and not any("010180" in i or "0101801111" in i for i in ids)
     assert sum(i.startswith("pseudonym-") for i in ids) == 1
+
+
+def test_a_lone_hidden_cause_beside_causes_of_no_grants_gets_one_of_them_as_complement():
+    # 3 new grants of 58,632 kr. and no other cause: shown as 0, the others would give the hidden
+    # amount as nu - forrige
+    from runner.report_aendringer import Cell, _suppress
+
+    cells = {
+        ("total", "forrige"): Cell(1_000_000.0, 40),
+        ("total", "ny"): Cell(58_632.0, 3),
+        ("total", "bortfaldet"): Cell(0.0, 0),
+        ("total", "periode"): Cell(0.0, 0),
+        ("total", "pris"): Cell(0.0, 0),
+        ("total", "omklassificeret"): Cell(0.0, 0),
+        ("total", "nu"): Cell(1_058_632.0, 43),
+    }
+    _suppress(cells, 5)
+    hidden = {a: c.hidden for (_, a), c in cells.items() if c.hidden}
+    assert hidden == {"ny": "<5", "bortfaldet": "x"}

@@ -3,6 +3,7 @@ the elements each page promises (tiles, the budget in kroner, team pages, the ca
 that could not be computed), Danish words for every code, fair comparisons and discretion in the
 warnings. Figures are hand-computed from the rows written."""
 
+import json
 import re
 from datetime import UTC, date
 from html.parser import HTMLParser
@@ -40,7 +41,7 @@ def _rows():
                 row(kommune, day, "02", "maalgruppe", "kognitiv", 60.0),
                 row(kommune, day, "02", "pr_1000_18_64", "total", hm * 1000, 10_000 * size),
                 row(kommune, day, "03", "total", "total", 40.0 * size),
-                # 11's money is the spending on 09's persons: enough of them to be shown
+                # the persons whose money 11 is (its discretion: '09 total', 02's and 03's)
                 row(kommune, day, "09", "total", "total", 300.0 * size),
                 row(kommune, day, "11", "total", "total", 1_050_000.0 * size, 1_000_000.0 * size),
                 row(kommune, day, "11", "omraade", "botilbud", 800_000.0 * size, 700_000.0 * size),
@@ -57,9 +58,16 @@ def _rows():
             row("101", day, "08", "team", "Vest", 20.0, 2.0),
             row("101", day, "08", "team", "ukendt", 10.0, 1.0),
             row("101", day, "08", "paragraf:sagsbehandler", "107:S1", 7.0),
+            row("101", day, "08", "paragraf:sagsbehandler", "85:S1", 5.0),
+            row("101", day, "08", "paragraf:sagsbehandler", "107:S2", 3.0),
+            row("101", day, "08", "paragraf:sagsbehandler", "85:S2", 5.0),
             row("101", day, "10", "total", "total", 3_000_000.0, 30.0),
             row("101", day, "10", "sagsbehandler", "S1", 1_200_000.0, 12.0),
             row("101", day, "10", "sagsbehandler", "S2", 1_000_000.0, 8.0),
+            row("101", day, "10", "paragraf:sagsbehandler", "107:S1", 840_000.0, 7.0),
+            row("101", day, "10", "paragraf:sagsbehandler", "85:S1", 360_000.0, 5.0),
+            row("101", day, "10", "paragraf:sagsbehandler", "107:S2", 300_000.0, 3.0),
+            row("101", day, "10", "paragraf:sagsbehandler", "85:S2", 700_000.0, 5.0),
         ]
     return rows
 
@@ -83,6 +91,35 @@ WARNINGS = [
         "'personer_uden_sagsbehandler': 2}, {'bevilling_id': 'B-77'})",
     ),
     ("staging.stg_anbringelser", "staging.stg_anbringelser: anbringelse_id A-12 failed"),
+    (
+        "staging.stg_ydelser",
+        "staging.stg_ydelser: unexpected_rows_expectation(a service ends on or after its first "
+        "day) failed: 4 unexpected",
+        json.dumps(
+            [
+                {"bevilling_id": "B-101-7", "slutdato": "2026-01-01"},
+                {"bevilling_id": "B-751-9", "slutdato": "2026-02-01"},
+                {"bevilling_id": "0101801234", "slutdato": "2026-03-01"},
+                {"bevilling_id": "B-101-8", "slutdato": "2026-04-01"},
+            ]
+        ),
+    ),
+]
+WARNINGS.append(
+    (
+        "audit.reference_errors",
+        "audit.reference_errors: 1 unexpected",
+        json.dumps([{"extract": "ydelser", "id": "B-101-9", "reference": "leverandoer_id"}]),
+    )
+)
+# the staged grants the warnings' examples name: two of 101's, one of 751's, and an id holding a
+# CPR number (as a staged id should never be, but a page must not show it whatever staging did)
+GRANTS = [
+    ("B-101-7", "101"),
+    ("B-101-8", "101"),
+    ("B-101-9", "101"),
+    ("B-751-9", "751"),
+    ("0101801234", "101"),
 ]
 
 
@@ -102,6 +139,13 @@ def pages(tmp_path_factory):
         groups=[("101", "Storby"), ("851", "Storby")],
         warnings=WARNINGS,
         status_date=S,
+        reconciliation=[("anbringelser", 50, 48, 2), ("ydelser", 1000, 988, 12)],
+        quarantine=[
+            ("anbringelser", "date_invalid", 2),
+            ("ydelser", "before_birth", 3),
+            ("ydelser", "missing_required", 9),
+        ],
+        grants=GRANTS,
     )
     write_reports(warehouse, root / "reports", 5)
     return {p.name: p.read_text(encoding="utf-8") for p in (root / "reports").glob("*.html")}
@@ -218,7 +262,6 @@ def test_leaders_see_caseworkers_by_name_grouped_by_team_with_means_and_team_pag
     assert vest.index("Mette Hansen") < vest.index("Søren Bæk")
     assert "<td>10,0</td>" in vest and "over 2 sagsbehandlere" in vest
     assert "110.000\u00a0kr." in vest and "<td>20</td>" in vest
-    assert "§\u00a0107: 7" in vest  # 08 by paragraph and caseworker
     assert 'href="team_101_vest.html"' in html
     team = visible(pages["team_101_vest.html"])
     assert "Mette Hansen" in team and "Københavns Kommune" in team
@@ -228,6 +271,68 @@ def test_leaders_see_caseworkers_by_name_grouped_by_team_with_means_and_team_pag
         "Hele kommunen: 10,0\u00a0sager pr. sagsbehandler i gennemsnit over 3 sagsbehandlere; "
         "100.000\u00a0kr. pr. modtager i gennemsnit over 30 modtagere."
     ) in text
+
+
+def _paragraph_rows(html: str) -> list[list[str]]:
+    """The rows of the first table of caseworkers by paragraph after the team's heading, as
+    their cells' text."""
+    table = html[html.index("pr-paragraf") :]
+    table = table[: table.index("</table>")]
+    return [
+        [visible(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+        for tr in re.findall(r"<tr data-key[^>]*>(.*?)</tr>", table, re.S)
+    ]
+
+
+def test_leaders_see_each_caseworkers_cases_and_expenses_by_paragraph_with_the_persons_behind(
+    pages,
+):
+    # 10 by paragraph and caseworker: S1's § 107 840,000 kr. / 7 persons = 120,000 kr.; § 85
+    # 360,000 kr. / 5 = 72,000 kr.; S2's § 107 300,000 kr. over 3 persons: an average over fewer
+    # than 5 persons is hidden, and S2's 08 row of 3 cases too; S2's § 85 money with them (S2's
+    # 1,000,000 kr. = 300,000 + 700,000 is published), not its cases (a person may be under both
+    # paragraphs: 08's rows by paragraph add up to nothing)
+    for name in ("ledere_101.html", "team_101_vest.html"):
+        html = pages[name]
+        vest = html[html.index("Team Vest") :] if name.startswith("ledere") else html
+        rows = _paragraph_rows(vest)
+        assert [[cell.replace("\u00a0", " ") for cell in r] for r in rows] == [
+            ["Mette Hansen", "§ 85 Socialpædagogisk støtte", "5", "72.000 kr.", "5"],
+            ["", "§ 107 Midlertidigt botilbud", "7", "120.000 kr.", "7"],
+            ["Søren Bæk", "§ 85 Socialpædagogisk støtte", "5", "x", "x"],
+            ["", "§ 107 Midlertidigt botilbud", "<5", "<5", "<5"],
+        ], name
+    assert "pr-paragraf" not in pages["direktion_101.html"]
+    assert "pr-paragraf" not in pages["politikere_101.html"]
+
+
+def test_quarantine_counts_below_the_threshold_are_hidden_for_politicians_and_directors(pages):
+    # ydelser: 1000 read, 988 used, 12 quarantined (9 missing_required, 3 before_birth):
+    # 3 reads <5 and 9 = 12 - 3 is hidden with it; anbringelser: 2 of 50 quarantined reads <5,
+    # and the 48 used with it (50 - 48 = 2)
+    for name in ("politikere_101.html", "direktion_101.html"):
+        text = visible(pages[name].split('id="om-tallene"')[1])
+        assert "Ydelser 1.000 988 12" in text, name
+        assert "Anbringelser 50 x <5" in text, name
+        assert "Anbringelser Ugyldig dato <5" in text, name
+        assert "Ydelser Start før fødselsdatoen <5" in text, name
+        assert "Ydelser Manglende obligatorisk felt x" in text, name
+    text = visible(pages["ledere_101.html"].split('id="om-tallene"')[1])
+    assert "Anbringelser 50 48 2" in text and "Anbringelser Ugyldig dato 2" in text
+    assert "Ydelser Start før fødselsdatoen 3" in text
+    assert "Ydelser Manglende obligatorisk felt 9" in text
+
+
+def test_leaders_warnings_name_their_own_grants_ids_and_no_other_page_names_ids(pages):
+    leaders = visible(pages["ledere_101.html"])
+    assert "B-101-7, B-101-8" in leaders
+    assert "B-101-9" in leaders  # an id beside its extract (audit.reference_errors)
+    assert "B-751-9" not in leaders  # another municipality's grant
+    assert "0101801234" not in leaders and "010180" not in leaders
+    assert "B-751-9" in visible(pages["ledere_751.html"])
+    for name, html in pages.items():
+        if not name.startswith("ledere"):
+            assert "B-101" not in html and "B-751" not in html, name
 
 
 def test_a_5000_character_id_is_cut_visibly(pages):
@@ -362,3 +467,56 @@ def test_the_same_warehouse_gives_the_same_pages_byte_for_byte(pages, tmp_path):
     _chart.cache_clear()  # drawn anew, not taken from the first run's cache
     second = {p.name: p.read_bytes() for p in write_reports(warehouse, tmp_path / "b", 5)}
     assert first == second
+
+
+def test_a_month_begun_is_not_compared_with_a_whole_month_a_year_before(tmp_path):
+    # F1 on 2 December: 1 new recipient in two days against 6 in all of December 2025 would read
+    # "100 % lower"; 02 (a stock) is compared with 31 December as before
+    day, year_before = date(2026, 12, 2), date(2025, 12, 31)
+    rows = [
+        row("101", day, "F1", "total", "total", 0.0),
+        row("101", year_before, "F1", "total", "total", 6.0),
+        row("101", day, "02", "total", "total", 110.0),
+        row("101", year_before, "02", "total", "total", 100.0),
+    ]
+    warehouse = make_warehouse(
+        tmp_path / "lis.duckdb", rows, [DECLARATIONS[0], DECLARATIONS[7]], status_date=day
+    )
+    write_reports(warehouse, tmp_path / "reports", 5)
+    html = (tmp_path / "reports" / "ledere.html").read_text(encoding="utf-8")
+    f1, o2 = visible(_card(html, "F1")), visible(_card(html, "02"))
+    assert (
+        "Måneden er ikke slut: tallet dækker 1.–2. december og sammenlignes ikke med en hel "
+        "måned sidste år." in f1
+    )
+    assert "lavere" not in f1 and "samme tid sidste år (31. december 2025): –" in f1
+    assert "10\u00a0% højere end samme tid sidste år" in o2
+
+
+def test_a_varedeklaration_line_that_yaml_reads_as_a_mapping_is_a_project_error(tmp_path):
+    # `- pr_1000_18_64: totalen × 1000 / ...` unquoted is a mapping: the page showed its repr
+    import yaml
+
+    from runner.errors import ProjectError
+    from runner.project import load_project
+    from runner.varedeklaration import entries
+    from tests.tiny_project import write_project
+
+    text = "[x: totalen × 1000 / indbyggere 18–64 år, paragraf (107, 108, 85)]"
+    fields = ("navn", "emne", "formaal", "formel", "taellemaade", "kilder", "forbehold", "laeses")
+    declared = {"indikator": "02", "enhed": "antal", **{f: "Tekst." for f in fields}}
+    declared["opdelinger"] = yaml.safe_load(text)
+    root = write_project(
+        tmp_path,
+        {"marts/ind_02": "select 1 as x"},
+        yml={
+            "marts": [
+                {
+                    "name": "ind_02",
+                    "meta": {"varedeklaration": declared, "discretion": {"public": "a test's"}},
+                }
+            ]
+        },
+    )
+    with pytest.raises(ProjectError, match="ind_02: varedeklaration opdelinger holds an entry"):
+        entries(load_project(root))
