@@ -232,7 +232,7 @@ def _render(data: dict, folder: Path) -> list[str]:
                 ),
                 figures=figures,
                 run=report_run.view(data["run"], audience, data["threshold"], labels),
-                aendringer=report_aendringer.page(data["aendringer"], kommune, audience),
+                aendringer=report_aendringer.page(data["aendringer"], kommune, audience, labels),
                 tiles=sorted(
                     (f for f in figures if f.indicator in HEADLINE),
                     key=lambda f: HEADLINE.index(f.indicator),

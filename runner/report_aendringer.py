@@ -24,42 +24,12 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from . import discretion
+from .report_labels import Labels
 from .report_text import Unit, formatted, number, rounded
 
 LOCALE = "da_DK"
 KR = Unit("kr", 0, "kr.")
 CAUSES = ("ny", "bortfaldet", "periode", "pris", "omklassificeret")
-AREAS = (
-    "total",
-    "botilbud",
-    "dagtilbud",
-    "hjaelperordning",
-    "stoette_i_eget_hjem",
-    "merudgift_hjaelpemidler",
-)
-AREA_NAMES = {
-    "total": "i alt",
-    "botilbud": "botilbud",
-    "dagtilbud": "dagtilbud",
-    "hjaelperordning": "hjælperordninger",
-    "stoette_i_eget_hjem": "støtte i eget hjem",
-    "merudgift_hjaelpemidler": "merudgifter og hjælpemidler",
-}
-CAUSE_WORDS = {
-    "ny": "nye bevillinger",
-    "bortfaldet": "ophørte",
-    "periode": "ændrede perioder",
-    "pris": "ændrede takster",
-    "omklassificeret": "flyttet mellem områder eller kommuner",
-}
-# The waterfall's bar labels: short, so that seven fit side by side.
-CAUSE_LABELS = {
-    "ny": "nye",
-    "bortfaldet": "ophørte",
-    "periode": "perioder",
-    "pris": "takster",
-    "omklassificeret": "flyttet",
-}
 MINUS = "\u2212"
 
 
@@ -92,7 +62,10 @@ def read(con, threshold: float) -> dict:
             "where grundlag_status_date is null"
         ).fetchone()
         begrundelse = row[0] if row else None
-    return {"kommuner": found, "begrundelse": begrundelse}
+    areas = ["total"]
+    if ("seeds", "budgetomraader") in tables:
+        areas += [o for (o,) in con.execute("select omraade from seeds.budgetomraader").fetchall()]
+    return {"kommuner": found, "begrundelse": begrundelse, "areas": areas}
 
 
 def _suppress(cells: dict, threshold: float) -> None:
@@ -121,14 +94,15 @@ def _suppress(cells: dict, threshold: float) -> None:
                 changed = True
 
 
-def page(data: dict, kommune: str, audience: str) -> dict | None:
-    """What templates/_aendringer.html shows for one page: None for nothing."""
+def page(data: dict, kommune: str, audience: str, labels: Labels) -> dict | None:
+    """What templates/_aendringer.html shows for one page: None for nothing. Every word from the
+    seeds (budgetomraader's names; etiketter's aendring and aendring_kort for the causes)."""
     entry = data["kommuner"].get(kommune)
     if entry is None:
         if data["begrundelse"] and audience != "politikere":
             return {"begrundelse": data["begrundelse"], "omraader": []}
         return None
-    areas = ["total"] if audience == "politikere" else AREAS
+    areas = ["total"] if audience == "politikere" else data["areas"]
     shown = []
     for omraade in areas:
         cells = {a: c for (o, a), c in entry["cells"].items() if o == omraade}
@@ -137,11 +111,11 @@ def page(data: dict, kommune: str, audience: str) -> dict | None:
         shown.append(
             {
                 "omraade": omraade,
-                "navn": AREA_NAMES[omraade],
-                "saetning": sentence(omraade, entry["s0"], cells),
+                "navn": _area(labels, omraade),
+                "saetning": sentence(omraade, entry["s0"], cells, labels),
                 "chart": None
                 if audience == "politikere" or not _moved(cells)
-                else waterfall(omraade, cells),
+                else waterfall(omraade, cells, labels),
                 "raekker": [
                     (
                         label[0].upper() + label[1:],
@@ -151,7 +125,7 @@ def page(data: dict, kommune: str, audience: str) -> dict | None:
                     )
                     for a, label in (
                         ("forrige", f"disponeret {long_date(entry['s0'])}"),
-                        *CAUSE_WORDS.items(),
+                        *((a, labels.word("aendring", a)) for a in CAUSES),
                         ("nu", f"disponeret {long_date(entry['s1'])}"),
                     )
                     if a in cells
@@ -184,11 +158,16 @@ def kroner(value: float, sign: bool = False) -> str:
     return prefix + text
 
 
-def sentence(omraade: str, s0: date, cells: dict) -> str:
+def _area(labels: Labels, omraade: str) -> str:
+    """An area's name inside a sentence: 'hjælperordninger', 'i alt'."""
+    return labels.word("omraade", omraade).lower()
+
+
+def sentence(omraade: str, s0: date, cells: dict, labels: Labels) -> str:
     """'Siden 30. november er de disponerede udgifter til botilbud steget 2,1 mio. kr.: nye
     bevillinger +3,4 mio. kr., ophørte −0,9 mio. kr.' Causes of few grants are left out."""
     subject = "de disponerede udgifter" + (
-        "" if omraade == "total" else f" til {AREA_NAMES[omraade]}"
+        "" if omraade == "total" else f" til {_area(labels, omraade)}"
     )
     move = cells["nu"].beloeb - cells["forrige"].beloeb
     since = f"Siden {format_date(s0, 'd. MMMM', locale=LOCALE)} er {subject}"
@@ -197,7 +176,7 @@ def sentence(omraade: str, s0: date, cells: dict) -> str:
     else:
         text = f"{since} {'steget' if move > 0 else 'faldet'} {kroner(abs(move))}"
     parts = [
-        f"{CAUSE_WORDS[a]} {kroner(cells[a].beloeb, sign=True)}"
+        f"{labels.word('aendring', a)} {kroner(cells[a].beloeb, sign=True)}"
         for a in CAUSES
         if a in cells
         and not cells[a].hidden
@@ -208,7 +187,7 @@ def sentence(omraade: str, s0: date, cells: dict) -> str:
     return text if text.endswith(".") else text + "."
 
 
-def waterfall(omraade: str, cells: dict) -> str:
+def waterfall(omraade: str, cells: dict, labels: Labels) -> str:
     """forrige, each cause (hidden causes as one grey step) and nu, as inline SVG."""
     from matplotlib import rc_context
     from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -224,7 +203,9 @@ def waterfall(omraade: str, cells: dict) -> str:
         if cells[a].hidden:
             hidden += cells[a].beloeb
             continue
-        steps.append((CAUSE_LABELS[a], running, cells[a].beloeb, _colour(cells[a].beloeb)))
+        steps.append(
+            (labels.word("aendring_kort", a), running, cells[a].beloeb, _colour(cells[a].beloeb))
+        )
         running += cells[a].beloeb
     if any(cells[a].hidden for a in CAUSES if a in cells):
         steps.append(("skjult", running, hidden, "#d9d9d9"))
@@ -253,7 +234,7 @@ def waterfall(omraade: str, cells: dict) -> str:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
-    title = f"Ændringer i de disponerede udgifter, {AREA_NAMES[omraade]}"
+    title = f"Ændringer i de disponerede udgifter, {_area(labels, omraade)}"
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{title}" ', svg, count=1)
 
 
