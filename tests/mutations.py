@@ -771,6 +771,22 @@ MUTATIONS = [
         (STG + "test_os2bos_paragraph_keys_read_as_the_contract_says",),
         "SEL-82-a.1 is read as 82, not 82a",
     ),
+    Mutation(
+        "maalgruppe_sums_to_nothing",
+        "models/marts/_marts.yml",
+        "maalgruppe: {sums_to: total}"
+        "\n          # a per-capita row is its total times 1000 over a public "
+        "population: hidden with it\n          pr_1000_18_64: {sums_to: nothing, "
+        "times: 1000, of: total, counts: {taeller: scaled, naevner: population}}"
+        '\n    columns:\n      - {name: taeller, description: "HM(botilbud, s)."}',
+        "maalgruppe: {sums_to: nothing}"
+        "\n          # a per-capita row is its total times 1000 over a public "
+        "population: hidden with it\n          pr_1000_18_64: {sums_to: nothing, "
+        "times: 1000, of: total, counts: {taeller: scaled, naevner: population}}"
+        '\n    columns:\n      - {name: taeller, description: "HM(botilbud, s)."}',
+        (DIS + "test_target_groups_of_one_group_per_person_do_not_give_back_a_small_one",),
+        "02's target groups add up to nothing: 12 - 9 gives a hidden 3 back",
+    ),
 ]
 
 
