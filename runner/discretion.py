@@ -49,8 +49,9 @@ INDICATOR_VALUES = (
     "denominator",
     "value",
 )
-# one caseworker's rows, which only the leaders' report shows
-CASEWORKERS = ("sagsbehandler", "paragraf:sagsbehandler")
+# rows of caseworkers, which only the leaders' report shows: a team of one caseworker is that
+# caseworker's caseload, so team rows stay out of a discreet export too
+CASEWORKERS = ("sagsbehandler", "paragraf:sagsbehandler", "team")
 
 
 def label(threshold: float) -> str:
