@@ -33,7 +33,10 @@ TOTAL = "total"
 INDICATOR_COLUMNS = {"taeller": "numerator", "naevner": "denominator", "vaerdi": "value"}
 INDICATOR_ROWS = {"kommune": "kommunekode", "date": "status_date", "breakdown": "breakdown"}
 BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "counts"}
-KEYS = {"counts", "breakdowns", "same_as", "persons", "rows", "year_to_date", "public", "cells_of"}
+KEYS = {
+    *("counts", "breakdowns", "same_as", "persons", "rows", "year_to_date", "public", "cells_of"),
+    "month_end_mean",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Declaration:
     year_to_date: dict = field(default_factory=dict)  # breakdown value -> Ref of its Y-to-date
     # (breakdown, value) -> the cells counting the persons whose amount a cell without a count is
     persons: dict = field(default_factory=dict)
+    # column -> the mart whose same cell at the year's month ends it is the mean of (13's APT)
+    month_end_mean: dict = field(default_factory=dict)
 
     @property
     def indicator(self) -> bool:
@@ -145,8 +150,11 @@ def parse(model: str, meta: dict, path: Path) -> Declaration:  # noqa: C901 - on
         own = parse_ref(cell, mart, where)
         refs = refs if isinstance(refs, list) else [refs]
         persons[own.breakdown, own.value] = tuple(parse_ref(r, mart, where) for r in refs)
+    means = {str(k): str(v) for k, v in (declared.get("month_end_mean") or {}).items()}
+    if set(means) - set(counts):
+        raise ProjectError(f"{where}: month_end_mean names a column that counts declares")
     return Declaration(
-        model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons
+        model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons, means
     )
 
 
@@ -263,6 +271,22 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
                 if a and b:
                     found.append(Equation([(a, 1.0), (b, -1.0)], f"{own} is {other}"))
         found += _year_to_date(declaration, cells, dates, policy)
+        found += _month_end_means(declaration, cells, dates, policy)
+    return found
+
+
+def _month_end_means(declaration: Declaration, cells: dict, dates: list, policy) -> list[Equation]:
+    """A mean of another mart's month ends (13's denominator, APT): k x the cell's column = the
+    sum of the other mart's same cell at each of the k status dates of the year up to its own."""
+    found = []
+    for column, other in declaration.month_end_mean.items():
+        for cell in [c for c in cells if c.mart == declaration.mart]:
+            upto = [d for d in dates if d.year == cell.date.year and d <= cell.date]
+            twins = [_resolve(Ref(other, cell.breakdown, cell.value), d, None, cells, policy)
+                     for d in upto]  # fmt: skip
+            if upto and all(twins):
+                terms = [(twin, 1.0) for twin in twins] + [((cell, column), -float(len(upto)))]
+                found.append(Equation(terms, f"{cell} {column} is the mean of {other}'s"))
     return found
 
 

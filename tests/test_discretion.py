@@ -508,3 +508,27 @@ def test_target_groups_of_one_group_per_person_do_not_give_back_a_small_one():
     ).items()
     hidden = {c: m for (k, c), m in pattern({(kommune, 2022): cells}, POLICY, 5).items()}
     assert audit_system(kommune, cells, hidden, POLICY, 5, 1) == []
+
+
+def test_13s_denominator_is_the_mean_of_03s_month_ends_and_gives_nothing_back():
+    # The three-municipality demo's finding: on 31 January 13's denominator by paragraph is 03's
+    # point count by paragraph (APT of one month). 03 = 31 (103: 4, 104: 27); hiding 103 and its
+    # complement 104 in 03 while 13 shows 104's denominator 27 gave 103 back as 31 - 27 = 4.
+    jan = date(2022, 1, 31)
+    rows = [
+        row("03", *T, 31, day=jan),
+        row("03", "paragraf", "103", 4, day=jan),
+        row("03", "paragraf", "104", 27, day=jan),
+        row("13", *T, 310000, 31, day=jan),
+        row("13", "paragraf", "103", 40000, 4, day=jan),
+        row("13", "paragraf", "104", 270000, 27, day=jan),
+    ]
+    units = indicator_cells(rows)
+    assert audit(units, POLICY, 5, 1) == []
+    marks = {
+        (r["indicator"], r["breakdown"], r["breakdown_value"]): r["undertrykt"]
+        for r in suppress(rows, 5, POLICY)
+        if r["undertrykt"]
+    }
+    assert marks[("03", "paragraf", "103")] == "<5"
+    assert ("13", "paragraf", "104") in marks  # its denominator is 03's 104, hidden with it
