@@ -43,7 +43,15 @@ def tiny(tmp_path: Path, failing_layer: str) -> Path:
             "marts/m": "SELECT x FROM {{ ref('i') }}",
         },
         yml={
-            layer: [{"name": name, "expectations": expectations(layer)}]
+            layer: [
+                {"name": name, "expectations": expectations(layer)}
+                # a mart declares its discretion (it counts nobody here)
+                | (
+                    {"meta": {"discretion": {"public": "a test's model"}}}
+                    if layer == "marts"
+                    else {}
+                )
+            ]
             for layer, name in (("staging", "s"), ("intermediate", "i"), ("marts", "m"))
         },
     )

@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 
 from runner.cli import main
-from tests.test_hostile import build, extracts_copy, fresh_copy
+from tests.small_build import build, fresh_copy
+from tests.test_hostile import extracts_copy
 
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
@@ -26,7 +27,7 @@ HUGE = "999999999999"
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("pub2") / "lis.duckdb"
-    assert build(SMALL, warehouse) == 0
+    assert build(warehouse) == 0
     return warehouse
 
 
@@ -58,7 +59,7 @@ def test_a_service_too_costly_to_carry_is_number_invalid_and_the_rest_publishes(
         *(_grant(f"FYLD{n}", takst="100", takst_enhed="dag") for n in range(40)),
     )
     warehouse = tmp_path / "lis.duckdb"
-    assert build(extracts, warehouse) == 0
+    assert build(warehouse, extracts=extracts) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         quarantined = con.execute(
             "select raw_row, reason from audit.quarantine where raw_row like 'bevilling_id=STOR%'"
@@ -76,7 +77,7 @@ def test_text_a_workbook_cannot_hold_is_replaced_visibly_in_the_xlsx_export(tmp_
     _append(extracts / "sagsbehandlere.csv", ["S\x07BEL", "Sagsbehandler klokke", "Voksen"])
     _append(extracts / "ydelser.csv", _grant("KLOKKE1", sagsbehandler_id="S\x07BEL"))
     warehouse = tmp_path / "lis.duckdb"
-    assert build(extracts, warehouse) == 0
+    assert build(warehouse, extracts=extracts) == 0
     out = tmp_path / "exports"
     args = ["export", "--warehouse", str(warehouse), "--format", "xlsx,csv", "--out", str(out)]
     assert main(args) == 0
@@ -100,7 +101,7 @@ def test_every_text_read_back_from_the_journal_is_masked_in_audit(published, tmp
     ]
     with journal.open("a") as handle:
         handle.write(json.dumps(old) + "\n")
-    assert build(SMALL, warehouse, "--full-refresh") == 0
+    assert build(warehouse, "--full-refresh") == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for table in ("runs", "model_runs", "expectation_results"):
             text = str(con.execute(f"select * from audit.{table}").fetchall())
@@ -112,13 +113,13 @@ def test_the_journal_keeps_the_warehouses_permissions_whatever_the_umask(tmp_pat
     previous = os.umask(0)
     try:
         warehouse = tmp_path / "lis.duckdb"
-        assert build(SMALL, warehouse) == 0
+        assert build(warehouse) == 0
         journal = tmp_path / "lis.duckdb.runs.jsonl"
         assert stat.S_IMODE(journal.stat().st_mode) == stat.S_IMODE(warehouse.stat().st_mode)
         assert stat.S_IMODE(journal.stat().st_mode) & 0o007 == 0
         os.chmod(warehouse, 0o600)
         os.chmod(journal, 0o666)  # widened since: the next run narrows it again
-        assert build(SMALL, warehouse, "--full-refresh") == 0
+        assert build(warehouse, "--full-refresh") == 0
         assert stat.S_IMODE(journal.stat().st_mode) == 0o600
     finally:
         os.umask(previous)

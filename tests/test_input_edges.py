@@ -23,8 +23,8 @@ import pytest
 
 from runner import extracts
 from runner.extracts import ExtractError
+from tests.small_build import build
 from tests.test_extracts import folder, load, rows
-from tests.test_hostile import build
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["bevilling_id", "cpr", "paragraf", "startdato", "betalingskommune", "takst"]
@@ -90,7 +90,7 @@ def test_a_formula_without_a_value_is_quarantined_as_number_invalid(tmp_path):
     rows_ += [[f"FYLD{n}", "0101801234", 107, "2022-01-01", 751, 100, "dag"] for n in range(30)]
     _workbook(extracts / "ydelser_formel.xlsx", rows_)
     warehouse = tmp_path / "lis.duckdb"
-    assert build(extracts, warehouse) == 0
+    assert build(warehouse, extracts=extracts) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         found = con.execute(
             "select reason from audit.quarantine where file = 'ydelser_formel.xlsx'"
