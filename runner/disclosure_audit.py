@@ -186,10 +186,12 @@ COMPLEMENTARY_MARK = "x"
 
 
 def _needed(cell: Cell, column: str, cells: dict, policy: Policy, protection: float) -> float:
-    """The width a hidden figure's range must have: the protection level for a count (in
-    person-days for a month's person-days), more than nothing for an amount of money."""
+    """The width a hidden figure's range must have: the protection level for a count of whole
+    persons or spells (in person-days for a month's person-days); more than nothing for a
+    fraction (helaarsmodtagere, a mean of month-end counts: a range under one person-year says
+    no person's count) and for an amount of money."""
     unit = policy.declaration(cell.mart).units(cell.breakdown).get(column)
-    if unit in COUNTS:
+    if COUNTS.get(unit):
         return protection
     if unit == "person_days":
         return protection * (cells[cell].get("dage") or 1)
