@@ -94,16 +94,7 @@ def suppress(rows: list[dict], threshold: float, policy: Policy | None = None) -
     a suppressed row's numerator, denominator and value are None."""
     policy = policy or default_policy()
     marks = pattern(indicator_cells(rows), policy, threshold)
-    out = []
-    for row in rows:
-        key = (
-            row["kommunekode"],
-            Cell(row["indicator"], row["status_date"], row["breakdown"], row["breakdown_value"]),
-        )
-        mark = marks.get(key)
-        hidden = {"numerator": None, "denominator": None, "value": None} if mark else {}
-        out.append({**row, **hidden, "undertrykt": mark})
-    return out
+    return _marked(rows, marks)
 
 
 def pattern(units: dict, policy: Policy, threshold: float) -> dict:
@@ -253,10 +244,8 @@ def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict]
     return rows, others, pattern(units, policy, threshold)
 
 
-def discreet_rows(con, threshold: float, policy: Policy | None = None) -> list[dict]:
-    """marts.indicator_values as a report may show it: the warehouse's one pattern applied."""
-    policy = policy or default_policy()
-    rows, _, marks = warehouse_pattern(con, policy, threshold)
+def _marked(rows: list[dict], marks: dict) -> list[dict]:
+    """The rows with their mark in `undertrykt`, a marked row's figures emptied."""
     out = []
     for row in rows:
         key = (
@@ -267,6 +256,13 @@ def discreet_rows(con, threshold: float, policy: Policy | None = None) -> list[d
         hidden = {"numerator": None, "denominator": None, "value": None} if mark else {}
         out.append({**row, **hidden, "undertrykt": mark})
     return out
+
+
+def discreet_rows(con, threshold: float, policy: Policy | None = None) -> list[dict]:
+    """marts.indicator_values as a report may show it: the warehouse's one pattern applied."""
+    policy = policy or default_policy()
+    rows, _, marks = warehouse_pattern(con, policy, threshold)
+    return _marked(rows, marks)
 
 
 def discreet_transform(project: Project) -> Transform:
