@@ -26,3 +26,15 @@ left join {{ ref('int_helaarsmodtagere') }} h
   on h.kommunekode = s.kommunekode and h.status_date = s.status_date and h.gruppe = '{{ gruppe }}'
  and h.opdeling = s.opdeling and h.opdeling_vaerdi = s.opdeling_vaerdi
 {%- endmacro %}
+
+{#- A count indicator of 02-04: the total, each paragraph given and each target group of the seed
+    maalgrupper (each on its own services), then the total per 1,000 inhabitants aged 18-64. -#}
+{% macro optaelling_opdelt(gruppe, paragraffer, maal='helaarsmodtagere') -%}
+{%- set opdelinger = [('total', 'total')] %}
+{%- for paragraf in paragraffer %}{% set _ = opdelinger.append(('paragraf', paragraf)) %}{% endfor %}
+{%- for maalgruppe in seed_column('maalgrupper', 'maalgruppe') | unique %}
+{%- set _ = opdelinger.append(('maalgruppe', maalgruppe)) %}
+{%- endfor %}
+{{ optaelling(gruppe, opdelinger, maal) }}
+union all {{ pr_1000_18_64(optaelling(gruppe, [('total', 'total')], maal)) }}
+{%- endmacro %}
