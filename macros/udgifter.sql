@@ -27,8 +27,10 @@ end as decimal(38, 12))
 
 {#- True when a service would cost more than var('max_udgift_pr_aar') kroner in a whole year (366
     days): the bound within which every expense and every sum of them is carried exactly in
-    DECIMAL(38, 12) (udgift_7n of one year <= the bound x 7 x 366, so some 4 x 10^10 such services
-    still sum). Staging quarantines such a row as number_invalid. In DOUBLE, which cannot overflow
+    DECIMAL(38, 12) (udgift_7n of one year <= the bound x 7 x 366 = 2.6 x 10^15, 28 digits with the
+    12 decimals that takst x timer_pr_uge needs: too wide for a BIGINT's 18, so a HUGEINT; a sum is
+    converted by som_kroner while its whole kroner x 10^18 fits a HUGEINT, some 1.7 x 10^8 such
+    services). Staging quarantines such a row as number_invalid. In DOUBLE, which cannot overflow
     here: 999999999999 kr an hour for 999999999999 hours a week overflowed the exact arithmetic. -#}
 {% macro udgift_for_stor(takst, takst_enhed, timer_pr_uge) -%}
 (cast({{ takst }} as double) * case {{ takst_enhed }}
@@ -64,8 +66,27 @@ cast({{ rest_7n(udgift_7n, status_date) }} * 1000000000000 as hugeint)
 
 {#- The one conversion of money to DOUBLE, in the marts: udgift_7n / (7 x N) in kroner, rounded half
     up to 18 decimals (exact for every amount in kroner and oere), then the nearest DOUBLE:
-    0,10 + 0,20 kr is 0.3, and 97999324.35 never 97999324.35000001. -#}
+    0,10 + 0,20 kr is 0.3, and 97999324.35 never 97999324.35000001. Two routes to the same 18
+    decimals: in BIGINTs, written as text, wherever the whole part of udgift_7n is >= 0 and fits a
+    BIGINT (so every term below stays under 10^18), and in HUGEINTs for the rest (a negative
+    change in aendringer, a sum beyond 9.2 x 10^18 x 7N): the HUGEINT route's divisions cost a
+    third more. -#}
 {% macro som_kroner(udgift_7n, status_date) -%}
+coalesce({{ som_kroner_bigint(udgift_7n, status_date) }}, {{ som_kroner_hugeint(udgift_7n, status_date) }})
+{%- endmacro %}
+
+{#- udgift_7n = hele x 7N + rest (0 <= rest < 7N), the rest in units of 10^-12, then its 18
+    decimals rest x 10^6 / 7N = q x 10^6 + r x 10^6 / 7N (rest = q x 7N + r), rounded half up; NULL
+    where the whole part is negative or beyond a BIGINT. -#}
+{% macro som_kroner_bigint(udgift_7n, status_date) -%}
+{%- set hel = "try_cast(try_cast(floor(" ~ udgift_7n ~ ") as ubigint) as bigint)" -%}
+{%- set rest = "((" ~ hel ~ " % " ~ syv_n(status_date) ~ ") * 1000000000000 + cast(((" ~ udgift_7n
+    ~ ") - floor(" ~ udgift_7n ~ ")) * 1000000000000 as bigint))" -%}
+cast(({{ hel }} // {{ syv_n(status_date) }})::varchar || '.' || lpad((({{ rest }} // {{ syv_n(status_date) }}) * 1000000
+    + (({{ rest }} % {{ syv_n(status_date) }}) * 2000000 + {{ syv_n(status_date) }}) // (2 * {{ syv_n(status_date) }}))::varchar, 18, '0') as double)
+{%- endmacro %}
+
+{% macro som_kroner_hugeint(udgift_7n, status_date) -%}
 {{ som_double("cast(" ~ hele_kroner(udgift_7n, status_date) ~ " * 1000000000000000000 + ("
    ~ rest_e12(udgift_7n, status_date) ~ " * 2000000 + " ~ syv_n(status_date) ~ ") // (2 * "
    ~ syv_n(status_date) ~ ") as DECIMAL(38, 0)) * 0.000000000000000001") }}

@@ -115,8 +115,8 @@ MUTATIONS = [
     Mutation(
         "ind10_zero_cost_in_total",
         "models/marts/ind_10_udgifter_pr_sagsbehandler.sql",
-        "sum(udgift_7n) as udgift_7n, count(*) filter (where udgift_7n > 0) as personer",
-        "sum(udgift_7n) as udgift_7n, count(*) as personer",
+        "count(distinct cpr) filter (where udgift_7n_ind_10 > 0) as personer",
+        "count(distinct cpr) as personer",
         (IND + "test_indicator_10_counts_only_persons_whose_cost_is_above_zero",),
         "10's total counts persons whose cost is 0",
     ),

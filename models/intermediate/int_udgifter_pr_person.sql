@@ -17,17 +17,30 @@ pr_version as (
             where paragraf in ('{{ var("paragraffer_ind_10") | join("', '") }}')), 0) as udgift_7n_ind_10
     from udgifter_pr_bevilling
     group by all
-    having sum(udgift_7n) > 0
+),
+-- A status date knows every version up to it: the running sums over the versions, each valid from
+-- its own first status date until the next version's, so that each status date reads one row
+-- (no expense is negative, so a running sum of 0 is a person costing nothing).
+kumuleret as (
+    select
+        kommunekode, aar, kendt_fra_status, cpr, foedselsdato, sagsbehandler_id,
+        lead(kendt_fra_status) over person as kendt_til_status,
+        sum(udgift_7n) over person as udgift_7n,
+        sum(udgift_7n_ind_10) over person as udgift_7n_ind_10
+    from pr_version
+    window person as (partition by kommunekode, aar, cpr, foedselsdato, sagsbehandler_id order by kendt_fra_status
+                      rows between unbounded preceding and current row)
 )
 select
-    pr_version.kommunekode,
+    kumuleret.kommunekode,
     statusdato.status_date,
-    pr_version.cpr,
-    pr_version.foedselsdato,
-    pr_version.sagsbehandler_id,
-    sum(pr_version.udgift_7n) as udgift_7n,
-    sum(pr_version.udgift_7n_ind_10) as udgift_7n_ind_10
-from pr_version
+    kumuleret.cpr,
+    kumuleret.foedselsdato,
+    kumuleret.sagsbehandler_id,
+    kumuleret.udgift_7n,
+    kumuleret.udgift_7n_ind_10
+from kumuleret
 join statusdatoer as statusdato
-  on statusdato.aar = pr_version.aar and pr_version.kendt_fra_status <= statusdato.status_date
-group by all
+  on statusdato.aar = kumuleret.aar and kumuleret.kendt_fra_status <= statusdato.status_date
+ and (kumuleret.kendt_til_status is null or statusdato.status_date < kumuleret.kendt_til_status)
+where kumuleret.udgift_7n > 0

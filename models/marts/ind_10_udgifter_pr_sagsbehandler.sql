@@ -11,14 +11,12 @@ udgifter_pr_bevilling as (
 statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
-pr_person as (
-    select kommunekode, status_date, cpr, sum(udgift_7n_ind_10) as udgift_7n
-    from udgifter_pr_person
-    group by all
-),
+-- The persons' sums per status date are int_udgifter_pr_person's; a person with several caseworkers
+-- has a row with each, so the total counts the person once.
 total as (
-    select kommunekode, status_date, sum(udgift_7n) as udgift_7n, count(*) filter (where udgift_7n > 0) as personer
-    from pr_person
+    select kommunekode, status_date, sum(udgift_7n_ind_10) as udgift_7n,
+           count(distinct cpr) filter (where udgift_7n_ind_10 > 0) as personer
+    from udgifter_pr_person
     group by all
 ),
 pr_sagsbehandler as (
