@@ -455,7 +455,7 @@ def test_importing_gates_does_not_import_great_expectations():
     )
 
 
-def _run_counting_statements(con, expectations):
+def _run_counting_statements(con, expectations, **options):
     """run_expectations, and the SQL statements GE sent to DuckDB meanwhile."""
     import sqlalchemy
     from sqlalchemy import event
@@ -467,7 +467,7 @@ def _run_counting_statements(con, expectations):
 
     event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", record)
     try:
-        results = run_expectations(con, expectations)
+        results = run_expectations(con, expectations, **options)
     finally:
         event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", record)
     return results, statements
@@ -492,6 +492,7 @@ def test_columns_are_listed_once_for_a_schemas_tables(con):
             Expectation("staging.andre", "expect_column_values_to_not_be_null", {"column": "id"}),
             Expectation(TABLE, "expect_column_values_to_be_unique", {"column": "paragraf"}),
         ],
+        shortcuts=False,  # GE's own expectations: the ones that list columns
     )
     assert [r.success for r in results] == [True, True, True]
     assert sum("information_schema" in s for s in statements) == 1
@@ -530,3 +531,97 @@ def test_uniqueness_decided_by_one_group_by_gives_ge_s_own_results_nulls_include
     assert (k.success, k.unexpected_count, k.examples) == (True, 0, [])
     assert (kj.success, kj.unexpected_count, kj.examples) == (True, 0, [])
     assert (j.success, j.unexpected_count, j.examples) == (False, 2, ["c"])
+
+
+# Plain SQL decides a passing column expectation (runner/gate_sql.py): each case on the same data
+# with and without it must give GE's own result. NULLs, NaN, bounds and an empty table are where
+# the two could part.
+TRICKY = "s.v"
+TRICKY_ROWS = """(1, '001', 0.0, DATE '2022-01-01', DATE '2022-01-01'),
+                 (2, 'abc', 1.5, DATE '2022-01-02', DATE '2022-01-01'),
+                 (NULL, NULL, NULL, NULL, DATE '2022-01-03'),
+                 (3, '12{3}', 'nan'::DOUBLE, DATE '2022-01-04', NULL),
+                 (3, 'it''s', 1.0, DATE '2022-01-05', DATE '2022-01-05')"""
+SHORTCUT_CASES = [
+    ("expect_column_values_to_not_be_null", {"column": "k"}),
+    ("expect_column_values_to_not_be_null", {"column": "b"}),
+    ("expect_column_values_to_be_in_set", {"column": "t", "value_set": ["001", "abc", "12{3}"]}),
+    (
+        "expect_column_values_to_be_in_set",
+        {"column": "t", "value_set": ["001", "abc", "12{3}", "it's"]},
+    ),
+    ("expect_column_values_to_be_between", {"column": "x", "min_value": 0}),
+    ("expect_column_values_to_be_between", {"column": "x", "min_value": 0, "strict_min": True}),
+    ("expect_column_values_to_be_between", {"column": "x", "max_value": 1.5}),
+    ("expect_column_values_to_be_between", {"column": "k", "min_value": 1, "max_value": 3}),
+    ("expect_column_values_to_be_between", {"column": "k", "max_value": 3, "strict_max": True}),
+    ("expect_column_values_to_match_regex", {"column": "t", "regex": "^[0-9]{3}$"}),
+    ("expect_column_values_to_match_regex", {"column": "t", "regex": r"[0-9a-z]"}),
+    ("expect_column_values_to_match_regex", {"column": "t", "regex": r"\d"}),
+    ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "a", "column_B": "b"}),
+    (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {"column_A": "a", "column_B": "b", "or_equal": True},
+    ),
+    (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {
+            "column_A": "a",
+            "column_B": "b",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+    ("expect_column_values_to_be_unique", {"column": "k"}),
+    ("expect_column_values_to_be_unique", {"column": "t"}),
+    ("expect_compound_columns_to_be_unique", {"column_list": ["k", "t"]}),
+    ("expect_compound_columns_to_be_unique", {"column_list": ["k", "x"]}),
+]
+
+
+@pytest.mark.parametrize("table", [TRICKY, "s.leer", "s.ordnet"])
+def test_plain_sql_shortcuts_give_ge_s_own_results(table):
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA s;"
+            " CREATE TABLE s.v (k INTEGER, t VARCHAR, x DOUBLE, a DATE, b DATE);"
+            f" INSERT INTO s.v VALUES {TRICKY_ROWS};"
+            " CREATE TABLE s.leer AS FROM s.v LIMIT 0;"
+            " CREATE TABLE s.ordnet AS FROM s.v WHERE k IN (1, 2)"
+        )
+        expectations = [Expectation(table, kind, kwargs) for kind, kwargs in SHORTCUT_CASES]
+        shortcut = run_expectations(con, expectations)
+        own = run_expectations(con, expectations, shortcuts=False)
+    for fast, slow in zip(shortcut, own, strict=True):
+        assert fast.message == slow.message
+        assert (fast.success, fast.unexpected_count, fast.examples, fast.observed_value) == (
+            slow.success,
+            slow.unexpected_count,
+            slow.examples,
+            slow.observed_value,
+        ), fast.message
+    if table == "s.ordnet":  # where most pass: the shortcuts decided them
+        assert sum(r.success for r in shortcut) >= 15
+
+
+def test_a_tables_row_wise_expectations_that_pass_take_one_scan(con):
+    expectations = [
+        Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
+        Expectation(
+            TABLE, "expect_column_values_to_match_regex", {"column": "cpr", "regex": "^[0-9]{10}$"}
+        ),
+        Expectation(
+            TABLE,
+            "expect_column_values_to_be_in_set",
+            {"column": "paragraf", "value_set": [*PARAGRAFFER, "999"]},
+        ),
+        Expectation(
+            TABLE, "expect_column_values_to_be_between", {"column": "belob", "min_value": 0}
+        ),
+    ]
+    results, statements = _run_counting_statements(con, expectations)
+    assert [r.success for r in results] == [True] * 4
+    probe = "SELECT 1 \nFROM bevillinger \n LIMIT $1"  # GE's, as it makes the batch
+    assert len([s for s in statements if "bevillinger" in s and s != probe]) == 1, statements
+    # the scan's time is shared among the expectations it decided
+    assert len({r.seconds for r in results}) == 1 and results[0].seconds >= 0
