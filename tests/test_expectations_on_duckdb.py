@@ -625,3 +625,58 @@ def test_a_tables_row_wise_expectations_that_pass_take_one_scan(con):
     assert len([s for s in statements if "bevillinger" in s and s != probe]) == 1, statements
     # the scan's time is shared among the expectations it decided
     assert len({r.seconds for r in results}) == 1 and results[0].seconds >= 0
+
+
+def _project_expectations(model: str, description_start: str) -> Expectation:
+    from datetime import date
+
+    from runner.compile import Compiler, run_vars
+    from runner.project import load_project
+
+    project = load_project(Path(__file__).parents[1])
+    compiler = Compiler(project, run_vars(project, date(2022, 11, 23), secret=False))
+    (found,) = [
+        e
+        for e in compiler.expectations([project.nodes[model]])
+        if (e.description or "").startswith(description_start)
+    ]
+    return found
+
+
+# saet_id 1, person x: two periods of one version that overlap on 10 January, and one of a later
+# version; person y has one period. Set 2: two periods with a day between them.
+PERIODS = [  # saet_id, cpr, kendt_fra, fra, til
+    (1, "x", "2021-01-31", "2022-01-01", "2022-01-10"),
+    (1, "x", "2021-01-31", "2022-01-10", "2022-01-20"),
+    (1, "x", "2022-02-28", "2022-01-05", "2022-01-25"),
+    (1, "y", "2021-01-31", "2022-01-10", "2022-01-20"),
+    (2, "x", "2021-01-31", "2022-01-01", "2022-01-08"),
+    (2, "x", "2021-01-31", "2022-01-10", "2022-01-20"),
+]
+
+
+def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
+    periods = _project_expectations("int_modtagerperioder", "no person is counted twice")
+    spells = _project_expectations("int_forloeb", "a person's spells of a set in one version")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate; CREATE TABLE intermediate.p (saet_id INTEGER, cpr VARCHAR,"
+            " kendt_fra DATE, fra DATE, til DATE)"
+        )
+        con.executemany("INSERT INTO intermediate.p VALUES (?, ?, ?, ?, ?)", PERIODS)
+        for saet_id, table in ((1, "int_modtagerperioder"), (2, "int_forloeb")):
+            con.execute(
+                f"CREATE TABLE intermediate.{table} AS SELECT '101' AS kommunekode,"
+                " 'alle' AS gruppe, 'total' AS opdeling, '' AS opdeling_vaerdi, *"
+                f" FROM intermediate.p WHERE saet_id = {saet_id}"
+            )
+        con.execute(
+            "CREATE TABLE intermediate.beroering AS FROM intermediate.int_forloeb;"
+            " UPDATE intermediate.beroering SET til = '2022-01-09' WHERE fra = '2022-01-01'"
+        )
+        touching = Expectation("intermediate.beroering", spells.type, spells.kwargs)
+        overlapping, apart, touches = run_expectations(con, [periods, spells, touching])
+    assert (overlapping.success, overlapping.unexpected_count) == (False, 1)
+    assert overlapping.examples[0]["fra"] == "2022-01-10"
+    assert (apart.success, apart.unexpected_count) == (True, 0)
+    assert (touches.success, touches.unexpected_count) == (False, 1)
