@@ -680,3 +680,24 @@ def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
     assert overlapping.examples[0]["fra"] == "2022-01-10"
     assert (apart.success, apart.unexpected_count) == (True, 0)
     assert (touches.success, touches.unexpected_count) == (False, 1)
+
+
+def test_helaarsmodtagere_above_the_sets_persons_are_found():
+    # set 1 has two persons over the periods, set 2 one: 1.5 helaarsmodtagere is too many for set 2
+    check = _project_expectations("int_helaarsmodtagere", "helaarsmodtagere never above")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate;"
+            " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
+            " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
+            " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
+            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT t.*, cpr FROM"
+            " intermediate.int_taellesaet t JOIN (VALUES (1, 'x'), (1, 'x'), (1, 'y'), (2, 'x'))"
+            " p(saet_id, cpr) USING (saet_id);"
+            " CREATE TABLE intermediate.int_helaarsmodtagere AS SELECT * FROM"
+            " (VALUES ('101', 'alle', 'total', '', 2.0), ('101', 'botilbud', 'total', '', 1.5))"
+            " v(kommunekode, gruppe, opdeling, opdeling_vaerdi, helaarsmodtagere)"
+        )
+        (result,) = run_expectations(con, [check])
+    assert (result.success, result.unexpected_count) == (False, 1)
+    assert result.examples[0]["gruppe"] == "botilbud"
