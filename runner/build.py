@@ -11,19 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import (
-    baseline,
-    dag,
-    execute,
-    fingerprint,
-    gates,
-    ge_duckdb,
-    interrupts,
-    logs,
-    publish,
-    record,
-    sources,
-)
+from . import baseline, dag, execute, fingerprint, gates, interrupts, logs, publish, record, sources
 from .compile import Compiler, run_vars
 from .errors import (
     ExecutionError,
@@ -153,7 +141,6 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
         )
         return "up_to_date"
 
-    ge_duckdb.import_in_background()  # for the gates, while the extracts load
     compiler = Compiler(project, variables)
     layers = dag.plan(compiler.compile_all(), project.layers)
     for stale in publish.remove_stale_builds(warehouse):

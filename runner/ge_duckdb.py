@@ -6,12 +6,9 @@ tells what was measured).
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
 import logging
-import sys
-import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -85,35 +82,8 @@ def autocommit_connection_class():
     return AutocommitConnection
 
 
-_background: threading.Thread | None = None
-
-
-def import_in_background() -> None:
-    """Start importing GE in a thread of its own, so that its ≈2.4 s overlap the load and the
-    first models (DuckDB releases the GIL while it works) instead of adding to the first gate.
-    Called by the build once it knows it will build (an unchanged rebuild never imports GE)."""
-    global _background
-    if _background is None and "great_expectations" not in sys.modules:
-        _background = threading.Thread(
-            target=_import_quietly, name="import great_expectations", daemon=True
-        )
-        _background.start()
-
-
-def _import_quietly() -> None:
-    # a failure is the gate's to raise, when it imports GE itself
-    with contextlib.suppress(Exception):
-        _import_and_fix()
-
-
 def import_great_expectations():
-    """Import, quieten and fix GE (waiting for a background import to end first); idempotent."""
-    if _background is not None:
-        _background.join()
-    return _import_and_fix()
-
-
-def _import_and_fix():
+    """Import, quieten and fix GE; idempotent."""
     import great_expectations as gx
 
     # GE logs SQL failures with tracebacks, which the results already carry, and chatter
