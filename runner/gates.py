@@ -4,7 +4,9 @@ GE's SQL execution engine runs on a cursor of the runner's own connection: no ta
 pulled into pandas, and no second connection to the file is needed (DuckDB would refuse it).
 GE 1.24 needs a fix to work on DuckDB at all: that adapter is runner/ge_duckdb.py. Importing
 GE takes ≈2.4 s, so it happens only in `run_expectations`, when a gate has expectations to run
-(ge_duckdb.import_great_expectations).
+(ge_duckdb.import_great_expectations). A column expectation that plain SQL shows to pass,
+by one scan of its table or one GROUP BY, is not asked of GE's own (runner/gate_sql.py); the
+plain SQL runs in GE too, as an unexpected-rows query.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from . import ge_duckdb
+from . import gate_sql, ge_duckdb
 from .privacy import mask_cpr
 from .project import Expectation
 
@@ -40,10 +42,11 @@ class ExpectationResult:
 
 
 def run_expectations(
-    con: duckdb.DuckDBPyConnection, expectations: Sequence[Expectation]
+    con: duckdb.DuckDBPyConnection, expectations: Sequence[Expectation], *, shortcuts: bool = True
 ) -> list[ExpectationResult]:
     """Results for `expectations`, in their order; one GE datasource per schema, one batch per
-    table.
+    table. With `shortcuts` (the gates), a column expectation that plain SQL shows to pass is not
+    asked of GE's own (runner/gate_sql.py); without, every one is GE's own (the tests compare).
 
     Never raises for a failing or broken expectation: that comes back as success=False with a
     message. GE reads through cursors of `con`, so it sees committed rows only.
@@ -65,12 +68,12 @@ def run_expectations(
         by_schema.setdefault(schema or "main", {}).setdefault(table, []).append(i)
     results: dict[int, ExpectationResult] = {}
     for schema, tables in by_schema.items():
-        results.update(_validate_schema(context, con, schema, tables, expectations))
+        results.update(_validate_schema(context, con, schema, tables, expectations, shortcuts))
     return [results[i] for i in range(len(expectations))]
 
 
 def _validate_schema(
-    context, con, schema: str, tables: dict[str, list[int]], expectations
+    context, con, schema: str, tables: dict[str, list[int]], expectations, shortcuts: bool
 ) -> dict[int, ExpectationResult]:
     """Validate a schema's tables on one datasource.
 
@@ -89,7 +92,8 @@ def _validate_schema(
         ge_duckdb.reflect_from_information_schema(datasource.get_execution_engine().engine.dialect)
         for table, indices in tables.items():
             group = [expectations[i] for i in indices]
-            results.update(zip(indices, _validate_table(datasource, table, group), strict=True))
+            validated = _validate_table(datasource, table, group, shortcuts)
+            results.update(zip(indices, validated, strict=True))
     except Exception as exc:  # no such schema: every expectation of it fails
         results.update(
             (i, _error(expectations[i], exc))
@@ -104,9 +108,12 @@ def _validate_schema(
     return results
 
 
-def _validate_table(datasource, table: str, group: list[Expectation]) -> list[ExpectationResult]:
+def _validate_table(
+    datasource, table: str, group: list[Expectation], shortcuts: bool
+) -> list[ExpectationResult]:
     """Validate one table's expectations on one batch, each on its own and timed (a suite's
-    validation would give one time for all)."""
+    validation would give one time for all); with `shortcuts`, those plain SQL shows to pass
+    first (runner/gate_sql.py)."""
     try:
         # The table name alone: the cursor's search_path supplies the schema
         # (see ge_duckdb.cursor_for).
@@ -114,51 +121,58 @@ def _validate_table(datasource, table: str, group: list[Expectation]) -> list[Ex
         batch = asset.add_batch_definition_whole_table("whole table").get_batch()
     except Exception as exc:  # missing table: every expectation of the table fails
         return [_error(expectation, exc) for expectation in group]
-    return [_validate(batch, expectation) for expectation in group]
+    passed = _passed_in_plain_sql(batch, group) if shortcuts else {}
+    return [passed.get(i) or _validate(batch, e) for i, e in enumerate(group)]
+
+
+def _passed_in_plain_sql(batch, group: list[Expectation]) -> dict[int, ExpectationResult]:
+    """The expectations of `group` (by position) that plain SQL shows to pass: the row-wise ones
+    by one scan of the table (each gets an equal share of its time), each uniqueness one by a
+    GROUP BY. The queries run in GE, as unexpected-rows queries; what they cannot show to pass is
+    left to GE's own expectation."""
+    passed: dict[int, ExpectationResult] = {}
+    scanned = {
+        i: condition
+        for i, e in enumerate(group)
+        if (condition := gate_sql.row_condition(e)) is not None
+    }
+    if scanned:
+        started = time.perf_counter()
+        if _no_rows(batch, gate_sql.scan_query(list(scanned.values()))):
+            share = (time.perf_counter() - started) / len(scanned)
+            passed.update((i, _passed(group[i], share)) for i in scanned)
+    for i, expectation in enumerate(group):
+        if (query := gate_sql.duplicates_query(expectation)) is not None:
+            started = time.perf_counter()
+            if _no_rows(batch, query):
+                passed[i] = _passed(expectation, time.perf_counter() - started)
+    return passed
+
+
+def _no_rows(batch, query: str) -> bool:
+    """Whether an unexpected-rows query returns no rows (False on any error: GE's own decides)."""
+    try:
+        result = batch.validate(
+            _counted_unexpected_rows()(unexpected_rows_query=query), result_format="BOOLEAN_ONLY"
+        )
+    except Exception:
+        return False
+    return bool(result.success) and not _exception_message(result.exception_info)
+
+
+def _passed(expectation: Expectation, seconds: float) -> ExpectationResult:
+    """What GE's own gives for a column expectation that passed with nothing unexpected."""
+    message = f"{_label(expectation)} passed"
+    return ExpectationResult(expectation, True, None, 0, [], message, round(seconds, 4))
 
 
 def _validate(batch, expectation: Expectation) -> ExpectationResult:
     started = time.perf_counter()
     try:
-        if _no_duplicate_keys(batch, expectation):
-            message = f"{_label(expectation)} passed"
-            seconds = round(time.perf_counter() - started, 4)
-            return ExpectationResult(expectation, True, None, 0, [], message, seconds)
         ge_result = batch.validate(_to_ge(expectation), result_format=_RESULT_FORMAT)
     except Exception as exc:  # unknown type, bad kwargs
         return _error(expectation, exc, time.perf_counter() - started)
     return _result(expectation, ge_result, batch, time.perf_counter() - started)
-
-
-def _no_duplicate_keys(batch, expectation: Expectation) -> bool:
-    """Whether a uniqueness expectation holds, decided by one GROUP BY (in GE, as an unexpected
-    rows query) instead of GE's own SQL, which joins every row to its key's count: measured 2-4x
-    slower on a million rows. True means GE's own would pass with nothing unexpected, and its
-    result is what GE's gives; False (or any doubt) leaves the decision, and the counts and
-    examples of a failure, to GE's own expectation.
-
-    Stricter than GE where a key holds NULLs: GE ignores a NULL column value, and leaves out a
-    compound key's rows with a NULL; here NULLs of a compound key group together, so a duplicate
-    among them goes to GE to decide."""
-    kwargs = expectation.kwargs
-    if expectation.type == "expect_column_values_to_be_unique" and set(kwargs) == {"column"}:
-        column = _quoted(kwargs["column"])
-        query = f"SELECT {column} FROM {{batch}} WHERE {column} IS NOT NULL"
-    elif expectation.type == "expect_compound_columns_to_be_unique" and set(kwargs) == {
-        "column_list"
-    }:
-        query = f"SELECT {', '.join(map(_quoted, kwargs['column_list']))} FROM {{batch}}"
-    else:
-        return False
-    check = _counted_unexpected_rows()(
-        unexpected_rows_query=f"{query} GROUP BY ALL HAVING count(*) > 1"
-    )
-    result = batch.validate(check, result_format="BOOLEAN_ONLY")
-    return bool(result.success) and not _exception_message(result.exception_info)
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _to_ge(expectation: Expectation):

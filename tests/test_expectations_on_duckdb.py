@@ -455,7 +455,7 @@ def test_importing_gates_does_not_import_great_expectations():
     )
 
 
-def _run_counting_statements(con, expectations):
+def _run_counting_statements(con, expectations, **options):
     """run_expectations, and the SQL statements GE sent to DuckDB meanwhile."""
     import sqlalchemy
     from sqlalchemy import event
@@ -467,7 +467,7 @@ def _run_counting_statements(con, expectations):
 
     event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", record)
     try:
-        results = run_expectations(con, expectations)
+        results = run_expectations(con, expectations, **options)
     finally:
         event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", record)
     return results, statements
@@ -492,6 +492,7 @@ def test_columns_are_listed_once_for_a_schemas_tables(con):
             Expectation("staging.andre", "expect_column_values_to_not_be_null", {"column": "id"}),
             Expectation(TABLE, "expect_column_values_to_be_unique", {"column": "paragraf"}),
         ],
+        shortcuts=False,  # GE's own expectations: the ones that list columns
     )
     assert [r.success for r in results] == [True, True, True]
     assert sum("information_schema" in s for s in statements) == 1
@@ -530,3 +531,173 @@ def test_uniqueness_decided_by_one_group_by_gives_ge_s_own_results_nulls_include
     assert (k.success, k.unexpected_count, k.examples) == (True, 0, [])
     assert (kj.success, kj.unexpected_count, kj.examples) == (True, 0, [])
     assert (j.success, j.unexpected_count, j.examples) == (False, 2, ["c"])
+
+
+# Plain SQL decides a passing column expectation (runner/gate_sql.py): each case on the same data
+# with and without it must give GE's own result. NULLs, NaN, bounds and an empty table are where
+# the two could part.
+TRICKY = "s.v"
+TRICKY_ROWS = """(1, '001', 0.0, DATE '2022-01-01', DATE '2022-01-01'),
+                 (2, 'abc', 1.5, DATE '2022-01-02', DATE '2022-01-01'),
+                 (NULL, NULL, NULL, NULL, DATE '2022-01-03'),
+                 (3, '12{3}', 'nan'::DOUBLE, DATE '2022-01-04', NULL),
+                 (3, 'it''s', 1.0, DATE '2022-01-05', DATE '2022-01-05')"""
+SHORTCUT_CASES = [
+    ("expect_column_values_to_not_be_null", {"column": "k"}),
+    ("expect_column_values_to_not_be_null", {"column": "b"}),
+    ("expect_column_values_to_be_in_set", {"column": "t", "value_set": ["001", "abc", "12{3}"]}),
+    (
+        "expect_column_values_to_be_in_set",
+        {"column": "t", "value_set": ["001", "abc", "12{3}", "it's"]},
+    ),
+    ("expect_column_values_to_be_between", {"column": "x", "min_value": 0}),
+    ("expect_column_values_to_be_between", {"column": "x", "min_value": 0, "strict_min": True}),
+    ("expect_column_values_to_be_between", {"column": "x", "max_value": 1.5}),
+    ("expect_column_values_to_be_between", {"column": "k", "min_value": 1, "max_value": 3}),
+    ("expect_column_values_to_be_between", {"column": "k", "max_value": 3, "strict_max": True}),
+    ("expect_column_values_to_match_regex", {"column": "t", "regex": "^[0-9]{3}$"}),
+    ("expect_column_values_to_match_regex", {"column": "t", "regex": r"[0-9a-z]"}),
+    ("expect_column_values_to_match_regex", {"column": "t", "regex": r"\d"}),
+    ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "a", "column_B": "b"}),
+    (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {"column_A": "a", "column_B": "b", "or_equal": True},
+    ),
+    (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {
+            "column_A": "a",
+            "column_B": "b",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+    ("expect_column_values_to_be_unique", {"column": "k"}),
+    ("expect_column_values_to_be_unique", {"column": "t"}),
+    ("expect_compound_columns_to_be_unique", {"column_list": ["k", "t"]}),
+    ("expect_compound_columns_to_be_unique", {"column_list": ["k", "x"]}),
+]
+
+
+@pytest.mark.parametrize("table", [TRICKY, "s.leer", "s.ordnet"])
+def test_plain_sql_shortcuts_give_ge_s_own_results(table):
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA s;"
+            " CREATE TABLE s.v (k INTEGER, t VARCHAR, x DOUBLE, a DATE, b DATE);"
+            f" INSERT INTO s.v VALUES {TRICKY_ROWS};"
+            " CREATE TABLE s.leer AS FROM s.v LIMIT 0;"
+            " CREATE TABLE s.ordnet AS FROM s.v WHERE k IN (1, 2)"
+        )
+        expectations = [Expectation(table, kind, kwargs) for kind, kwargs in SHORTCUT_CASES]
+        shortcut = run_expectations(con, expectations)
+        own = run_expectations(con, expectations, shortcuts=False)
+    for fast, slow in zip(shortcut, own, strict=True):
+        assert fast.message == slow.message
+        assert (fast.success, fast.unexpected_count, fast.examples, fast.observed_value) == (
+            slow.success,
+            slow.unexpected_count,
+            slow.examples,
+            slow.observed_value,
+        ), fast.message
+    if table == "s.ordnet":  # where most pass: the shortcuts decided them
+        assert sum(r.success for r in shortcut) >= 15
+
+
+def test_a_tables_row_wise_expectations_that_pass_take_one_scan(con):
+    expectations = [
+        Expectation(TABLE, "expect_column_values_to_not_be_null", {"column": "cpr"}),
+        Expectation(
+            TABLE, "expect_column_values_to_match_regex", {"column": "cpr", "regex": "^[0-9]{10}$"}
+        ),
+        Expectation(
+            TABLE,
+            "expect_column_values_to_be_in_set",
+            {"column": "paragraf", "value_set": [*PARAGRAFFER, "999"]},
+        ),
+        Expectation(
+            TABLE, "expect_column_values_to_be_between", {"column": "belob", "min_value": 0}
+        ),
+    ]
+    results, statements = _run_counting_statements(con, expectations)
+    assert [r.success for r in results] == [True] * 4
+    probe = "SELECT 1 \nFROM bevillinger \n LIMIT $1"  # GE's, as it makes the batch
+    assert len([s for s in statements if "bevillinger" in s and s != probe]) == 1, statements
+    # the scan's time is shared among the expectations it decided
+    assert len({r.seconds for r in results}) == 1 and results[0].seconds >= 0
+
+
+def _project_expectations(model: str, description_start: str) -> Expectation:
+    from datetime import date
+
+    from runner.compile import Compiler, run_vars
+    from runner.project import load_project
+
+    project = load_project(Path(__file__).parents[1])
+    compiler = Compiler(project, run_vars(project, date(2022, 11, 23), secret=False))
+    (found,) = [
+        e
+        for e in compiler.expectations([project.nodes[model]])
+        if (e.description or "").startswith(description_start)
+    ]
+    return found
+
+
+# saet_id 1, person x: two periods of one version that overlap on 10 January, and one of a later
+# version; person y has one period. Set 2: two periods with a day between them.
+PERIODS = [  # saet_id, cpr, kendt_fra, fra, til
+    (1, "x", "2021-01-31", "2022-01-01", "2022-01-10"),
+    (1, "x", "2021-01-31", "2022-01-10", "2022-01-20"),
+    (1, "x", "2022-02-28", "2022-01-05", "2022-01-25"),
+    (1, "y", "2021-01-31", "2022-01-10", "2022-01-20"),
+    (2, "x", "2021-01-31", "2022-01-01", "2022-01-08"),
+    (2, "x", "2021-01-31", "2022-01-10", "2022-01-20"),
+]
+
+
+def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
+    periods = _project_expectations("int_modtagerperioder", "no person is counted twice")
+    spells = _project_expectations("int_forloeb", "a person's spells of a set in one version")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate; CREATE TABLE intermediate.p (saet_id INTEGER, cpr VARCHAR,"
+            " kendt_fra DATE, fra DATE, til DATE)"
+        )
+        con.executemany("INSERT INTO intermediate.p VALUES (?, ?, ?, ?, ?)", PERIODS)
+        for saet_id, table in ((1, "int_modtagerperioder"), (2, "int_forloeb")):
+            con.execute(
+                f"CREATE TABLE intermediate.{table} AS SELECT '101' AS kommunekode,"
+                " 'alle' AS gruppe, 'total' AS opdeling, '' AS opdeling_vaerdi, *"
+                f" FROM intermediate.p WHERE saet_id = {saet_id}"
+            )
+        con.execute(
+            "CREATE TABLE intermediate.beroering AS FROM intermediate.int_forloeb;"
+            " UPDATE intermediate.beroering SET til = '2022-01-09' WHERE fra = '2022-01-01'"
+        )
+        touching = Expectation("intermediate.beroering", spells.type, spells.kwargs)
+        overlapping, apart, touches = run_expectations(con, [periods, spells, touching])
+    assert (overlapping.success, overlapping.unexpected_count) == (False, 1)
+    assert overlapping.examples[0]["fra"] == "2022-01-10"
+    assert (apart.success, apart.unexpected_count) == (True, 0)
+    assert (touches.success, touches.unexpected_count) == (False, 1)
+
+
+def test_helaarsmodtagere_above_the_sets_persons_are_found():
+    # set 1 has two persons over the periods, set 2 one: 1.5 helaarsmodtagere is too many for set 2
+    check = _project_expectations("int_helaarsmodtagere", "helaarsmodtagere never above")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate;"
+            " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
+            " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
+            " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
+            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT t.*, cpr FROM"
+            " intermediate.int_taellesaet t JOIN (VALUES (1, 'x'), (1, 'x'), (1, 'y'), (2, 'x'))"
+            " p(saet_id, cpr) USING (saet_id);"
+            " CREATE TABLE intermediate.int_helaarsmodtagere AS SELECT * FROM"
+            " (VALUES ('101', 'alle', 'total', '', 2.0), ('101', 'botilbud', 'total', '', 1.5))"
+            " v(kommunekode, gruppe, opdeling, opdeling_vaerdi, helaarsmodtagere)"
+        )
+        (result,) = run_expectations(con, [check])
+    assert (result.success, result.unexpected_count) == (False, 1)
+    assert result.examples[0]["gruppe"] == "botilbud"

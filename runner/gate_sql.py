@@ -1,0 +1,125 @@
+"""Plain SQL that shows an expectation passes, without great-expectations' (GE's) own machinery.
+
+GE's built-in column expectations each cost a validation graph and a query of their own (about
+20 ms of CPU even on a small table); a gate asks many of them of one table. Here the row-wise ones
+of a table (not null, in a set, between, matching a regex, a column pair in order) become one
+condition each, and one scan of the table asks whether any row meets any condition; a uniqueness
+expectation becomes one GROUP BY of a hash of its key. Each condition flags at least every row GE
+would count as unexpected (a NULL where GE ignores it may be flagged too), so an empty answer
+means GE's own expectation would pass with nothing unexpected. An empty table is GE's own to
+decide (it reports no unexpected count there). Any row flagged hands the
+expectations concerned to GE's own, which decides them and gives the counts and examples of a
+failure. tests/test_expectations_on_duckdb.py holds both routes to the same verdicts.
+
+The queries are GE unexpected-rows queries: `{batch}` is the table, other braces doubled.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+from .project import Expectation
+from .sql import literal
+
+
+def row_condition(expectation: Expectation) -> str | None:
+    """A condition on a row that holds for every row GE's expectation could count as unexpected;
+    None where the expectation is not one of the row-wise checks known here (GE's own decides)."""
+    kwargs, kind = expectation.kwargs, expectation.type
+    if kind == "expect_column_values_to_not_be_null" and set(kwargs) == {"column"}:
+        return f"{quoted(kwargs['column'])} IS NULL"
+    if kind == "expect_column_values_to_be_in_set" and set(kwargs) == {"column", "value_set"}:
+        values = kwargs["value_set"]
+        if not values or not all(isinstance(v, str) for v in values):
+            return None
+        return f"{quoted(kwargs['column'])} NOT IN ({', '.join(map(literal, values))})"
+    if kind == "expect_column_values_to_be_between" and set(kwargs) <= {
+        "column",
+        "min_value",
+        "max_value",
+        "strict_min",
+        "strict_max",
+    }:
+        return _outside(kwargs)
+    if kind == "expect_column_values_to_match_regex" and set(kwargs) == {"column", "regex"}:
+        if not isinstance(kwargs["regex"], str):
+            return None
+        # GE's own SQL on this dialect (PostgreSQL's, see ge_duckdb) is `column ~ regex`
+        return f"NOT ({quoted(kwargs['column'])} ~ {literal(kwargs['regex'])})"
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b" and set(kwargs) <= {
+        "column_A",
+        "column_B",
+        "or_equal",
+        "ignore_row_if",
+    }:
+        if not isinstance(kwargs.get("or_equal", False), bool):
+            return None
+        a, b = quoted(kwargs["column_A"]), quoted(kwargs["column_B"])
+        in_order = f"{a} >= {b}" if kwargs.get("or_equal") else f"{a} > {b}"
+        # a NULL on either side is flagged whatever ignore_row_if says: GE's own decides it
+        return f"{a} IS NULL OR {b} IS NULL OR NOT ({in_order})"
+    return None
+
+
+def _outside(kwargs: dict) -> str | None:
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    strict = (kwargs.get("strict_min", False), kwargs.get("strict_max", False))
+    bounds = [b for b in (low, high) if b is not None]
+    if not bounds or not all(isinstance(b, Real) and not isinstance(b, bool) for b in bounds):
+        return None
+    if not all(isinstance(s, bool) for s in strict):
+        return None
+    column = quoted(kwargs["column"])
+    # NULL compares to NULL: not flagged, as GE leaves a NULL value out of this check
+    outside = []
+    if low is not None:
+        outside.append(f"{column} {'<=' if strict[0] else '<'} {low!r}")
+    if high is not None:
+        outside.append(f"{column} {'>=' if strict[1] else '>'} {high!r}")
+    return " OR ".join(outside)
+
+
+def scan_query(conditions: list[str]) -> str:
+    """One scan of the table: a row when any row meets any of the conditions (stops at the
+    first), or when the table is empty."""
+    where = " OR ".join(f"({c})" for c in conditions)
+    return "(SELECT 1 FROM {batch} WHERE " + _braces_doubled(where) + " LIMIT 1)" + _OR_WHEN_EMPTY
+
+
+def duplicates_query(expectation: Expectation) -> str | None:
+    """The keys of a uniqueness expectation that might occur twice, by one GROUP BY of a hash of
+    the key: equal keys have equal hashes, so no hash twice means no key twice (a collision of
+    two different keys only hands the decision to GE's own). None for other expectations.
+
+    Stricter than GE where a key holds NULLs: GE ignores a NULL column value, and leaves out a
+    compound key's rows with a NULL; here a compound key's NULLs hash alike, so a duplicate among
+    them goes to GE to decide."""
+    kwargs = expectation.kwargs
+    if expectation.type == "expect_column_values_to_be_unique" and set(kwargs) == {"column"}:
+        column = quoted(kwargs["column"])
+        key, where = f"hash({column})", f" WHERE {column} IS NOT NULL"
+    elif expectation.type == "expect_compound_columns_to_be_unique" and set(kwargs) == {
+        "column_list"
+    }:
+        key, where = f"hash({', '.join(map(quoted, kwargs['column_list']))})", ""
+    else:
+        return None
+    return (
+        _braces_doubled(f"(SELECT {key} AS h FROM ")
+        + "{batch}"
+        + _braces_doubled(f"{where} GROUP BY h HAVING count(*) > 1)")
+        + _OR_WHEN_EMPTY
+    )
+
+
+# GE's own gives no unexpected count for an empty table: it decides that case itself.
+_OR_WHEN_EMPTY = " UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM {batch})"
+
+
+def quoted(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _braces_doubled(sql: str) -> str:
+    """GE formats the query with str.format: a brace of a name or value must be doubled."""
+    return sql.replace("{", "{{").replace("}", "}}")
