@@ -5,9 +5,12 @@ test fails naming the package."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +20,13 @@ def debian_program(names: tuple[str, ...], package: str) -> str:
     found = _which(names)
     if found is not None:
         return found
-    trouble = _install(package) or f"installed {package}, but no {names[0]} on PATH"
+    # one install at a time: the test processes of `pytest -n 2` may both find the program missing
+    with open(Path(tempfile.gettempdir()) / "lis-tests-apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = _which(names)
+        if found is not None:
+            return found
+        trouble = _install(package) or f"installed {package}, but no {names[0]} on PATH"
     found = _which(names)
     if found is None:
         pytest.fail(

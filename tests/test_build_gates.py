@@ -12,7 +12,7 @@ from runner.build import build
 from runner.cli import main
 from runner.errors import GateFailed
 from runner.project import load_project
-from tests.small_build import SMALL, digest, journal
+from tests.small_build import SMALL, digest, fresh_copy, journal
 from tests.small_build import build as build_small
 from tests.tiny_project import write_project
 
@@ -82,9 +82,10 @@ def test_an_error_stops_the_build_at_its_layer(tmp_path, layer, built):
     ] == built  # nothing downstream of the failed gate ran
 
 
-def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication(tmp_path, capsys):
-    warehouse = tmp_path / "lis.duckdb"
-    assert build_small(warehouse) == 0
+def test_a_staging_failure_names_expectation_and_model_and_keeps_the_publication(
+    published, tmp_path, capsys
+):
+    warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     broken = tmp_path / "broken"
     shutil.copytree(SMALL, broken)
@@ -136,9 +137,8 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
     assert ukendt == [(1.0,)]
 
 
-def test_lis_test_checks_the_published_warehouse_read_only(tmp_path, capsys):
-    warehouse = tmp_path / "lis.duckdb"
-    assert build_small(warehouse) == 0
+def test_lis_test_checks_the_published_warehouse_read_only(published, tmp_path, capsys):
+    warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     # every expectation passes; the worked example's disclosure audit is a known open finding
     # (test_the_worked_examples_discretion_passes_the_audit below), so lis test exits 6

@@ -1,6 +1,8 @@
 """The demo path a newcomer takes, and the reconciliation on the generator's clean and dirty
 extracts."""
 
+import contextlib
+import io
 import shutil
 from datetime import date
 from pathlib import Path
@@ -19,25 +21,22 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF_MONTH_BEFORE = "2026-10-31"
 
 
-def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(tmp_path, capsys):
-    warehouse = tmp_path / "lis.duckdb"
-    assert (
-        main(
-            [
-                "demo",
-                "--out",
-                str(tmp_path / "extracts"),
-                "--grants",
-                "2000",
-                "--as-of",
-                AS_OF,
-                "--warehouse",
-                str(warehouse),
-            ]
-        )
-        == 0
-    )
-    assert str(warehouse) in capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """`lis demo` of three municipalities (2,000 grants), run once for the module: the warehouse
+    and what the command printed."""
+    folder = tmp_path_factory.mktemp("demo")
+    warehouse = folder / "lis.duckdb"
+    argv = ["demo", "--out", str(folder / "extracts"), "--grants", "2000", "--municipalities"]
+    argv += ["3", "--as-of", AS_OF, "--warehouse", str(warehouse)]
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(argv) == 0
+    return warehouse, out.getvalue()
+
+
+def test_lis_demo_writes_builds_and_says_where_the_warehouse_is(demo):
+    warehouse, out = demo
+    assert str(warehouse) in out
     with duckdb.connect(str(warehouse), read_only=True) as con:
         balanced = con.execute(
             "SELECT bool_and(balanced), sum(rows_quarantine) FROM audit.reconciliation"
@@ -141,14 +140,9 @@ def test_every_bad_row_the_generator_injects_lands_in_quarantine_with_its_code(t
     }
 
 
-def test_lis_test_audits_the_discretion_of_a_three_municipality_demo(tmp_path, capsys):
+def test_lis_test_audits_the_discretion_of_a_three_municipality_demo(demo, capsys):
     # The disclosure audit (runner/disclosure_audit.py) runs in lis test: no hidden count of the
     # reports and discreet exports can be narrowed below the protection level.
-    warehouse = tmp_path / "lis.duckdb"
-    demo = ["demo", "--out", str(tmp_path / "extracts"), "--grants", "2000"]
-    assert (
-        main([*demo, "--municipalities", "3", "--as-of", AS_OF, "--warehouse", str(warehouse)]) == 0
-    )
-    capsys.readouterr()
+    warehouse, _ = demo
     assert main(["test", "--warehouse", str(warehouse)]) == 0
     assert "disclosure audit: 0 hidden counts a reader could work out" in capsys.readouterr().err

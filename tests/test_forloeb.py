@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.extract_builder import Extracts
+from tests.extract_builder import Extracts, Warehouse
 from tests.test_indicators import born, counted, expect, published
 
 pytestmark = pytest.mark.e2e
@@ -90,8 +90,16 @@ def spells(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    return published(tmp_path_factory, "small_shared", SHARED_SMALL / "extracts", S)
+def small(request):
+    """The contract's worked example as published: the session's build of tests/fixtures/small
+    (conftest.py), which is a byte copy of shared/examples/small's extracts."""
+    ours = ROOT / "tests" / "fixtures" / "small" / "extracts"
+    assert sorted(p.name for p in ours.iterdir()) == sorted(
+        p.name for p in (SHARED_SMALL / "extracts").iterdir()
+    )
+    for path in ours.iterdir():
+        assert path.read_bytes() == (SHARED_SMALL / "extracts" / path.name).read_bytes(), path.name
+    return Warehouse(request.getfixturevalue("published"))
 
 
 def _number(text: str):

@@ -1,5 +1,7 @@
 """Hostile input, signals and tampering (issue 10): nothing leaked, nothing lost, a clear reason."""
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -34,59 +36,84 @@ def runs(warehouse: Path) -> list[tuple]:
         return con.execute("select status, message from audit.runs order by started_at").fetchall()
 
 
-def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(
-    published, tmp_path, capsys
-):
-    warehouse = fresh_copy(published, tmp_path)
-    extracts = extracts_copy(tmp_path)
+@pytest.fixture(scope="module")
+def rebuilt(published, tmp_path_factory):
+    """One rebuild of a copy of the publication whose journal and file were tampered with first
+    (each test below reads its own part of it): a failed run whose error message held a CPR
+    number, an old journal line holding one, lines that are JSON but no run, and the file's mode
+    and group changed. What each step wrote to stderr is kept."""
+    folder = tmp_path_factory.mktemp("rebuilt")
+    warehouse = fresh_copy(published, folder)
+    journal = folder / "lis.duckdb.runs.jsonl"
+    seen = {"folder": folder, "warehouse": warehouse}
+    # a run that fails on a header-less ydelser: its message quotes a row, CPR number and all
+    extracts = extracts_copy(folder)
     ydelser = extracts / "ydelser.csv"
     ydelser.write_text("".join(ydelser.read_text().splitlines(keepends=True)[1:]))
-    log_file = tmp_path / "lis.log"
+    seen["log_file"] = folder / "lis.log"
     started = time.time()
-    assert main(["--log-file", str(log_file)] + build_args(warehouse, extracts=extracts)) == 4
-    err = capsys.readouterr().err
-    assert "0101801234" not in err and "010180-XXXX" in err
-    assert "0101801234" not in (tmp_path / "lis.duckdb.runs.jsonl").read_text()
-    assert "0101801234" not in log_file.read_text()
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        argv = ["--log-file", str(seen["log_file"])] + build_args(warehouse, extracts=extracts)
+        seen["failed_code"] = main(argv)
+    seen["failed_err"] = err.getvalue()
+    seen["journal_after_failure"] = journal.read_text()
     # target/run_results.json (or, where it has moved, beside the warehouse) describes this run
-    for run_results in (
-        ROOT / "target" / "run_results.json",
-        tmp_path / "lis.duckdb.run_results.json",
-    ):
-        if run_results.is_file() and run_results.stat().st_mtime >= started:
-            assert "010180-XXXX" in (text := run_results.read_text()) and "0101801234" not in text
-    # the failed run reaches the next publication's audit.runs, masked
-    assert build(warehouse, "--full-refresh") == 0
-    failed = [message for status, message in runs(warehouse) if status == "error"]
-    assert failed and "010180-XXXX" in failed[0] and "0101801234" not in failed[0]
-
-
-def test_an_old_journal_line_with_a_cpr_number_is_masked_in_audit_runs(published, tmp_path):
-    warehouse = fresh_copy(published, tmp_path)
-    journal = tmp_path / "lis.duckdb.runs.jsonl"
+    seen["run_results"] = [
+        path.read_text()
+        for path in (ROOT / "target" / "run_results.json", folder / "lis.duckdb.run_results.json")
+        if path.is_file() and path.stat().st_mtime >= started
+    ]
+    # an old journal line with a CPR number in its message
     old = json.loads(journal.read_text().splitlines()[0])
     old.update(run_id="old", status="error", message="columns found: b0000001, 200674-2955")
     with journal.open("a") as handle:
         handle.write(json.dumps(old) + "\n")
-    assert build(warehouse, "--full-refresh") == 0
-    messages = [message for _, message in runs(warehouse)]
-    assert "columns found: b0000001, 200674-XXXX" in messages
-
-
-def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(
-    published, tmp_path, capsys
-):
-    warehouse = fresh_copy(published, tmp_path)
-    journal = tmp_path / "lis.duckdb.runs.jsonl"
-    good = len(journal.read_text().splitlines())
+    # lines that are JSON but not a run
+    seen["good"] = len(journal.read_text().splitlines())
     with journal.open("a") as handle:
         handle.write('[1, 2]\n{"models": 5}\n{"run_id": "x", "status": "ok", "models": [7]}\n')
         handle.write('{"run_id": "y", "status": "ok", "started_at": "not a time"}\n')
-    assert build(warehouse, "--full-refresh") == 0
-    err = capsys.readouterr().err
+    # the file's mode and group changed by its owner
+    other = next((g for g in os.getgroups() if g != warehouse.stat().st_gid), None)
+    if os.geteuid() == 0:
+        other = other if other is not None else 1
+    seen["group"] = other
+    if other is not None:
+        os.chmod(warehouse, 0o600)
+        os.chown(warehouse, -1, other)
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        seen["rebuild_code"] = build(warehouse, "--full-refresh")
+    seen["rebuild_err"] = err.getvalue()
+    return seen
+
+
+def test_a_cpr_number_in_an_error_message_is_masked_wherever_the_message_goes(rebuilt):
+    assert rebuilt["failed_code"] == 4
+    err = rebuilt["failed_err"]
+    assert "0101801234" not in err and "010180-XXXX" in err
+    assert "0101801234" not in rebuilt["journal_after_failure"]
+    assert "0101801234" not in rebuilt["log_file"].read_text()
+    for text in rebuilt["run_results"]:
+        assert "010180-XXXX" in text and "0101801234" not in text
+    # the failed run reaches the next publication's audit.runs, masked
+    assert rebuilt["rebuild_code"] == 0
+    failed = [message for status, message in runs(rebuilt["warehouse"]) if status == "error"]
+    assert any("010180-XXXX" in message for message in failed)
+    assert not any("0101801234" in message for message in failed)
+
+
+def test_an_old_journal_line_with_a_cpr_number_is_masked_in_audit_runs(rebuilt):
+    assert rebuilt["rebuild_code"] == 0
+    messages = [message for _, message in runs(rebuilt["warehouse"])]
+    assert "columns found: b0000001, 200674-XXXX" in messages
+
+
+def test_a_journal_line_that_is_json_but_not_a_run_is_skipped_with_a_warning(rebuilt):
+    assert rebuilt["rebuild_code"] == 0
+    good = rebuilt["good"]
     for line in range(good + 1, good + 5):
-        assert f"lis.duckdb.runs.jsonl, line {line}: not a run record" in err
-    assert len(runs(warehouse)) == good + 1
+        assert f"lis.duckdb.runs.jsonl, line {line}: not a run record" in rebuilt["rebuild_err"]
+    assert len(runs(rebuilt["warehouse"])) == good + 1
 
 
 def test_a_header_only_ydelser_is_an_input_error_naming_the_file(published, tmp_path, capsys):
@@ -100,18 +127,12 @@ def test_a_header_only_ydelser_is_an_input_error_naming_the_file(published, tmp_
     assert warehouse.read_bytes() == before
 
 
-def test_a_rebuild_keeps_the_published_files_mode_and_group(published, tmp_path):
-    warehouse = fresh_copy(published, tmp_path)
-    other = next((g for g in os.getgroups() if g != warehouse.stat().st_gid), None)
-    if os.geteuid() == 0:
-        other = other if other is not None else 1
-    if other is None:
+def test_a_rebuild_keeps_the_published_files_mode_and_group(rebuilt):
+    if rebuilt["group"] is None:
         pytest.skip("the test user belongs to one group only")
-    os.chmod(warehouse, 0o600)
-    os.chown(warehouse, -1, other)
-    assert build(warehouse, "--full-refresh") == 0
-    assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600
-    assert warehouse.stat().st_gid == other
+    assert rebuilt["rebuild_code"] == 0
+    assert stat.S_IMODE(rebuilt["warehouse"].stat().st_mode) == 0o600
+    assert rebuilt["warehouse"].stat().st_gid == rebuilt["group"]
 
 
 def test_a_first_publication_is_not_readable_by_others(published):

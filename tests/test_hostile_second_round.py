@@ -24,13 +24,6 @@ SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 HUGE = "999999999999"
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    warehouse = tmp_path_factory.mktemp("pub2") / "lis.duckdb"
-    assert build(warehouse) == 0
-    return warehouse
-
-
 def _append(path: Path, *rows: list[str]) -> None:
     with path.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=";", lineterminator="\n").writerows(rows)

@@ -214,8 +214,9 @@ def cases_2022() -> Extracts:
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory) -> Warehouse:
-    return published(tmp_path_factory, "small", SMALL / "extracts", S)
+def small(published) -> Warehouse:
+    """The worked example's publication as of S, shared by the session (conftest.py)."""
+    return Warehouse(published)
 
 
 @pytest.fixture(scope="module")

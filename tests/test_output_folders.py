@@ -15,16 +15,13 @@ from runner.cli import main
 # builds a warehouse: deselect with -m 'not e2e' for the quick subset
 pytestmark = pytest.mark.e2e
 
-SMALL = Path(__file__).parent / "fixtures" / "small" / "extracts"
 AS_OF = "2022-03-31"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("owned") / "lis.duckdb"
-    args = ["build", "--extracts", str(SMALL), "--as-of", AS_OF, "--warehouse", str(path)]
-    assert main(args) == 0
-    return path
+def warehouse(published):
+    """The worked example's publication (conftest.py)."""
+    return published
 
 
 def report(warehouse: Path, out: Path) -> int:
