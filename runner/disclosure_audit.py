@@ -30,6 +30,7 @@ class Finding:
     high: float
     relations: tuple[str, ...]
     shown: tuple = ()  # the published figures of those relations: (Cell, column)
+    marked: tuple = ()  # the hidden cells whose marks' bounds hold it (a `<5` is 1-4)
 
     def __str__(self) -> str:
         c = self.cell
@@ -83,7 +84,7 @@ def _month_end(year: int, month: int) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a system, set up in one place
+def audit_system(
     kommune: str,
     cells: dict,
     marks: dict,
@@ -94,11 +95,9 @@ def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a 
 ) -> list[Finding]:
     """The findings of one linked system (a municipality and year): its cells, the hidden ones.
     With `extra` False only the declarations' relations (what suppression itself answers to)."""
-    from scipy.optimize import linprog
-
     primaries = {c for c in marks if primary(c, cells, policy, threshold)}
     declared = equations(cells, policy)
-    relations = [e for e in [*declared, *(extra_relations(cells, policy) if extra else [])]]
+    relations = [*declared, *(extra_relations(cells, policy) if extra else [])]
     relations = [e for e in relations if holds(e, cells)]
     # Unknowns: the hidden figures the relations mention; published figures are constants.
     index, rows = {}, []
@@ -115,7 +114,33 @@ def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a 
             rows.append((row, constant, equation.why, tuple(shown)))
     variables = list(index)
     bounds = [_bounds(var, cells, marks, policy, threshold) for var in variables]
-    parent = list(range(len(variables)))
+    findings = []
+    for members, here in _blocks(len(variables), rows):
+        block = _Block(members, here, [bounds[v] for v in members], variables, cells)
+        for var in members:
+            cell, column = variables[var]
+            if not sensitive((cell, column), cells, marks, primaries, policy):
+                continue
+            needed = _needed(cell, column, cells, policy, protection)
+            low, high, binding = block.range(var, needed)
+            if not high - low >= needed:
+                why = tuple(dict.fromkeys(here[i][2] for i in binding["equations"]))
+                shown = tuple(dict.fromkeys(v for i in binding["equations"] for v in here[i][3]))
+                marked = tuple(
+                    variables[v][0] for v in binding["bounds"] if variables[v][0] in marks
+                )
+                findings.append(
+                    Finding(
+                        kommune, cell, column, low, high, why, shown, tuple(dict.fromkeys(marked))
+                    )
+                )
+    return findings
+
+
+def _blocks(count: int, rows: list) -> list:
+    """The independent blocks of a system: hidden figures linked by a relation, and their
+    relations (each solved on its own: a smaller programme, the same ranges)."""
+    parent = list(range(count))
 
     def root(i):
         while parent[i] != i:
@@ -127,45 +152,73 @@ def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a 
         first, *others = row
         for other in others:
             parent[root(other)] = root(first)
-    components = {}
-    for i in range(len(variables)):
-        components.setdefault(root(i), []).append(i)
-    by_component = {}
+    members, relations = {}, {}
+    for i in range(count):
+        members.setdefault(root(i), []).append(i)
     for row in rows:
-        by_component.setdefault(root(next(iter(row[0]))), []).append(row)
-    findings = []
-    for group, members in components.items():
-        local = {v: k for k, v in enumerate(members)}
-        equations_here = by_component.get(group, [])
-        a_eq = [[row.get(v, 0.0) for v in members] for row, *_ in equations_here]
-        b_eq = [constant for _, constant, *_ in equations_here]
-        for var in members:
-            cell, column = variables[var]
-            if not sensitive((cell, column), cells, marks, primaries, policy):
-                continue
-            objective = [0.0] * len(members)
-            range_ = []
-            for sign in (1.0, -1.0):
-                objective[local[var]] = sign
-                result = linprog(
-                    objective,
-                    A_eq=a_eq or None,
-                    b_eq=b_eq or None,
-                    bounds=[bounds[v] for v in members],
-                    method="highs",
-                )
-                if result.status == 3:  # unbounded
-                    range_.append(-sign * float("inf"))
-                elif result.status == 0:
-                    range_.append(sign * result.fun)
-                else:
-                    range_.append(float("nan"))
-            low, high = range_
-            if not high - low >= _needed(cell, column, cells, policy, protection):
-                why = tuple(dict.fromkeys(w for _, _, w, _ in equations_here))
-                shown = tuple(dict.fromkeys(v for *_, vs in equations_here for v in vs))
-                findings.append(Finding(kommune, cell, column, low, high, why, shown))
-    return findings
+        relations.setdefault(root(next(iter(row[0]))), []).append(row)
+    return [(m, relations.get(group, [])) for group, m in members.items()]
+
+
+class _Block:
+    """One block's linear programme. Every solution found is a point the reader cannot tell from
+    the truth, as is the truth itself: a figure whose values over those points already spread as
+    wide as it must is proved protected without a programme of its own (the same verdict, fewer
+    solves)."""
+
+    def __init__(self, members: list, rows: list, bounds: list, variables: list, cells: dict):
+        self.local = {v: k for k, v in enumerate(members)}
+        self.members = members
+        self.rows = rows
+        self.a_eq = [[row.get(v, 0.0) for v in members] for row, *_ in rows] or None
+        self.b_eq = [constant for _, constant, *_ in rows] or None
+        self.bounds = bounds
+        truth = [float(cells[variables[v][0]].get(variables[v][1]) or 0) for v in members]
+        self.low, self.high = list(truth), list(truth)
+
+    def _solve(self, var: int, sign: float):
+        from scipy.optimize import linprog
+
+        objective = [0.0] * len(self.members)
+        objective[self.local[var]] = sign
+        result = linprog(
+            objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
+        )
+        if result.status == 0:
+            for k, value in enumerate(result.x):
+                self.low[k], self.high[k] = min(self.low[k], value), max(self.high[k], value)
+        return result
+
+    def range(self, var: int, needed: float) -> tuple[float, float, dict]:
+        """The least and the most a figure can be (exactly, where they are too close), and the
+        relations and marks' bounds that hold it there."""
+        k = self.local[var]
+        binding = {"equations": set(), "bounds": set()}
+        ends = []
+        for sign in (1.0, -1.0):
+            if self.high[k] - self.low[k] >= needed:
+                return self.low[k], self.high[k], binding
+            result = self._solve(var, sign)
+            if result.status == 3:  # unbounded
+                ends.append(-sign * float("inf"))
+            elif result.status == 0:
+                ends.append(sign * result.fun)
+                self._binding(result, binding)
+            else:
+                ends.append(float("nan"))
+        return ends[0], ends[1], binding
+
+    def _binding(self, result, binding: dict) -> None:
+        """The relations and bounds a solution's dual names (nonzero marginals): what a reader
+        uses to narrow the figure."""
+        for i, value in enumerate(result.eqlin.marginals if self.a_eq else ()):
+            if abs(value) > 1e-9:
+                binding["equations"].add(i)
+        for k, (low, high) in enumerate(
+            zip(result.lower.marginals, result.upper.marginals, strict=True)
+        ):
+            if abs(low) > 1e-9 or abs(high) > 1e-9:
+                binding["bounds"].add(self.members[k])
 
 
 def _bounds(var, cells: dict, marks: dict, policy: Policy, threshold: float) -> tuple:

@@ -161,7 +161,7 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
     relations = equations(cells, policy)
     while True:
         _complements(relations, cells, marks, policy)
-        if not _answer_the_audit(cells, marks, policy, threshold):
+        if not _answer_the_audit(cells, marks, policy, threshold, relations):
             return marks
 
 
@@ -195,20 +195,52 @@ def _cost(var, cells: dict, policy: Policy) -> tuple:
     return (not figure, unit not in COUNTS, abs(figure), str(var))
 
 
-def _answer_the_audit(cells: dict, marks: dict, policy: Policy, threshold: float) -> bool:
+def _answer_the_audit(
+    cells: dict, marks: dict, policy: Policy, threshold: float, relations: list
+) -> bool:
     """Where several relations together still narrow a hidden count (year-to-date figures at
-    consecutive month ends, marks that bound their cells), hide one more published figure of
-    those relations; False when the declarations' relations give nothing away."""
+    consecutive month ends, marks that bound their cells), hide one more published figure of the
+    relations that hold it there; where only hidden cells' marks hold it (four `<5` age bands
+    under a `<5` total of 4: each is 1), one of those `<5` marks (and its twins') becomes `x`,
+    which tells a reader nothing. False when the declarations' relations give nothing away."""
     from .disclosure_audit import audit_system
 
     findings = audit_system("", cells, marks, policy, threshold, policy.protection, extra=False)
-    added = False
-    for shown in dict.fromkeys(f.shown for f in findings):
-        candidates = [v for v in shown if v[0] not in marks]
+    changed = set()
+    for finding in findings:
+        if changed & {finding.cell, *(c for c, _ in finding.shown), *finding.marked}:
+            continue  # this round's earlier answer may answer it too: the next round tells
+        candidates = [v for v in finding.shown if v[0] not in marks]
         if candidates:
-            marks[min(candidates, key=lambda v: _cost(v, cells, policy))[0]] = COMPLEMENTARY
-            added = True
-    return added
+            cell = min(candidates, key=lambda v: _cost(v, cells, policy))[0]
+            marks[cell] = COMPLEMENTARY
+            changed.add(cell)
+            continue
+        for cell in _relabelled(finding, marks, relations):
+            marks[cell] = COMPLEMENTARY
+            changed.add(cell)
+    return bool(changed)
+
+
+def _relabelled(finding, marks: dict, relations: list) -> list:
+    """The `<5` cell whose mark to make `x` for a finding (its own where it holds it, else a
+    breakdown's before a total's, the smallest), with its twins (the same quantity elsewhere)."""
+    bounding = [c for c in finding.marked if marks.get(c) not in (None, COMPLEMENTARY)]
+    if not bounding:
+        return []
+    own = finding.cell in bounding and finding.cell.breakdown != "total"
+    cell = finding.cell if own else min(bounding, key=lambda c: (c.breakdown == "total", str(c)))
+    twins, todo = {cell}, [cell]
+    while todo:
+        current = todo.pop()
+        for equation in relations:
+            pair = {var[0] for var, _ in equation.terms}
+            if len(equation.terms) == 2 and current in pair:
+                for other in pair - twins:
+                    if marks.get(other) not in (None, COMPLEMENTARY):
+                        twins.add(other)
+                        todo.append(other)
+    return sorted(twins, key=str)
 
 
 def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict], dict, dict]:

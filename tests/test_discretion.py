@@ -532,3 +532,16 @@ def test_13s_denominator_is_the_mean_of_03s_month_ends_and_gives_nothing_back():
     }
     assert marks[("03", "paragraf", "103")] == "<5"
     assert ("13", "paragraf", "104") in marks  # its denominator is 03's 104, hidden with it
+
+
+def test_the_marks_themselves_do_not_give_small_age_bands_away():
+    # the worked example's 751 on 2022-02-28: four age bands of 1 person under a total of 4, all
+    # `<5`. Each band is at least 1 and the total at most 4, so every one of them is exactly 1,
+    # whatever else is hidden: one mark (and its twins') says `x`, which tells a reader nothing.
+    bands = {"0-15": 1, "16-17": 0, "18-23": 0, "24-49": 1, "50-64": 1, "65+": 1}
+    cells = {("09", *T): 4, **{("09", "aldersgruppe", v): n for v, n in bands.items()}}
+    units = indicator_cells([row(*k, v) for k, v in cells.items()])
+    assert audit(units, POLICY, 5, 1) == []
+    marks = marks_of(cells)
+    assert COMPLEMENTARY in marks.values() and "<5" in marks.values()
+    assert all(k in marks for k, v in cells.items() if v)
