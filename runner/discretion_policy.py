@@ -60,6 +60,7 @@ class Breakdown:
     times: float | None = None  # each cell's first column is `times` x the `of` cell's
     of: Ref | None = None
     counts: dict = field(default_factory=dict)  # the breakdown's own units, where they differ
+    also_sums_to: tuple = ()  # more cells its cells add up to (sums_to: [a list])
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,9 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
         raise ProjectError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     if "sums_to" not in entry:
         raise ProjectError(f"{where}: sums_to is missing (total, nothing or a cell)")
-    target = entry["sums_to"]
-    sums_to = None if target in (None, "nothing") else parse_ref(target, mart, where)
+    targets = entry["sums_to"] if isinstance(entry["sums_to"], list) else [entry["sums_to"]]
+    refs = [parse_ref(t, mart, where) for t in targets if t not in (None, "nothing")]
+    sums_to = refs[0] if refs else None
     own = _units(entry.get("counts"), where)
     units = {**counts, **own}
     additive = [c for c, u in units.items() if u in COUNTS or u in AMOUNTS]
@@ -189,6 +191,7 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
         times=float(entry["times"]) if "times" in entry else None,
         of=of,
         counts=own,
+        also_sums_to=tuple(refs[1:]),
     )
 
 
@@ -254,15 +257,7 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
             if policy.declaration(c.mart) and policy.declaration(c.mart).indicator
         }
     )
-    for (mart, _, name), members in sorted(by_table.items(), key=str):
-        declaration = policy.declaration(mart)
-        breakdown = declaration.breakdowns.get(name) if declaration else None
-        if breakdown is None:
-            continue
-        if breakdown.sums_to is not None:
-            found += _sums(mart, name, members, breakdown, cells, policy)
-        for cell in members:
-            found += _cell_links(cell, breakdown, declaration, cells, policy)
+    found += _breakdowns(by_table, cells, policy)
     for declaration in policy.by_mart.values():
         for own, other in declaration.same_as:
             for day in dates:
@@ -272,6 +267,25 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
                     found.append(Equation([(a, 1.0), (b, -1.0)], f"{own} is {other}"))
         found += _year_to_date(declaration, cells, dates, policy)
         found += _month_end_means(declaration, cells, dates, policy)
+    return found
+
+
+def _breakdowns(by_table: dict, cells: dict, policy: Policy) -> list[Equation]:
+    """Each breakdown's cells against what they add up to, and each cell's links (twins, sums of
+    other marts' cells, a multiple of another cell)."""
+    found = []
+    for (mart, _, name), members in sorted(by_table.items(), key=str):
+        declaration = policy.declaration(mart)
+        breakdown = declaration.breakdowns.get(name) if declaration else None
+        if breakdown is None:
+            continue
+        for target in (breakdown.sums_to, *breakdown.also_sums_to):
+            if target is not None:
+                found += _sums(
+                    mart, name, members, replace(breakdown, sums_to=target), cells, policy
+                )
+        for cell in members:
+            found += _cell_links(cell, breakdown, declaration, cells, policy)
     return found
 
 
