@@ -281,4 +281,4 @@ def audit_warehouse(con, policy: Policy, threshold: float, protection: float) ->
             names = [c[0] for c in cursor.description]
             rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
             mart_cells(declaration, rows, units)
-    return audit(units, policy, threshold, protection)
+    return audit(units, policy.with_groups(con), threshold, protection)

@@ -258,6 +258,7 @@ def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict]
             "built it"
         )
     units = indicator_cells(rows)
+    policy = policy.with_groups(con)
     tables = {
         t
         for (t,) in con.execute(

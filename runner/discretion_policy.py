@@ -32,7 +32,8 @@ TOTAL = "total"
 # An indicator row's columns in the model and in marts.indicator_values.
 INDICATOR_COLUMNS = {"taeller": "numerator", "naevner": "denominator", "vaerdi": "value"}
 INDICATOR_ROWS = {"kommune": "kommunekode", "date": "status_date", "breakdown": "breakdown"}
-BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "counts"}
+BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "counts", "members"}
+MEMBERS_KEYS = {"of", "model", "member", "group", "otherwise"}
 KEYS = {
     *("counts", "breakdowns", "same_as", "persons", "rows", "year_to_date", "public", "cells_of"),
     "month_end_mean",
@@ -61,6 +62,9 @@ class Breakdown:
     of: Ref | None = None
     counts: dict = field(default_factory=dict)  # the breakdown's own units, where they differ
     also_sums_to: tuple = ()  # more cells its cells add up to (sums_to: [a list])
+    # each cell is the sum of another breakdown's cells whose values are its members (a team of
+    # its caseworkers): of, and the model, member and group columns naming who belongs where
+    members: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,9 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
     of = parse_ref(entry["of"], mart, where) if "of" in entry else None
     if ("times" in entry) != (of is not None):
         raise ProjectError(f"{where}: times and of go together")
+    members = dict(entry.get("members") or {})
+    if members and not {"of", "model", "member", "group"} <= set(members) <= MEMBERS_KEYS:
+        raise ProjectError(f"{where}: members names of, model, member, group (and otherwise)")
     return Breakdown(
         sums_to=sums_to,
         columns=columns,
@@ -192,6 +199,7 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
         of=of,
         counts=own,
         also_sums_to=tuple(refs[1:]),
+        members=members,
     )
 
 
@@ -222,6 +230,26 @@ class Policy:
         self.by_model = {d.model: d for d in declarations}
         # the least width of the range a reader can narrow a hidden count to
         self.protection = float(protection)
+        # (mart, breakdown) -> {member value: group value}, read from a warehouse (`members`)
+        self.groups: dict = {}
+
+    def with_groups(self, con) -> Policy:
+        """This policy and who belongs to which group (a caseworker's team), read from the
+        warehouse's models that the `members` declarations name."""
+        policy = Policy(list(self.by_mart.values()), self.protection)
+        tables = dict(con.execute("select table_name, schema_name from duckdb_tables()").fetchall())
+        for declaration in self.by_mart.values():
+            for name, breakdown in declaration.breakdowns.items():
+                found = breakdown.members
+                if not found or found["model"] not in tables:
+                    continue
+                policy.groups[declaration.mart, name] = dict(
+                    con.execute(
+                        f'select "{found["member"]}"::varchar, "{found["group"]}"::varchar '
+                        f'from "{tables[found["model"]]}"."{found["model"]}"'
+                    ).fetchall()
+                )
+        return policy
 
     @classmethod
     def of(cls, project) -> Policy:
@@ -284,8 +312,29 @@ def _breakdowns(by_table: dict, cells: dict, policy: Policy) -> list[Equation]:
                 found += _sums(
                     mart, name, members, replace(breakdown, sums_to=target), cells, policy
                 )
+        if breakdown.members:
+            found += _groups(mart, name, members, breakdown, by_table, cells, policy)
         for cell in members:
             found += _cell_links(cell, breakdown, declaration, cells, policy)
+    return found
+
+
+def _groups(mart, name, members, breakdown: Breakdown, by_table, cells, policy) -> list:
+    """A group's cell (a team's persons) is the sum of its members' cells (its caseworkers')."""
+    belongs = policy.groups.get((mart, name))
+    if belongs is None:
+        return []
+    found, day, of = [], members[0].date, breakdown.members["of"]
+    otherwise = breakdown.members.get("otherwise")
+    parts = {}
+    for cell in by_table.get((mart, day, of), []):
+        parts.setdefault(belongs.get(cell.value, otherwise), []).append(cell)
+    for cell in members:
+        for column in breakdown.columns:
+            terms = [((cell, column), 1.0)] + [
+                ((c, column), -1.0) for c in parts.get(cell.value, [])
+            ]
+            found.append(Equation(terms, f"{mart} {name}={cell.value} is its {of}s'"))
     return found
 
 

@@ -638,3 +638,33 @@ def test_the_audit_passes_the_small_municipality_built_twice():
     # November's month to date of BPA, 2 x 23 person-days, is 04's
     assert (date(2022, 11, 1), "helmaanedsmodtagere", "hjaelperordning", "") in marks
     assert audit(units, POLICY, 5, 1) == []
+
+
+def test_a_caseworkers_small_caseload_is_not_its_team_less_the_others():
+    # issue 24's review: the leaders' pages show each team's caseload beside its caseworkers'.
+    # S1's 3 persons hidden with S4 (the smallest other of the total) left team A's 13 - S2's 10.
+    # The team is the sum of its caseworkers (int_sagsbehandlere says who is in which).
+    import duckdb
+    import pandas
+
+    from runner.disclosure_audit import audit_warehouse
+    from runner.discretion import discreet_rows
+
+    rows = [
+        row("08", *T, 34, 4),
+        row("08", "team", "A", 13, 2),
+        row("08", "team", "B", 21, 2),
+        *(row("08", "sagsbehandler", s, n) for s, n in (("S1", 3), ("S2", 10), ("S3", 12))),
+        row("08", "sagsbehandler", "S4", 9),
+    ]
+    con = duckdb.connect()
+    con.execute("create schema marts; create schema intermediate")
+    con.register("frame", pandas.DataFrame(rows))
+    con.execute("create table marts.indicator_values as select * from frame")
+    con.execute(
+        "create table intermediate.int_sagsbehandlere as select * from (values "
+        "('S1', 'A'), ('S2', 'A'), ('S3', 'B'), ('S4', 'B')) as t(sagsbehandler_id, team)"
+    )
+    marks = {r["breakdown_value"]: r["undertrykt"] for r in discreet_rows(con, 5, POLICY)}
+    assert marks["S1"] == "<5" and (marks["S2"] or marks["A"])
+    assert audit_warehouse(con, POLICY, 5, 1) == []
