@@ -36,7 +36,7 @@ BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "cou
 MEMBERS_KEYS = {"of", "model", "member", "group", "otherwise"}
 KEYS = {
     *("counts", "breakdowns", "same_as", "persons", "rows", "year_to_date", "public", "cells_of"),
-    "month_end_mean",
+    *("month_end_mean", "flows"),
 }
 
 
@@ -83,6 +83,10 @@ class Declaration:
     persons: dict = field(default_factory=dict)
     # column -> the mart whose same cell at the year's month ends it is the mean of (13's APT)
     month_end_mean: dict = field(default_factory=dict)
+    # flows in (this mart) and out (`out`) of s's month are the change of a stock since the month
+    # end before: (breakdown, value) -> Ref of the stock
+    flows_out: str = ""
+    stocks: dict = field(default_factory=dict)
 
     @property
     def indicator(self) -> bool:
@@ -158,9 +162,22 @@ def parse(model: str, meta: dict, path: Path) -> Declaration:  # noqa: C901 - on
     means = {str(k): str(v) for k, v in (declared.get("month_end_mean") or {}).items()}
     if set(means) - set(counts):
         raise ProjectError(f"{where}: month_end_mean names a column that counts declares")
+    flows = declared.get("flows") or {}
+    stocks = _stocks(flows, mart, where)
     return Declaration(
-        model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons, means
+        *(model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons),
+        *(means, str(flows.get("out", "")), stocks),
     )
+
+
+def _stocks(flows: dict, mart: str, where: str) -> dict:
+    if flows and set(flows) != {"out", "stock"}:
+        raise ProjectError(f"{where}: flows names out (a mart) and stock (cell: its stock)")
+    stocks = {}
+    for cell, stock in (flows.get("stock") or {}).items():
+        own = parse_ref(cell, mart, where)
+        stocks[own.breakdown, own.value] = parse_ref(stock, mart, where)
+    return stocks
 
 
 def _units(declared, where: str) -> dict:
@@ -295,6 +312,29 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
                     found.append(Equation([(a, 1.0), (b, -1.0)], f"{own} is {other}"))
         found += _year_to_date(declaration, cells, dates, policy)
         found += _month_end_means(declaration, cells, dates, policy)
+        found += _flows(declaration, cells, dates, policy)
+    return found
+
+
+def _flows(declaration: Declaration, cells: dict, dates: list, policy) -> list[Equation]:
+    """Who came less who went in s's month is the change of the persons on s since the month end
+    before (where nobody came and went within the month): F1 - F2 = stock(s) - stock(e). January's
+    month end before lies in the year before, another linked system."""
+    found = []
+    for (breakdown, value), stock in declaration.stocks.items():
+        for day in dates:
+            before = date.fromordinal(day.replace(day=1).toordinal() - 1)
+            came = _resolve(Ref(declaration.mart, breakdown, value), day, None, cells, policy)
+            went = _resolve(Ref(declaration.flows_out, breakdown, value), day, None, cells, policy)
+            now = _resolve(stock, day, None, cells, policy)
+            then = _resolve(stock, before, None, cells, policy)
+            if came and went and now and then:
+                terms = [(came, 1.0), (went, -1.0), (now, -1.0), (then, 1.0)]
+                found.append(
+                    Equation(
+                        terms, f"{declaration.mart} - {declaration.flows_out} is {stock}'s change"
+                    )
+                )
     return found
 
 

@@ -668,3 +668,19 @@ def test_a_caseworkers_small_caseload_is_not_its_team_less_the_others():
     marks = {r["breakdown_value"]: r["undertrykt"] for r in discreet_rows(con, 5, POLICY)}
     assert marks["S1"] == "<5" and (marks["S2"] or marks["A"])
     assert audit_warehouse(con, POLICY, 5, 1) == []
+
+
+def test_who_went_is_not_who_came_less_the_change_of_03():
+    # issue 24's review (flows): 03 went from 20 on 30 September to 25 on 31 October, 7 came into
+    # dagtilbud in October (F1), so the 2 who went (F2, hidden) are 7 - (25 - 20).
+    sep, oct_ = date(2022, 9, 30), date(2022, 10, 31)
+    rows = [
+        row("03", *T, 20, day=sep),
+        row("03", *T, 25, day=oct_),
+        row("F1", "gruppe", "dagtilbud", 7, day=oct_),
+        row("F2", "gruppe", "dagtilbud", 2, day=oct_),
+    ]
+    marks = {(r["indicator"], r["status_date"]): r["undertrykt"] for r in suppress(rows, 5, POLICY)}
+    assert marks[("F2", oct_)] == "<5"
+    assert any(marks[key] == COMPLEMENTARY for key in [("F1", oct_), ("03", sep), ("03", oct_)])
+    assert audit(indicator_cells(rows), POLICY, 5, 1) == []
