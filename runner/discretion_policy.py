@@ -36,8 +36,9 @@ BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "cou
 MEMBERS_KEYS = {"of", "model", "member", "group", "otherwise"}
 KEYS = {
     *("counts", "breakdowns", "same_as", "persons", "rows", "year_to_date", "public", "cells_of"),
-    *("month_end_mean", "flows"),
+    *("month_end_mean", "flows", "changes"),
 }
+CHANGES_KEYS = {"column", "from", "to", "total"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ class Declaration:
     # end before: (breakdown, value) -> Ref of the stock
     flows_out: str = ""
     stocks: dict = field(default_factory=dict)
+    # a waterfall (aendringer): in each breakdown, `from` and the other values add up to `to` in
+    # `column`; each value over the breakdowns but `total` adds up to the `total` breakdown's
+    changes: dict = field(default_factory=dict)
 
     @property
     def indicator(self) -> bool:
@@ -164,9 +168,12 @@ def parse(model: str, meta: dict, path: Path) -> Declaration:  # noqa: C901 - on
         raise ProjectError(f"{where}: month_end_mean names a column that counts declares")
     flows = declared.get("flows") or {}
     stocks = _stocks(flows, mart, where)
+    changes = dict(declared.get("changes") or {})
+    if changes and set(changes) != CHANGES_KEYS:
+        raise ProjectError(f"{where}: changes names {', '.join(sorted(CHANGES_KEYS))}")
     return Declaration(
         *(model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons),
-        *(means, str(flows.get("out", "")), stocks),
+        *(means, str(flows.get("out", "")), stocks, changes),
     )
 
 
@@ -313,6 +320,38 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
         found += _year_to_date(declaration, cells, dates, policy)
         found += _month_end_means(declaration, cells, dates, policy)
         found += _flows(declaration, cells, dates, policy)
+        found += _changes(declaration, cells)
+    return found
+
+
+def _changes(declaration: Declaration, cells: dict) -> list[Equation]:
+    """A waterfall: from + the causes = to in each breakdown (an area); a cause over the areas
+    adds up to the total's (where no grant lies outside every area: protected as if none did)."""
+    spec = declaration.changes
+    if not spec:
+        return []
+    found, tables, values = [], {}, {}
+    for cell in cells:
+        if cell.mart == declaration.mart:
+            tables.setdefault((cell.date, cell.breakdown), {})[cell.value] = cell
+            values.setdefault((cell.date, cell.value), {})[cell.breakdown] = cell
+    column = spec["column"]
+    for (_, area), table in sorted(tables.items(), key=str):
+        if spec["from"] in table and spec["to"] in table:
+            terms = [((c, column), -1.0 if v == spec["to"] else 1.0) for v, c in table.items()]
+            found.append(Equation(terms, f"{declaration.mart} {area}: {spec['from']} and the "
+                                  f"causes add up to {spec['to']}"))  # fmt: skip
+    additive = [c for c, u in declaration.counts.items() if u in COUNTS or u in AMOUNTS]
+    for (_, value), areas in sorted(values.items(), key=str):
+        total = areas.get(spec["total"])
+        parts = [c for area, c in areas.items() if area != spec["total"]]
+        if total is None or not parts:
+            continue
+        for col in additive:
+            terms = [((c, col), 1.0) for c in parts] + [((total, col), -1.0)]
+            found.append(
+                Equation(terms, f"{declaration.mart} {value} over the areas is the total's")
+            )
     return found
 
 

@@ -684,3 +684,24 @@ def test_who_went_is_not_who_came_less_the_change_of_03():
     assert marks[("F2", oct_)] == "<5"
     assert any(marks[key] == COMPLEMENTARY for key in [("F1", oct_), ("03", sep), ("03", oct_)])
     assert audit(indicator_cells(rows), POLICY, 5, 1) == []
+
+
+def test_a_cause_of_few_grants_is_not_nu_less_forrige_and_the_other_causes():
+    # issue 24: an amount of money spent on fewer than 5 (aendringer's causes) is hidden with its
+    # complement; forrige and the causes add up to nu, which stay shown (11's figures)
+    causes = {"forrige": (1_000_000, 50), "ny": (200_000, 3), "bortfaldet": (-100_000, 6),
+              "periode": (0, 0), "pris": (50_000, 10), "omklassificeret": (0, 0),
+              "nu": (1_150_000, 52)}  # fmt: skip
+    rows = [
+        {"kommunekode": "101", "status_date": S, "omraade": "botilbud", "aarsag": aarsag,
+         "beloeb": float(beloeb), "bevillinger": bevillinger}
+        for aarsag, (beloeb, bevillinger) in causes.items()
+    ]  # fmt: skip
+    units = indicator_cells(
+        [row("02", *T, 12), row("11", "omraade", "botilbud", 1_150_000, 2_000_000)]
+    )
+    mart_cells(POLICY.by_model["aendringer"], rows, units)
+    marks = {cell.value: m for (_, cell), m in pattern(units, POLICY, 5).items()}
+    assert marks["ny"] == "<5" and COMPLEMENTARY in marks.values()
+    assert "forrige" not in marks and "nu" not in marks
+    assert audit(units, POLICY, 5, 1) == []
