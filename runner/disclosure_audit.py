@@ -84,7 +84,7 @@ def _month_end(year: int, month: int) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def audit_system(
+def audit_system(  # noqa: PLR0913 - the system, its pattern and the audit's settings
     kommune: str,
     cells: dict,
     marks: dict,
@@ -92,11 +92,16 @@ def audit_system(
     threshold: float,
     protection: float,
     extra: bool = True,
+    declared: list | None = None,
+    proved: set | None = None,
 ) -> list[Finding]:
     """The findings of one linked system (a municipality and year): its cells, the hidden ones.
-    With `extra` False only the declarations' relations (what suppression itself answers to)."""
+    With `extra` False only the declarations' relations (what suppression itself answers to);
+    `declared` are those relations where the caller has them. `proved` gathers the hidden figures
+    found protected and skips them: hiding more (or a `<5` becoming `x`) only takes constraints
+    away, so a figure protected stays protected through suppression's rounds."""
     primaries = {c for c in marks if primary(c, cells, policy, threshold)}
-    declared = equations(cells, policy)
+    declared = equations(cells, policy) if declared is None else declared
     relations = [*declared, *(extra_relations(cells, policy) if extra else [])]
     relations = [e for e in relations if holds(e, cells)]
     # Unknowns: the hidden figures the relations mention; published figures are constants.
@@ -116,24 +121,19 @@ def audit_system(
     bounds = [_bounds(var, cells, marks, policy, threshold) for var in variables]
     findings = []
     for members, here in _blocks(len(variables), rows):
+        wanted = {
+            v: _needed(*variables[v], cells, policy, protection)
+            for v in members
+            if sensitive(variables[v], cells, marks, primaries, policy)
+            and (proved is None or variables[v] not in proved)
+        }
+        if not wanted:
+            continue
         block = _Block(members, here, [bounds[v] for v in members], variables, cells)
-        for var in members:
-            cell, column = variables[var]
-            if not sensitive((cell, column), cells, marks, primaries, policy):
-                continue
-            needed = _needed(cell, column, cells, policy, protection)
-            low, high, binding = block.range(var, needed)
-            if not high - low >= needed:
-                why = tuple(dict.fromkeys(here[i][2] for i in binding["equations"]))
-                shown = tuple(dict.fromkeys(v for i in binding["equations"] for v in here[i][3]))
-                marked = tuple(
-                    variables[v][0] for v in binding["bounds"] if variables[v][0] in marks
-                )
-                findings.append(
-                    Finding(
-                        kommune, cell, column, low, high, why, shown, tuple(dict.fromkeys(marked))
-                    )
-                )
+        found = block.findings(wanted, kommune, marks)
+        findings += found
+        if proved is not None:
+            proved |= {variables[v] for v in wanted} - {(f.cell, f.column) for f in found}
     return findings
 
 
@@ -167,20 +167,51 @@ class _Block:
     solves)."""
 
     def __init__(self, members: list, rows: list, bounds: list, variables: list, cells: dict):
+        from scipy.sparse import coo_array
+
         self.local = {v: k for k, v in enumerate(members)}
-        self.members = members
-        self.rows = rows
-        self.a_eq = [[row.get(v, 0.0) for v in members] for row, *_ in rows] or None
+        self.members, self.rows, self.variables = members, rows, variables
+        entries = [
+            (i, self.local[v], c) for i, (row, *_) in enumerate(rows) for v, c in row.items()
+        ]
+        self.a_eq = (
+            coo_array(
+                ([c for *_, c in entries], ([i for i, *_ in entries], [k for _, k, _ in entries])),
+                shape=(len(rows), len(members)),
+            ).tocsr()
+            if rows
+            else None
+        )
         self.b_eq = [constant for _, constant, *_ in rows] or None
         self.bounds = bounds
         truth = [float(cells[variables[v][0]].get(variables[v][1]) or 0) for v in members]
         self.low, self.high = list(truth), list(truth)
 
-    def _solve(self, var: int, sign: float):
+    def findings(self, wanted: dict, kommune: str, marks: dict) -> list[Finding]:
+        """The figures of `wanted` (var -> the width it needs) a reader can narrow further."""
+        found = []
+        for var, needed in wanted.items():
+            low, high, binding = self.range(var, needed)
+            if high - low >= needed:
+                continue
+            cell, column = self.variables[var]
+            why = tuple(dict.fromkeys(self.rows[i][2] for i in binding["equations"]))
+            shown = tuple(dict.fromkeys(v for i in binding["equations"] for v in self.rows[i][3]))
+            marked = tuple(
+                dict.fromkeys(
+                    self.variables[v][0] for v in binding["bounds"] if self.variables[v][0] in marks
+                )
+            )
+            found.append(Finding(kommune, cell, column, low, high, why, shown, marked))
+        return found
+
+    def _proved(self, var: int, needed: float) -> bool:
+        k = self.local[var]
+        return self.high[k] - self.low[k] >= needed
+
+    def _solve(self, objective: list):
         from scipy.optimize import linprog
 
-        objective = [0.0] * len(self.members)
-        objective[self.local[var]] = sign
         result = linprog(
             objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
         )
@@ -196,9 +227,11 @@ class _Block:
         binding = {"equations": set(), "bounds": set()}
         ends = []
         for sign in (1.0, -1.0):
-            if self.high[k] - self.low[k] >= needed:
+            if self._proved(var, needed):
                 return self.low[k], self.high[k], binding
-            result = self._solve(var, sign)
+            objective = [0.0] * len(self.members)
+            objective[k] = sign
+            result = self._solve(objective)
             if result.status == 3:  # unbounded
                 ends.append(-sign * float("inf"))
             elif result.status == 0:
@@ -211,7 +244,7 @@ class _Block:
     def _binding(self, result, binding: dict) -> None:
         """The relations and bounds a solution's dual names (nonzero marginals): what a reader
         uses to narrow the figure."""
-        for i, value in enumerate(result.eqlin.marginals if self.a_eq else ()):
+        for i, value in enumerate(result.eqlin.marginals if self.a_eq is not None else ()):
             if abs(value) > 1e-9:
                 binding["equations"].add(i)
         for k, (low, high) in enumerate(
