@@ -18,7 +18,7 @@ The marts keep the exact figures for analysts.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from .discretion_policy import (
@@ -210,12 +210,17 @@ def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations
         "", cells, marks, policy, threshold, policy.protection, False, relations, proved
     )
     changed = set()
+    # the published figures holding several findings first (one hidden figure may answer many),
+    # the cheapest among equals
+    held = Counter(v for f in findings for v in dict.fromkeys(f.shown) if v[0] not in marks)
     for finding in findings:
-        if changed & {finding.cell, *(c for c, _ in finding.shown), *finding.marked}:
-            continue  # this round's earlier answer may answer it too: the next round tells
         candidates = [v for v in finding.shown if v[0] not in marks]
+        if changed & {c for c, _ in finding.shown} or (
+            not candidates and changed & {finding.cell, *finding.marked}
+        ):
+            continue  # this round's earlier answer may answer it too: the next round tells
         if candidates:
-            cell = min(candidates, key=lambda v: _cost(v, cells, policy))[0]
+            cell = min(candidates, key=lambda v: (-held[v], _cost(v, cells, policy)))[0]
             marks[cell] = COMPLEMENTARY
             changed.add(cell)
             continue
