@@ -261,7 +261,12 @@ class Policy:
         """This policy and who belongs to which group (a caseworker's team), read from the
         warehouse's models that the `members` declarations name."""
         policy = Policy(list(self.by_mart.values()), self.protection)
-        tables = dict(con.execute("select table_name, schema_name from duckdb_tables()").fetchall())
+        tables = dict(
+            con.execute(
+                "select table_name, schema_name from duckdb_tables() union all "
+                "select view_name, schema_name from duckdb_views() where not internal"
+            ).fetchall()
+        )
         for declaration in self.by_mart.values():
             for name, breakdown in declaration.breakdowns.items():
                 found = breakdown.members
