@@ -30,6 +30,7 @@ class Finding:
     high: float
     relations: tuple[str, ...]
     shown: tuple = ()  # the published figures of those relations: (Cell, column)
+    marked: tuple = ()  # the hidden cells whose marks' bounds hold it (a `<5` is 1-4)
 
     def __str__(self) -> str:
         c = self.cell
@@ -83,7 +84,7 @@ def _month_end(year: int, month: int) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a system, set up in one place
+def audit_system(  # noqa: PLR0913 - the system, its pattern and the audit's settings
     kommune: str,
     cells: dict,
     marks: dict,
@@ -91,14 +92,17 @@ def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a 
     threshold: float,
     protection: float,
     extra: bool = True,
+    declared: list | None = None,
+    proved: set | None = None,
 ) -> list[Finding]:
     """The findings of one linked system (a municipality and year): its cells, the hidden ones.
-    With `extra` False only the declarations' relations (what suppression itself answers to)."""
-    from scipy.optimize import linprog
-
+    With `extra` False only the declarations' relations (what suppression itself answers to);
+    `declared` are those relations where the caller has them. `proved` gathers the hidden figures
+    found protected and skips them: hiding more (or a `<5` becoming `x`) only takes constraints
+    away, so a figure protected stays protected through suppression's rounds."""
     primaries = {c for c in marks if primary(c, cells, policy, threshold)}
-    declared = equations(cells, policy)
-    relations = [e for e in [*declared, *(extra_relations(cells, policy) if extra else [])]]
+    declared = equations(cells, policy) if declared is None else declared
+    relations = [*declared, *(extra_relations(cells, policy) if extra else [])]
     relations = [e for e in relations if holds(e, cells)]
     # Unknowns: the hidden figures the relations mention; published figures are constants.
     index, rows = {}, []
@@ -115,7 +119,28 @@ def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a 
             rows.append((row, constant, equation.why, tuple(shown)))
     variables = list(index)
     bounds = [_bounds(var, cells, marks, policy, threshold) for var in variables]
-    parent = list(range(len(variables)))
+    findings = []
+    for members, here in _blocks(len(variables), rows):
+        wanted = {
+            v: _needed(*variables[v], cells, policy, protection)
+            for v in members
+            if sensitive(variables[v], cells, marks, primaries, policy)
+            and (proved is None or variables[v] not in proved)
+        }
+        if not wanted:
+            continue
+        block = _Block(members, here, [bounds[v] for v in members], variables, cells)
+        found = block.findings(wanted, kommune, marks)
+        findings += found
+        if proved is not None:
+            proved |= {variables[v] for v in wanted} - {(f.cell, f.column) for f in found}
+    return findings
+
+
+def _blocks(count: int, rows: list) -> list:
+    """The independent blocks of a system: hidden figures linked by a relation, and their
+    relations (each solved on its own: a smaller programme, the same ranges)."""
+    parent = list(range(count))
 
     def root(i):
         while parent[i] != i:
@@ -127,45 +152,106 @@ def audit_system(  # noqa: C901, PLR0912, PLR0915 - one LP per hidden cell of a 
         first, *others = row
         for other in others:
             parent[root(other)] = root(first)
-    components = {}
-    for i in range(len(variables)):
-        components.setdefault(root(i), []).append(i)
-    by_component = {}
+    members, relations = {}, {}
+    for i in range(count):
+        members.setdefault(root(i), []).append(i)
     for row in rows:
-        by_component.setdefault(root(next(iter(row[0]))), []).append(row)
-    findings = []
-    for group, members in components.items():
-        local = {v: k for k, v in enumerate(members)}
-        equations_here = by_component.get(group, [])
-        a_eq = [[row.get(v, 0.0) for v in members] for row, *_ in equations_here]
-        b_eq = [constant for _, constant, *_ in equations_here]
-        for var in members:
-            cell, column = variables[var]
-            if not sensitive((cell, column), cells, marks, primaries, policy):
+        relations.setdefault(root(next(iter(row[0]))), []).append(row)
+    return [(m, relations.get(group, [])) for group, m in members.items()]
+
+
+class _Block:
+    """One block's linear programme. Every solution found is a point the reader cannot tell from
+    the truth, as is the truth itself: a figure whose values over those points already spread as
+    wide as it must is proved protected without a programme of its own (the same verdict, fewer
+    solves)."""
+
+    def __init__(self, members: list, rows: list, bounds: list, variables: list, cells: dict):
+        from scipy.sparse import coo_array
+
+        self.local = {v: k for k, v in enumerate(members)}
+        self.members, self.rows, self.variables = members, rows, variables
+        entries = [
+            (i, self.local[v], c) for i, (row, *_) in enumerate(rows) for v, c in row.items()
+        ]
+        self.a_eq = (
+            coo_array(
+                ([c for *_, c in entries], ([i for i, *_ in entries], [k for _, k, _ in entries])),
+                shape=(len(rows), len(members)),
+            ).tocsr()
+            if rows
+            else None
+        )
+        self.b_eq = [constant for _, constant, *_ in rows] or None
+        self.bounds = bounds
+        truth = [float(cells[variables[v][0]].get(variables[v][1]) or 0) for v in members]
+        self.low, self.high = list(truth), list(truth)
+
+    def findings(self, wanted: dict, kommune: str, marks: dict) -> list[Finding]:
+        """The figures of `wanted` (var -> the width it needs) a reader can narrow further."""
+        found = []
+        for var, needed in wanted.items():
+            low, high, binding = self.range(var, needed)
+            if high - low >= needed:
                 continue
-            objective = [0.0] * len(members)
-            range_ = []
-            for sign in (1.0, -1.0):
-                objective[local[var]] = sign
-                result = linprog(
-                    objective,
-                    A_eq=a_eq or None,
-                    b_eq=b_eq or None,
-                    bounds=[bounds[v] for v in members],
-                    method="highs",
+            cell, column = self.variables[var]
+            why = tuple(dict.fromkeys(self.rows[i][2] for i in binding["equations"]))
+            shown = tuple(dict.fromkeys(v for i in binding["equations"] for v in self.rows[i][3]))
+            marked = tuple(
+                dict.fromkeys(
+                    self.variables[v][0] for v in binding["bounds"] if self.variables[v][0] in marks
                 )
-                if result.status == 3:  # unbounded
-                    range_.append(-sign * float("inf"))
-                elif result.status == 0:
-                    range_.append(sign * result.fun)
-                else:
-                    range_.append(float("nan"))
-            low, high = range_
-            if not high - low >= _needed(cell, column, cells, policy, protection):
-                why = tuple(dict.fromkeys(w for _, _, w, _ in equations_here))
-                shown = tuple(dict.fromkeys(v for *_, vs in equations_here for v in vs))
-                findings.append(Finding(kommune, cell, column, low, high, why, shown))
-    return findings
+            )
+            found.append(Finding(kommune, cell, column, low, high, why, shown, marked))
+        return found
+
+    def _proved(self, var: int, needed: float) -> bool:
+        k = self.local[var]
+        return self.high[k] - self.low[k] >= needed
+
+    def _solve(self, objective: list):
+        from scipy.optimize import linprog
+
+        result = linprog(
+            objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
+        )
+        if result.status == 0:
+            for k, value in enumerate(result.x):
+                self.low[k], self.high[k] = min(self.low[k], value), max(self.high[k], value)
+        return result
+
+    def range(self, var: int, needed: float) -> tuple[float, float, dict]:
+        """The least and the most a figure can be (exactly, where they are too close), and the
+        relations and marks' bounds that hold it there."""
+        k = self.local[var]
+        binding = {"equations": set(), "bounds": set()}
+        ends = []
+        for sign in (1.0, -1.0):
+            if self._proved(var, needed):
+                return self.low[k], self.high[k], binding
+            objective = [0.0] * len(self.members)
+            objective[k] = sign
+            result = self._solve(objective)
+            if result.status == 3:  # unbounded
+                ends.append(-sign * float("inf"))
+            elif result.status == 0:
+                ends.append(sign * result.fun)
+                self._binding(result, binding)
+            else:
+                ends.append(float("nan"))
+        return ends[0], ends[1], binding
+
+    def _binding(self, result, binding: dict) -> None:
+        """The relations and bounds a solution's dual names (nonzero marginals): what a reader
+        uses to narrow the figure."""
+        for i, value in enumerate(result.eqlin.marginals if self.a_eq is not None else ()):
+            if abs(value) > 1e-9:
+                binding["equations"].add(i)
+        for k, (low, high) in enumerate(
+            zip(result.lower.marginals, result.upper.marginals, strict=True)
+        ):
+            if abs(low) > 1e-9 or abs(high) > 1e-9:
+                binding["bounds"].add(self.members[k])
 
 
 def _bounds(var, cells: dict, marks: dict, policy: Policy, threshold: float) -> tuple:
@@ -228,4 +314,4 @@ def audit_warehouse(con, policy: Policy, threshold: float, protection: float) ->
             names = [c[0] for c in cursor.description]
             rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
             mart_cells(declaration, rows, units)
-    return audit(units, policy, threshold, protection)
+    return audit(units, policy.with_groups(con), threshold, protection)

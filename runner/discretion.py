@@ -18,7 +18,7 @@ The marts keep the exact figures for analysts.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from .discretion_policy import (
@@ -159,9 +159,10 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
         elif primary(cell, cells, policy, threshold):
             marks[cell] = primary_label
     relations = equations(cells, policy)
+    proved = set()
     while True:
         _complements(relations, cells, marks, policy)
-        if not _answer_the_audit(cells, marks, policy, threshold):
+        if not _answer_the_audit(cells, marks, policy, threshold, relations, proved):
             return marks
 
 
@@ -195,20 +196,59 @@ def _cost(var, cells: dict, policy: Policy) -> tuple:
     return (not figure, unit not in COUNTS, abs(figure), str(var))
 
 
-def _answer_the_audit(cells: dict, marks: dict, policy: Policy, threshold: float) -> bool:
+def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations, what is proved
+    cells: dict, marks: dict, policy: Policy, threshold: float, relations: list, proved: set
+) -> bool:
     """Where several relations together still narrow a hidden count (year-to-date figures at
-    consecutive month ends, marks that bound their cells), hide one more published figure of
-    those relations; False when the declarations' relations give nothing away."""
+    consecutive month ends, marks that bound their cells), hide one more published figure of the
+    relations that hold it there; where only hidden cells' marks hold it (four `<5` age bands
+    under a `<5` total of 4: each is 1), one of those `<5` marks (and its twins') becomes `x`,
+    which tells a reader nothing. False when the declarations' relations give nothing away."""
     from .disclosure_audit import audit_system
 
-    findings = audit_system("", cells, marks, policy, threshold, policy.protection, extra=False)
-    added = False
-    for shown in dict.fromkeys(f.shown for f in findings):
-        candidates = [v for v in shown if v[0] not in marks]
+    findings = audit_system(
+        "", cells, marks, policy, threshold, policy.protection, False, relations, proved
+    )
+    changed = set()
+    # the published figures holding several findings first (one hidden figure may answer many),
+    # the cheapest among equals
+    held = Counter(v for f in findings for v in dict.fromkeys(f.shown) if v[0] not in marks)
+    for finding in findings:
+        candidates = [v for v in finding.shown if v[0] not in marks]
+        if changed & {c for c, _ in finding.shown} or (
+            not candidates and changed & {finding.cell, *finding.marked}
+        ):
+            continue  # this round's earlier answer may answer it too: the next round tells
         if candidates:
-            marks[min(candidates, key=lambda v: _cost(v, cells, policy))[0]] = COMPLEMENTARY
-            added = True
-    return added
+            cell = min(candidates, key=lambda v: (-held[v], _cost(v, cells, policy)))[0]
+            marks[cell] = COMPLEMENTARY
+            changed.add(cell)
+            continue
+        for cell in _relabelled(finding, marks, relations):
+            marks[cell] = COMPLEMENTARY
+            changed.add(cell)
+    return bool(changed)
+
+
+def _relabelled(finding, marks: dict, relations: list) -> list:
+    """The `<5` cell whose mark to make `x` for a finding (its own where it holds it, else a
+    breakdown's before a total's, the smallest), with its twins (the same quantity elsewhere)."""
+    bounding = [c for c in finding.marked if marks.get(c) not in (None, COMPLEMENTARY)]
+    if not bounding:
+        return []
+    own = finding.cell in bounding and finding.cell.breakdown != "total"
+    cell = finding.cell if own else min(bounding, key=lambda c: (c.breakdown == "total", str(c)))
+    twins, todo = {cell}, [cell]
+    while todo:
+        current = todo.pop()
+        for equation in relations:
+            pair = {var[0] for var, _ in equation.terms}
+            if len(equation.terms) == 2 and current in pair:
+                for other in pair - twins:
+                    if marks.get(other) not in (None, COMPLEMENTARY):
+                        twins.add(other)
+                        todo.append(other)
+    return sorted(twins, key=str)
 
 
 def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict], dict, dict]:
@@ -226,6 +266,7 @@ def warehouse_pattern(con, policy: Policy, threshold: float) -> tuple[list[dict]
             "built it"
         )
     units = indicator_cells(rows)
+    policy = policy.with_groups(con)
     tables = {
         t
         for (t,) in con.execute(

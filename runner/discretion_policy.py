@@ -32,11 +32,13 @@ TOTAL = "total"
 # An indicator row's columns in the model and in marts.indicator_values.
 INDICATOR_COLUMNS = {"taeller": "numerator", "naevner": "denominator", "vaerdi": "value"}
 INDICATOR_ROWS = {"kommune": "kommunekode", "date": "status_date", "breakdown": "breakdown"}
-BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "counts"}
+BREAKDOWN_KEYS = {"sums_to", "columns", "same_as", "sum_of", "times", "of", "counts", "members"}
+MEMBERS_KEYS = {"of", "model", "member", "group", "otherwise"}
 KEYS = {
     *("counts", "breakdowns", "same_as", "persons", "rows", "year_to_date", "public", "cells_of"),
-    "month_end_mean",
+    *("month_end_mean", "flows", "changes"),
 }
+CHANGES_KEYS = {"column", "from", "to", "total"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class Breakdown:
     times: float | None = None  # each cell's first column is `times` x the `of` cell's
     of: Ref | None = None
     counts: dict = field(default_factory=dict)  # the breakdown's own units, where they differ
+    also_sums_to: tuple = ()  # more cells its cells add up to (sums_to: [a list])
+    # each cell is the sum of another breakdown's cells whose values are its members (a team of
+    # its caseworkers): of, and the model, member and group columns naming who belongs where
+    members: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,13 @@ class Declaration:
     persons: dict = field(default_factory=dict)
     # column -> the mart whose same cell at the year's month ends it is the mean of (13's APT)
     month_end_mean: dict = field(default_factory=dict)
+    # flows in (this mart) and out (`out`) of s's month are the change of a stock since the month
+    # end before: (breakdown, value) -> Ref of the stock
+    flows_out: str = ""
+    stocks: dict = field(default_factory=dict)
+    # a waterfall (aendringer): in each breakdown, `from` and the other values add up to `to` in
+    # `column`; each value over the breakdowns but `total` adds up to the `total` breakdown's
+    changes: dict = field(default_factory=dict)
 
     @property
     def indicator(self) -> bool:
@@ -153,9 +166,25 @@ def parse(model: str, meta: dict, path: Path) -> Declaration:  # noqa: C901 - on
     means = {str(k): str(v) for k, v in (declared.get("month_end_mean") or {}).items()}
     if set(means) - set(counts):
         raise ProjectError(f"{where}: month_end_mean names a column that counts declares")
+    flows = declared.get("flows") or {}
+    stocks = _stocks(flows, mart, where)
+    changes = dict(declared.get("changes") or {})
+    if changes and set(changes) != CHANGES_KEYS:
+        raise ProjectError(f"{where}: changes names {', '.join(sorted(CHANGES_KEYS))}")
     return Declaration(
-        model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons, means
+        *(model, mart, path, "", "", counts, breakdowns, tuple(same_as), rows, ytd, persons),
+        *(means, str(flows.get("out", "")), stocks, changes),
     )
+
+
+def _stocks(flows: dict, mart: str, where: str) -> dict:
+    if flows and set(flows) != {"out", "stock"}:
+        raise ProjectError(f"{where}: flows names out (a mart) and stock (cell: its stock)")
+    stocks = {}
+    for cell, stock in (flows.get("stock") or {}).items():
+        own = parse_ref(cell, mart, where)
+        stocks[own.breakdown, own.value] = parse_ref(stock, mart, where)
+    return stocks
 
 
 def _units(declared, where: str) -> dict:
@@ -172,8 +201,9 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
         raise ProjectError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     if "sums_to" not in entry:
         raise ProjectError(f"{where}: sums_to is missing (total, nothing or a cell)")
-    target = entry["sums_to"]
-    sums_to = None if target in (None, "nothing") else parse_ref(target, mart, where)
+    targets = entry["sums_to"] if isinstance(entry["sums_to"], list) else [entry["sums_to"]]
+    refs = [parse_ref(t, mart, where) for t in targets if t not in (None, "nothing")]
+    sums_to = refs[0] if refs else None
     own = _units(entry.get("counts"), where)
     units = {**counts, **own}
     additive = [c for c, u in units.items() if u in COUNTS or u in AMOUNTS]
@@ -181,6 +211,9 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
     of = parse_ref(entry["of"], mart, where) if "of" in entry else None
     if ("times" in entry) != (of is not None):
         raise ProjectError(f"{where}: times and of go together")
+    members = dict(entry.get("members") or {})
+    if members and not {"of", "model", "member", "group"} <= set(members) <= MEMBERS_KEYS:
+        raise ProjectError(f"{where}: members names of, model, member, group (and otherwise)")
     return Breakdown(
         sums_to=sums_to,
         columns=columns,
@@ -189,6 +222,8 @@ def _breakdown(name: str, entry: dict, mart: str, counts: dict, where: str) -> B
         times=float(entry["times"]) if "times" in entry else None,
         of=of,
         counts=own,
+        also_sums_to=tuple(refs[1:]),
+        members=members,
     )
 
 
@@ -219,6 +254,31 @@ class Policy:
         self.by_model = {d.model: d for d in declarations}
         # the least width of the range a reader can narrow a hidden count to
         self.protection = float(protection)
+        # (mart, breakdown) -> {member value: group value}, read from a warehouse (`members`)
+        self.groups: dict = {}
+
+    def with_groups(self, con) -> Policy:
+        """This policy and who belongs to which group (a caseworker's team), read from the
+        warehouse's models that the `members` declarations name."""
+        policy = Policy(list(self.by_mart.values()), self.protection)
+        tables = dict(
+            con.execute(
+                "select table_name, schema_name from duckdb_tables() union all "
+                "select view_name, schema_name from duckdb_views() where not internal"
+            ).fetchall()
+        )
+        for declaration in self.by_mart.values():
+            for name, breakdown in declaration.breakdowns.items():
+                found = breakdown.members
+                if not found or found["model"] not in tables:
+                    continue
+                policy.groups[declaration.mart, name] = dict(
+                    con.execute(
+                        f'select "{found["member"]}"::varchar, "{found["group"]}"::varchar '
+                        f'from "{tables[found["model"]]}"."{found["model"]}"'
+                    ).fetchall()
+                )
+        return policy
 
     @classmethod
     def of(cls, project) -> Policy:
@@ -254,15 +314,7 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
             if policy.declaration(c.mart) and policy.declaration(c.mart).indicator
         }
     )
-    for (mart, _, name), members in sorted(by_table.items(), key=str):
-        declaration = policy.declaration(mart)
-        breakdown = declaration.breakdowns.get(name) if declaration else None
-        if breakdown is None:
-            continue
-        if breakdown.sums_to is not None:
-            found += _sums(mart, name, members, breakdown, cells, policy)
-        for cell in members:
-            found += _cell_links(cell, breakdown, declaration, cells, policy)
+    found += _breakdowns(by_table, cells, policy)
     for declaration in policy.by_mart.values():
         for own, other in declaration.same_as:
             for day in dates:
@@ -272,6 +324,101 @@ def equations(cells: dict, policy: Policy) -> list[Equation]:
                     found.append(Equation([(a, 1.0), (b, -1.0)], f"{own} is {other}"))
         found += _year_to_date(declaration, cells, dates, policy)
         found += _month_end_means(declaration, cells, dates, policy)
+        found += _flows(declaration, cells, dates, policy)
+        found += _changes(declaration, cells)
+    return found
+
+
+def _changes(declaration: Declaration, cells: dict) -> list[Equation]:
+    """A waterfall: from + the causes = to in each breakdown (an area); a cause over the areas
+    adds up to the total's (where no grant lies outside every area: protected as if none did)."""
+    spec = declaration.changes
+    if not spec:
+        return []
+    found, tables, values = [], {}, {}
+    for cell in cells:
+        if cell.mart == declaration.mart:
+            tables.setdefault((cell.date, cell.breakdown), {})[cell.value] = cell
+            values.setdefault((cell.date, cell.value), {})[cell.breakdown] = cell
+    column = spec["column"]
+    for (_, area), table in sorted(tables.items(), key=str):
+        if spec["from"] in table and spec["to"] in table:
+            terms = [((c, column), -1.0 if v == spec["to"] else 1.0) for v, c in table.items()]
+            found.append(Equation(terms, f"{declaration.mart} {area}: {spec['from']} and the "
+                                  f"causes add up to {spec['to']}"))  # fmt: skip
+    additive = [c for c, u in declaration.counts.items() if u in COUNTS or u in AMOUNTS]
+    for (_, value), areas in sorted(values.items(), key=str):
+        total = areas.get(spec["total"])
+        parts = [c for area, c in areas.items() if area != spec["total"]]
+        if total is None or not parts:
+            continue
+        for col in additive:
+            terms = [((c, col), 1.0) for c in parts] + [((total, col), -1.0)]
+            found.append(
+                Equation(terms, f"{declaration.mart} {value} over the areas is the total's")
+            )
+    return found
+
+
+def _flows(declaration: Declaration, cells: dict, dates: list, policy) -> list[Equation]:
+    """Who came less who went in s's month is the change of the persons on s since the month end
+    before (where nobody came and went within the month): F1 - F2 = stock(s) - stock(e). January's
+    month end before lies in the year before, another linked system."""
+    found = []
+    for (breakdown, value), stock in declaration.stocks.items():
+        for day in dates:
+            before = date.fromordinal(day.replace(day=1).toordinal() - 1)
+            came = _resolve(Ref(declaration.mart, breakdown, value), day, None, cells, policy)
+            went = _resolve(Ref(declaration.flows_out, breakdown, value), day, None, cells, policy)
+            now = _resolve(stock, day, None, cells, policy)
+            then = _resolve(stock, before, None, cells, policy)
+            if came and went and now and then:
+                terms = [(came, 1.0), (went, -1.0), (now, -1.0), (then, 1.0)]
+                found.append(
+                    Equation(
+                        terms, f"{declaration.mart} - {declaration.flows_out} is {stock}'s change"
+                    )
+                )
+    return found
+
+
+def _breakdowns(by_table: dict, cells: dict, policy: Policy) -> list[Equation]:
+    """Each breakdown's cells against what they add up to, and each cell's links (twins, sums of
+    other marts' cells, a multiple of another cell)."""
+    found = []
+    for (mart, _, name), members in sorted(by_table.items(), key=str):
+        declaration = policy.declaration(mart)
+        breakdown = declaration.breakdowns.get(name) if declaration else None
+        if breakdown is None:
+            continue
+        for target in (breakdown.sums_to, *breakdown.also_sums_to):
+            if target is not None:
+                found += _sums(
+                    mart, name, members, replace(breakdown, sums_to=target), cells, policy
+                )
+        if breakdown.members:
+            found += _groups(mart, name, members, breakdown, by_table, cells, policy)
+        for cell in members:
+            found += _cell_links(cell, breakdown, declaration, cells, policy)
+    return found
+
+
+def _groups(mart, name, members, breakdown: Breakdown, by_table, cells, policy) -> list:
+    """A group's cell (a team's persons) is the sum of its members' cells (its caseworkers')."""
+    belongs = policy.groups.get((mart, name))
+    if belongs is None:
+        return []
+    found, day, of = [], members[0].date, breakdown.members["of"]
+    otherwise = breakdown.members.get("otherwise")
+    parts = {}
+    for cell in by_table.get((mart, day, of), []):
+        parts.setdefault(belongs.get(cell.value, otherwise), []).append(cell)
+    for cell in members:
+        for column in breakdown.columns:
+            terms = [((cell, column), 1.0)] + [
+                ((c, column), -1.0) for c in parts.get(cell.value, [])
+            ]
+            found.append(Equation(terms, f"{mart} {name}={cell.value} is its {of}s'"))
     return found
 
 

@@ -532,3 +532,176 @@ def test_13s_denominator_is_the_mean_of_03s_month_ends_and_gives_nothing_back():
     }
     assert marks[("03", "paragraf", "103")] == "<5"
     assert ("13", "paragraf", "104") in marks  # its denominator is 03's 104, hidden with it
+
+
+def test_the_marks_themselves_do_not_give_small_age_bands_away():
+    # the worked example's 751 on 2022-02-28: four age bands of 1 person under a total of 4, all
+    # `<5`. Each band is at least 1 and the total at most 4, so every one of them is exactly 1,
+    # whatever else is hidden: one mark (and its twins') says `x`, which tells a reader nothing.
+    bands = {"0-15": 1, "16-17": 0, "18-23": 0, "24-49": 1, "50-64": 1, "65+": 1}
+    cells = {("09", *T): 4, **{("09", "aldersgruppe", v): n for v, n in bands.items()}}
+    units = indicator_cells([row(*k, v) for k, v in cells.items()])
+    assert audit(units, POLICY, 5, 1) == []
+    marks = marks_of(cells)
+    assert COMPLEMENTARY in marks.values() and "<5" in marks.values()
+    assert all(k in marks for k, v in cells.items() if v)
+
+
+# The same municipality built twice: at the end of October and on 23 November (month to date), so
+# that year-to-date figures at the two dates and the months of helmaanedsmodtagere between them
+# (November's up to the 23rd) relate.
+OCT, NOV = date(2022, 10, 31), date(2022, 11, 23)  # D = 304, 327
+
+
+def small_municipality_twice() -> dict:
+    """Every linked cell of both status dates, as the marts hold them: 12 persons in botilbud, 2
+    with BPA (who are in dagtilbud too), 20 in dagtilbud, all since 1 January."""
+    rows = []
+    for day in (OCT, NOV):
+        d = (day - date(2022, 1, 1)).days + 1
+        rows += [
+            row("02", *T, 12, day=day),
+            row("02", "paragraf", "107", 12, day=day),
+            row("02", "maalgruppe", "kognitiv", 12, day=day),
+            row("02", "pr_1000_18_64", "total", 12_000, 2330, day=day),
+            row("03", *T, 20, day=day),
+            row("03", "paragraf", "103", 20, day=day),
+            row("04", *T, 2, day=day),
+            row("04", "paragraf", "96", 2, day=day),
+            row("04", "pr_1000_18_64", "total", 2000, 2330, day=day),
+            row("05", *T, 34, day=day),
+            *(
+                row("05", "paragraf", v, n, day=day)
+                for v, n in (("107", 12), ("103", 20), ("96", 2))
+            ),
+            row("07", *T, 12, day=day),
+            row("07", "leverandoertype", "egen", 12, day=day),
+            row("09", *T, 32, day=day),
+            row("09", "aldersgruppe", "24-49", 32, day=day),
+            row("09", "aldersgruppe:botilbud", "24-49", 12, day=day),
+            row("09", "aldersgruppe:dagtilbud", "24-49", 20, day=day),
+            row("09", "aldersgruppe:hjaelperordning", "24-49", 2, day=day),
+            row("V1", *T, 32 * d, 32, day=day),
+            row("V1", "aldersgruppe", "24-49", 32 * d, 32, day=day),
+            *(
+                row("V1", "gruppe", g, n * d, n, day=day)
+                for g, n in (("botilbud", 12), ("dagtilbud", 20), ("hjaelperordning", 2))
+            ),  # fmt: skip
+            row("F1", *T, 0, day=day),
+            row("F2", *T, 0, day=day),
+            # the year's disposed expenses, the same at both dates
+            row("11", *T, 10_000_000, 12_000_000, day=day),
+            row("11", "omraade", "botilbud", 6_000_000, 6_500_000, day=day),
+            row("11", "omraade", "dagtilbud", 2_000_000, 2_500_000, day=day),
+            row("11", "omraade", "hjaelperordning", 2_000_000, 3_000_000, day=day),
+            row("12", *T, 6_000_000, 12, day=day),
+            row("12", "paragraf", "107", 6_000_000, 12, day=day),
+            row("13", *T, 2_000_000, 20, day=day),
+            row("13", "paragraf", "103", 2_000_000, 20, day=day),
+            row("14", *T, 2_000_000, 2, day=day),
+            row("14", "paragraf", "96", 2_000_000, 2, day=day),
+        ]
+    units = indicator_cells(rows)
+    days = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 23)  # November up to the 23rd
+    months = [
+        {"kommunekode": "101", "gruppe": gruppe, "maaned": date(2022, m, 1), "dage": d,
+         "persondage": persons * d, "helmaanedsmodtagere": float(persons)}
+        for gruppe, persons in (("botilbud", 12), ("dagtilbud", 20), ("hjaelperordning", 2))
+        for m, d in zip(range(1, 12), days, strict=True)
+    ]  # fmt: skip
+    mart_cells(POLICY.by_model["helmaanedsmodtagere"], months, units)
+    return units
+
+
+def test_the_small_municipality_built_twice_is_hand_computed():
+    (cells,) = small_municipality_twice().values()
+    botilbud = [
+        f["persondage"]
+        for c, f in cells.items()
+        if c.mart == "helmaanedsmodtagere" and c.breakdown == "botilbud"
+    ]
+    assert sum(botilbud[:10]) == 12 * 304 and sum(botilbud) == 12 * 327
+
+
+def test_the_audit_passes_the_small_municipality_built_twice():
+    units = small_municipality_twice()
+    marks = {
+        (cell.date, cell.mart, cell.breakdown, cell.value): m
+        for (_, cell), m in pattern(units, POLICY, 5).items()
+    }
+    for day in (OCT, NOV):
+        assert marks[day, "04", *T] == "<5" and (day, "02", *T) in marks
+        assert marks[day, "14", *T] == "<5" and (day, "07", *T) in marks
+        # V1's spells in botilbud on s are 09's persons in botilbud by age: 02 where nobody came
+        # or went (issue 24's review: V1's denominators)
+        assert (day, "V1", "gruppe", "botilbud") in marks
+    # November's month to date of BPA, 2 x 23 person-days, is 04's
+    assert (date(2022, 11, 1), "helmaanedsmodtagere", "hjaelperordning", "") in marks
+    assert audit(units, POLICY, 5, 1) == []
+
+
+def test_a_caseworkers_small_caseload_is_not_its_team_less_the_others():
+    # issue 24's review: the leaders' pages show each team's caseload beside its caseworkers'.
+    # S1's 3 persons hidden with S4 (the smallest other of the total) left team A's 13 - S2's 10.
+    # The team is the sum of its caseworkers (int_sagsbehandlere says who is in which).
+    import duckdb
+    import pandas
+
+    from runner.disclosure_audit import audit_warehouse
+    from runner.discretion import discreet_rows
+
+    rows = [
+        row("08", *T, 34, 4),
+        row("08", "team", "A", 13, 2),
+        row("08", "team", "B", 21, 2),
+        *(row("08", "sagsbehandler", s, n) for s, n in (("S1", 3), ("S2", 10), ("S3", 12))),
+        row("08", "sagsbehandler", "S4", 9),
+    ]
+    con = duckdb.connect()
+    con.execute("create schema marts; create schema intermediate")
+    con.register("frame", pandas.DataFrame(rows))
+    con.execute("create table marts.indicator_values as select * from frame")
+    con.execute(
+        "create table intermediate.int_sagsbehandlere as select * from (values "
+        "('S1', 'A'), ('S2', 'A'), ('S3', 'B'), ('S4', 'B')) as t(sagsbehandler_id, team)"
+    )
+    marks = {r["breakdown_value"]: r["undertrykt"] for r in discreet_rows(con, 5, POLICY)}
+    assert marks["S1"] == "<5" and (marks["S2"] or marks["A"])
+    assert audit_warehouse(con, POLICY, 5, 1) == []
+
+
+def test_who_went_is_not_who_came_less_the_change_of_03():
+    # issue 24's review (flows): 03 went from 20 on 30 September to 25 on 31 October, 7 came into
+    # dagtilbud in October (F1), so the 2 who went (F2, hidden) are 7 - (25 - 20).
+    sep, oct_ = date(2022, 9, 30), date(2022, 10, 31)
+    rows = [
+        row("03", *T, 20, day=sep),
+        row("03", *T, 25, day=oct_),
+        row("F1", "gruppe", "dagtilbud", 7, day=oct_),
+        row("F2", "gruppe", "dagtilbud", 2, day=oct_),
+    ]
+    marks = {(r["indicator"], r["status_date"]): r["undertrykt"] for r in suppress(rows, 5, POLICY)}
+    assert marks[("F2", oct_)] == "<5"
+    assert any(marks[key] == COMPLEMENTARY for key in [("F1", oct_), ("03", sep), ("03", oct_)])
+    assert audit(indicator_cells(rows), POLICY, 5, 1) == []
+
+
+def test_a_cause_of_few_grants_is_not_nu_less_forrige_and_the_other_causes():
+    # issue 24: an amount of money spent on fewer than 5 (aendringer's causes) is hidden with its
+    # complement; forrige and the causes add up to nu, which stay shown (11's figures)
+    causes = {"forrige": (1_000_000, 50), "ny": (200_000, 3), "bortfaldet": (-100_000, 6),
+              "periode": (0, 0), "pris": (50_000, 10), "omklassificeret": (0, 0),
+              "nu": (1_150_000, 52)}  # fmt: skip
+    rows = [
+        {"kommunekode": "101", "status_date": S, "omraade": "botilbud", "aarsag": aarsag,
+         "beloeb": float(beloeb), "bevillinger": bevillinger}
+        for aarsag, (beloeb, bevillinger) in causes.items()
+    ]  # fmt: skip
+    units = indicator_cells(
+        [row("02", *T, 12), row("11", "omraade", "botilbud", 1_150_000, 2_000_000)]
+    )
+    mart_cells(POLICY.by_model["aendringer"], rows, units)
+    marks = {cell.value: m for (_, cell), m in pattern(units, POLICY, 5).items()}
+    assert marks["ny"] == "<5" and COMPLEMENTARY in marks.values()
+    assert "forrige" not in marks and "nu" not in marks
+    assert audit(units, POLICY, 5, 1) == []
