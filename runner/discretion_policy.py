@@ -270,8 +270,15 @@ class Policy:
         for declaration in self.by_mart.values():
             for name, breakdown in declaration.breakdowns.items():
                 found = breakdown.members
-                if not found or found["model"] not in tables:
+                if not found:
                     continue
+                if found["model"] not in tables:
+                    # Fail closed: without the membership a group's small member is its group
+                    # less the others, and neither suppression nor the audit would know it.
+                    raise ProjectError(
+                        f"{declaration.mart}: members reads {found['model']}, "
+                        "which the warehouse does not hold"
+                    )
                 policy.groups[declaration.mart, name] = dict(
                     con.execute(
                         f'select "{found["member"]}"::varchar, "{found["group"]}"::varchar '

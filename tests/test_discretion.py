@@ -5,6 +5,7 @@ Hand-computed tables; the marks are what a reader of a report or a discreet expo
 from dataclasses import replace
 from datetime import date
 
+import duckdb
 import pytest
 
 from runner.disclosure_audit import audit, audit_system
@@ -705,3 +706,13 @@ def test_a_cause_of_few_grants_is_not_nu_less_forrige_and_the_other_causes():
     assert marks["ny"] == "<5" and COMPLEMENTARY in marks.values()
     assert "forrige" not in marks and "nu" not in marks
     assert audit(units, POLICY, 5, 1) == []
+
+
+def test_a_warehouse_without_the_teams_members_is_refused_not_read_open():
+    # Without who is in which team, a caseworker's small caseload is the team's less the others'
+    # and neither suppression nor the audit would know: refuse, as a missing declaration is.
+    con = duckdb.connect()
+    with pytest.raises(ProjectError, match="members reads int_sagsbehandlere"):
+        POLICY.with_groups(con)
+    con.execute("create table int_sagsbehandlere as select 'sb1' as sagsbehandler_id, 't1' as team")
+    assert POLICY.with_groups(con).groups["08", "team"] == {"sb1": "t1"}
