@@ -1,8 +1,9 @@
 """How far `lis build` is from the floor: DuckDB alone loading the same CSV files into typed tables.
 
 Writes a municipality-size extract and national ones (98 municipalities; 1, 3 and 10 million
-grants) with the synthetic generator, loads each with plain DuckDB (the floor) and builds each
-with `lis -v build`. Around the national build: the same models' SQL run bare (no runner, no
+grants; and 1 million with wide breakdowns, 3,000 caseworkers each in every municipality) with
+the synthetic generator, loads each with plain DuckDB (the floor) and builds each with
+`lis -v build`. Around the national build: the same models' SQL run bare (no runner, no
 gates), the three gates' times from the build's log, a second build of the same extract compared
 row for row with the first (determinism), the unchanged municipality extract built once more, and
 the ten slowest expectations of the national build (audit.expectation_results). With --before,
@@ -42,12 +43,16 @@ FLOOR = (
     "import sys, duckdb; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1]); con.close()"
 )
 TYPES = {"timer_pr_uge": "DOUBLE", "takst": "DOUBLE", "beloeb": "DOUBLE", "aar": "INTEGER"}
-# scale: (grants, municipalities)
+# scale: (grants, municipalities, caseworkers working in every municipality: 0 = realistic, about
+# one per 150 grants of each municipality)
 SCALES = {
-    "municipality": (10_000, 1),
-    "national": (1_000_000, 98),
-    "national_3m": (3_000_000, 98),
-    "national_10m": (10_000_000, 98),
+    "municipality": (10_000, 1, 0),
+    "national": (1_000_000, 98, 0),
+    # issue 22's wide breakdowns: the same million grants, 3,000 caseworkers each in every
+    # municipality, each grant's drawn from all of them
+    "national_wide": (1_000_000, 98, 3_000),
+    "national_3m": (3_000_000, 98, 0),
+    "national_10m": (10_000_000, 98, 0),
 }
 # Every model's compiled SQL run in a fresh file after the runner's own load of seeds and
 # extracts: no gates, no run record, no publication. Prints the models' seconds.
@@ -126,11 +131,17 @@ def main() -> int:
     return 1 if failed or report.get("national", {}).get("deterministic") is False else 0
 
 
-def measure(scale: str, grants: int, municipalities: int, args) -> dict:
+def measure(scale: str, grants: int, municipalities: int, everywhere: int, args) -> dict:
     """Write the scale's extract, load it with DuckDB alone, build it; more around 1 M grants."""
     extracts, warehouse = args.workdir / scale / "extracts", args.workdir / scale / "lis.duckdb"
     started = time.perf_counter()
-    rows = write_extracts(extracts, grants=grants, municipalities=municipalities, as_of=args.as_of)
+    rows = write_extracts(
+        extracts,
+        grants=grants,
+        municipalities=municipalities,
+        as_of=args.as_of,
+        caseworkers_everywhere=everywhere,
+    )
     written = time.perf_counter() - started
     floor_file = fresh(args.workdir / scale / "floor.duckdb")
     floor = run([sys.executable, "-c", FLOOR, floor_sql(extracts), str(floor_file)])
@@ -139,6 +150,7 @@ def measure(scale: str, grants: int, municipalities: int, args) -> dict:
     result = {
         "grants": grants,
         "municipalities": municipalities,
+        "caseworkers_everywhere": everywhere,
         "rows": rows,
         "extract_mb": round(sum(f.stat().st_size for f in extracts.glob("*.csv")) / 1e6, 1),
         "write_s": round(written, 2),
@@ -165,6 +177,7 @@ def builds(scale: str, checkout: Path, extracts: Path, warehouse: Path, floor: d
     gates = gate_seconds(build["stderr"])
     result = {
         "build": build,
+        "slowest_models": slowest_models(build["stderr"]),
         "build_over_floor": ratio(build, floor),
         "build_s_per_million_grants": round(build["seconds"] / SCALES[scale][0] * 1e6, 2),
         "gates_s": gates,
@@ -236,6 +249,15 @@ def gate_seconds(log: str) -> dict[str, float]:
     """The gates' times from a `lis -v build` log: {layer: seconds}."""
     found = re.findall(r"DEBUG (\w+)\s+gate \(\d+ expectations\)\s+([\d.]+)s", log)
     return {layer: float(seconds) for layer, seconds in found}
+
+
+def slowest_models(log: str, count: int = 8) -> list[list]:
+    """The build's slowest models from a `lis -v build` log: [seconds, model, rows]."""
+    found = re.findall(
+        r"DEBUG (?:staging|intermediate|marts)\s+(\w+)\s+([\d,]+) rows\s+([\d.]+)s", log
+    )
+    ranked = sorted(((float(s), m, int(r.replace(",", ""))) for m, r, s in found), reverse=True)
+    return [list(row) for row in ranked[:count]]
 
 
 def ge_import_seconds(checkout: Path) -> float:
@@ -372,6 +394,16 @@ def print_table(report: dict) -> None:
         found = get(scale, checkout, "gates_s") or {}
         return round(sum(found.values()), 2) if found else None
 
+    def wide(checkout):
+        """The wide build over the realistic one, wall and CPU, and indicator_values' rows."""
+        w, n = get("national_wide", checkout, "build"), get("national", checkout, "build")
+        if not (w and n) or w["returncode"] or n["returncode"]:
+            return f"{w and w['seconds']} s ({w and w['stderr_last_line'][-40:]})"
+        return (
+            f"{w['seconds']} s = {w['seconds'] / n['seconds']:.2f}x"
+            f" (CPU {w['cpu_seconds'] / n['cpu_seconds']:.2f}x), peak {w['peak_rss_mb']} MB"
+        )
+
     def figures(checkout):
         n, m = "national", "municipality"
         build = get(n, checkout, "build", "seconds")
@@ -381,7 +413,7 @@ def print_table(report: dict) -> None:
             f"{gates(n, checkout)} s = {get(n, checkout, 'gates_share')} of the build",
             f"{build} s / floor {report.get(n, {}).get('floor', {}).get('seconds')} s"
             f" = {get(n, checkout, 'build_over_floor')}x",
-            "not measured (the generator has no wide option)",
+            wide(checkout),
             f"{get(m, checkout, 'build', 'seconds')} s (GE import {get(m, checkout, 'ge_import_s')}"
             f" s, gates {gates(m, checkout)} s)",
             f"{get(m, checkout, 'rebuild', 'seconds')} s",
@@ -423,7 +455,16 @@ def print_table(report: dict) -> None:
         "slowest_expectations", []
     ):
         print(f"  {seconds:7.3f} s  {model}  {expectation}  {message}")
+    _print_slowest_models(report)
     _print_failures(report)
+
+
+def _print_slowest_models(report: dict) -> None:
+    for scale in ("national", "national_wide"):
+        for seconds, model, rows in (
+            report.get(scale, {}).get("after", {}).get("slowest_models", [])
+        ):
+            print(f"  {scale}: {seconds:7.2f} s  {model}  {rows:,} rows")
 
 
 def _print_failures(report: dict) -> None:

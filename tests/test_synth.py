@@ -197,6 +197,19 @@ def test_national_scale_spreads_over_real_municipality_codes(tmp_path):
     assert summary["budget"] == 98 * 2 * 5
 
 
+def test_wide_caseworkers_each_work_in_every_municipality(tmp_path):
+    write_extracts(tmp_path, grants=4_000, municipalities=3, as_of=AS_OF, caseworkers_everywhere=20)
+    caseworkers = set(read(tmp_path, "sagsbehandlere")["sagsbehandler_id"])
+    assert len(caseworkers) == 20
+    for name in ("ydelser", "engangsbevillinger"):
+        assert reason_codes(read(tmp_path, name), name) == Counter()
+    y = read(tmp_path, "ydelser")
+    y = y[y["sagsbehandler_id"] != ""]
+    assert set(y["sagsbehandler_id"]) <= caseworkers
+    # all 3 x 20 caseworker-municipality pairs occur
+    assert len(y[["betalingskommune", "sagsbehandler_id"]].drop_duplicates()) == 3 * 20
+
+
 def test_befolkning_covers_each_municipality_last_year_and_this_by_age_and_sex(clean):
     folder, _ = clean
     df = read(folder, "befolkning")

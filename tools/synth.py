@@ -299,6 +299,8 @@ LAST_NAMES = [
     "Bæk",
     "Frøkjær",
 ]
+# The code in the ids of caseworkers who work in every municipality: no municipality's.
+CASEWORKERS_EVERYWHERE = 999
 TEAMS = [
     "Voksenhandicap",
     "Socialpsykiatri",
@@ -392,6 +394,7 @@ def write_extracts(
     seed: int = 42,
     as_of: date | None = None,
     dirty: bool = False,
+    caseworkers_everywhere: int = 0,
 ) -> dict[str, int]:
     """Write the seven extracts (befolkning too) into out_dir in the contract's Danish dialect;
     return rows written per extract.
@@ -400,9 +403,15 @@ def write_extracts(
     summary then also holds "extract:code" -> rows that must land in quarantine with that code
     (both rows of a duplicate_conflict pair count), and "ydelser:unknown_leverandoer" /
     "ydelser:unknown_sagsbehandler" for kept rows whose reference is not in its extract.
+
+    With caseworkers_everywhere=N the breakdowns by caseworker are as wide as they get: N
+    caseworkers, each working in every municipality (each grant's caseworker is drawn from all of
+    them), instead of about one per 150 grants of each municipality, kept by a person.
     """
     if not 1 <= municipalities <= len(KOMMUNER):
         raise ValueError(f"municipalities must be 1..{len(KOMMUNER)}, not {municipalities}")
+    if not 0 <= caseworkers_everywhere <= 9999:
+        raise ValueError(f"caseworkers_everywhere must be 0..9999, not {caseworkers_everywhere}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     as_of = as_of or date.today() - timedelta(days=1)
@@ -417,15 +426,24 @@ def write_extracts(
     a = _anbringelser(rng, n_anbr, persons, today)
     load = np.bincount(y["payer"], minlength=len(kommuner))
     providers, per_kind = _providers(rng, kommuner, load)
-    caseworkers, per_kommune = _caseworkers(rng, kommuner, load)
+    caseworkers, per_kommune = (
+        _caseworkers_everywhere(rng, caseworkers_everywhere, len(kommuner))
+        if caseworkers_everywhere
+        else _caseworkers(rng, kommuner, load)
+    )
     _pick_providers(rng, y, a, per_kind)
-    _pick_caseworkers(rng, y, e, persons, per_kommune)
+    _pick_caseworkers(rng, y, e, persons, per_kommune, per_grant=caseworkers_everywhere > 0)
     budget = _budget(rng, y, e, kommuner, as_of.year)
     befolkning = _befolkning(rng, kommuner, as_of.year)
 
     codes = np.array([k[0] for k in kommuner])
     for frame in (y, e, a):
         frame["kommune"] = codes[frame.pop("payer")]
+        frame["sagsbehandler_kode"] = (
+            np.full(frame["kommune"].size, CASEWORKERS_EVERYWHERE)
+            if caseworkers_everywhere
+            else frame["kommune"]
+        )
         frame["ord"] = np.arange(frame["kommune"].size, dtype=float)
     summary: dict[str, int] = {}
     with duckdb.connect() as con:
@@ -688,6 +706,21 @@ def _caseworkers(rng, kommuner, load: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     return frame, count
 
 
+def _caseworkers_everywhere(rng, n: int, n_kommuner: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """n caseworkers who work in every municipality, numbered under no municipality's code (999 is
+    none); and their number per municipality, n each."""
+    frame = pd.DataFrame(
+        {
+            "sagsbehandler_id": [f"S{CASEWORKERS_EVERYWHERE:03d}-{i:04d}" for i in range(1, n + 1)],
+            "navn": np.char.add(
+                np.char.add(rng.choice(FIRST_NAMES, n), " "), rng.choice(LAST_NAMES, n)
+            ),
+            "team": rng.choice(TEAMS, n),
+        }
+    )
+    return frame, np.full(n_kommuner, n)
+
+
 def _pick(rng, first: np.ndarray, count: np.ndarray) -> np.ndarray:
     """A local number in [first, first + count), skewed so some providers are used much more."""
     return first + np.floor(rng.random(first.size) ** 1.5 * count)
@@ -709,11 +742,16 @@ def _pick_providers(rng, y: dict, a: dict, count: np.ndarray) -> None:
     a["leverandoer_nr"] = np.where(placed, leverandoer_nr, np.nan)
 
 
-def _pick_caseworkers(rng, y: dict, e: dict, persons: dict, count: np.ndarray) -> None:
-    """A person keeps one caseworker in each paying municipality; a few grants have none."""
+def _pick_caseworkers(
+    rng, y: dict, e: dict, persons: dict, count: np.ndarray, *, per_grant: bool = False
+) -> None:
+    """A person keeps one caseworker in each paying municipality (per_grant: each grant draws its
+    own, the widest caseloads); a few grants have none."""
     for frame, missing in ((y, 0.02), (e, 0.03)):
         n = frame["person"].size
-        nr = 1 + np.floor(persons["u_caseworker"][frame.pop("person")] * count[frame["payer"]])
+        u = rng.random(n) if per_grant else persons["u_caseworker"][frame["person"]]
+        frame.pop("person")
+        nr = 1 + np.floor(u * count[frame["payer"]])
         frame["sagsbehandler_nr"] = np.where(rng.random(n) < missing, np.nan, nr)
 
 
@@ -808,7 +846,7 @@ def _format_ydelser(con, y: dict) -> str:
             dk_date(slut) AS slutdato,
             lpad(CAST(kommune AS VARCHAR), 3, '0') AS betalingskommune,
             dk_id('L', kommune, leverandoer_nr) AS leverandoer_id,
-            dk_id('S', kommune, sagsbehandler_nr) AS sagsbehandler_id,
+            dk_id('S', sagsbehandler_kode, sagsbehandler_nr) AS sagsbehandler_id,
             dk_number(timer) AS timer_pr_uge,
             dk_number(takst) AS takst,
             {_sql_list(UNITS)}[CAST(enhed AS INTEGER) + 1] AS takst_enhed,
@@ -831,7 +869,7 @@ def _format_engangs(con, e: dict) -> str:
             dk_date(dato) AS bevillingsdato,
             dk_number(beloeb) AS beloeb,
             lpad(CAST(kommune AS VARCHAR), 3, '0') AS betalingskommune,
-            dk_id('S', kommune, sagsbehandler_nr) AS sagsbehandler_id,
+            dk_id('S', sagsbehandler_kode, sagsbehandler_nr) AS sagsbehandler_id,
             {_sql_list(x[1] for x in ENGANGS)}[kind + 1] AS kategori,
             dk_date(oprettet) AS oprettet_dato
         FROM e_raw""")

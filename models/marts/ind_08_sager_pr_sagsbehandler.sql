@@ -10,41 +10,40 @@ with helaarsmodtagere as (
 sagsbehandlere as (
     select * from {{ ref('stg_sagsbehandlere') }}
 ),
+-- Each caseworker's persons, and each caseworker's persons of one paragraph, read in one scan: the
+-- published rows of both breakdowns as they are. '' holds the services with no caseworker
+-- (int_bevilling_grupper), in neither.
 pr_sagsbehandler as (
-    select kommunekode, status_date, opdeling_vaerdi as sagsbehandler_id, punkttaelling as personer
+    select kommunekode, status_date, opdeling, opdeling_vaerdi, punkttaelling as personer
     from helaarsmodtagere
-    where gruppe = 'alle' and opdeling = 'sagsbehandler' and punkttaelling > 0
-      and opdeling_vaerdi <> ''  -- '' holds the services with no caseworker (int_bevilling_grupper)
-),
-pr_paragraf as (
-    select kommunekode, status_date, opdeling_vaerdi, punkttaelling as personer
-    from helaarsmodtagere
-    where gruppe = 'alle' and opdeling = 'paragraf:sagsbehandler' and punkttaelling > 0
+    where gruppe = 'alle' and opdeling in ('sagsbehandler', 'paragraf:sagsbehandler') and punkttaelling > 0
+      and opdeling_vaerdi <> ''
 ),
 pr_team as (
     select pr_sagsbehandler.kommunekode, pr_sagsbehandler.status_date,
            coalesce(nullif(trim(sagsbehandlere.team), ''), 'ukendt') as team,
-           sum(pr_sagsbehandler.personer)::double as taeller,
-           count(*)::double as naevner
+           sum(pr_sagsbehandler.personer) as personer,
+           count(*) as sagsbehandlere
     from pr_sagsbehandler
-    left join sagsbehandlere using (sagsbehandler_id)
+    left join sagsbehandlere on sagsbehandlere.sagsbehandler_id = pr_sagsbehandler.opdeling_vaerdi
+    where pr_sagsbehandler.opdeling = 'sagsbehandler'
     group by all
 ),
+-- Every caseworker is in one team (sagsbehandler_id is unique in staging), so the teams add up to
+-- the municipality's caseworkers.
 total as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
-           coalesce(sum(pr_sagsbehandler.personer), 0)::double as taeller,
-           count(pr_sagsbehandler.sagsbehandler_id)::double as naevner
+           coalesce(sum(pr_team.personer), 0)::double as taeller,
+           coalesce(sum(pr_team.sagsbehandlere), 0)::double as naevner
     from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
-    left join pr_sagsbehandler using (kommunekode, status_date)
+    left join pr_team using (kommunekode, status_date)
     group by all
 )
 select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from total
 union all
-select kommunekode, status_date, 'sagsbehandler', sagsbehandler_id, personer::double, null, personer::double
-from pr_sagsbehandler
-union all
-select kommunekode, status_date, 'team', team, taeller, naevner, {{ kvotient('taeller', 'naevner') }}
+select kommunekode, status_date, 'team', team, personer::double, sagsbehandlere::double,
+       {{ kvotient('personer::double', 'sagsbehandlere::double') }}
 from pr_team
 union all
-select kommunekode, status_date, 'paragraf:sagsbehandler', opdeling_vaerdi, personer::double, null, personer::double
-from pr_paragraf
+select kommunekode, status_date, opdeling, opdeling_vaerdi, personer::double, null, personer::double
+from pr_sagsbehandler
