@@ -301,9 +301,15 @@ def _marked(rows: list[dict], marks: dict) -> list[dict]:
 
 def discreet_rows(con, threshold: float, policy: Policy | None = None) -> list[dict]:
     """marts.indicator_values as a report may show it: the warehouse's one pattern applied."""
+    return discreet_pattern(con, threshold, policy)[0]
+
+
+def discreet_pattern(con, threshold: float, policy: Policy | None = None) -> tuple[list, dict]:
+    """discreet_rows, and the marks of every declared mart ((kommune, Cell) -> mark): a report's
+    other marts (aendringer) are shown with the one pattern the audit proves."""
     policy = policy or default_policy()
     rows, _, marks = warehouse_pattern(con, policy, threshold)
-    return _marked(rows, marks)
+    return _marked(rows, marks), marks
 
 
 def discreet_transform(project: Project) -> Transform:

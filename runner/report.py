@@ -109,7 +109,7 @@ def _read(con, threshold: float, policy: discretion.Policy | None) -> dict:
     tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
     if "varedeklaration" not in tables:
         raise InputError("the warehouse has no marts.varedeklaration: rebuild it with lis build")
-    rows = discretion.discreet_rows(con, threshold, policy)
+    rows, marks = discretion.discreet_pattern(con, threshold, policy)
     if not rows:
         raise InputError("marts.indicator_values is empty: nothing to report")
     cursor = con.execute("select * from marts.varedeklaration order by indicator")
@@ -121,7 +121,7 @@ def _read(con, threshold: float, policy: discretion.Policy | None) -> dict:
         "declarations": declarations,
         "run": report_run.read(con),
         "threshold": threshold,
-        "aendringer": report_aendringer.read(con, threshold),
+        "aendringer": report_aendringer.read(con, marks),
         "without_caseworker": _without_caseworker(con, tables),
         "refusion_years": {
             int(y) for (y,) in con.execute("select aar from seeds.refusionsgraenser").fetchall()

@@ -3,11 +3,11 @@ in total and per area, a waterfall from last month's figure to today's (inline S
 matplotlib's SVG backend, with its table) and a Danish sentence; the politicians get the total's
 sentence. Rendered by templates/_aendringer.html.
 
-Discretion, kept here: a cause of fewer grants than the threshold is hidden (`<5`), and where a
-group's figures add up (the causes of an area add up to nu - forrige; an area's cause and the
-other areas' add up to the total's), one hidden cell in a group gets a second one hidden (`x`),
-the one with the fewest grants, so that the first cannot be worked out. forrige and nu are 11's
-own published figures and stay shown.
+Discretion is the warehouse's one pattern (runner/discretion.py, proved by the disclosure audit):
+the marts' YAML says a cause of few grants is hidden, that forrige and the causes add up to nu,
+a cause over the areas to the total's, and that nu is 11's figure of the area; so the page shows
+what a discreet export shows. Where nu or forrige is hidden (11's area of few persons), the area
+gets its table of marks and a sentence without the amount, and no waterfall.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from . import discretion
+from .discretion_policy import Cell as PatternCell
 from .report_labels import Labels
 from .report_text import Unit, formatted, number, rounded
 
 LOCALE = "da_DK"
 KR = Unit("kr", 0, "kr.")
+MART = "aendringer"  # the mart's name in its meta.discretion
 CAUSES = ("ny", "bortfaldet", "periode", "pris", "omklassificeret")
 MINUS = "\u2212"
 
@@ -40,9 +41,10 @@ class Cell:
     hidden: str | None = None
 
 
-def read(con, threshold: float) -> dict:
-    """kommune -> {status dates, cells by (omraade, aarsag)}, discretion applied; plus why there
-    is no comparison, when there is none. Nothing when the warehouse predates marts.aendringer."""
+def read(con, marks: dict) -> dict:
+    """kommune -> {status dates, cells by (omraade, aarsag)}, each with its mark of the pattern
+    (`marks`: (kommune, Cell) -> mark); plus why there is no comparison, when there is none.
+    Nothing when the warehouse predates marts.aendringer."""
     tables = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
     if ("marts", "aendringer") not in tables:
         return {"kommuner": {}, "begrundelse": None}
@@ -52,9 +54,8 @@ def read(con, threshold: float) -> dict:
         "bevillinger from marts.aendringer"
     ).fetchall():
         entry = found.setdefault(k, {"s0": s0, "s1": s1, "cells": {}})
-        entry["cells"][(omraade, aarsag)] = Cell(beloeb, bevillinger)
-    for entry in found.values():
-        _suppress(entry["cells"], threshold)
+        mark = marks.get((k, PatternCell(MART, s1, str(omraade), str(aarsag))))
+        entry["cells"][(omraade, aarsag)] = Cell(beloeb, bevillinger, mark)
     begrundelse = None
     if ("intermediate", "int_aendringer_kilde") in tables:
         row = con.execute(
@@ -66,32 +67,6 @@ def read(con, threshold: float) -> dict:
     if ("seeds", "budgetomraader") in tables:
         areas += [o for (o,) in con.execute("select omraade from seeds.budgetomraader").fetchall()]
     return {"kommuner": found, "begrundelse": begrundelse, "areas": areas}
-
-
-def _suppress(cells: dict, threshold: float) -> None:
-    small = discretion.label(threshold)
-    for (_, aarsag), cell in cells.items():
-        if aarsag in CAUSES and 0 < cell.bevillinger < threshold:
-            cell.hidden = small
-    areas = sorted({omraade for omraade, _ in cells})
-    groups = [[(o, a) for a in CAUSES] for o in areas]
-    groups += [[(o, a) for o in areas] for a in CAUSES]
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            present = [key for key in group if key in cells]
-            if sum(1 for key in present if cells[key].hidden) != 1:
-                continue
-            # a cause of some grants first; else one of none: with every other cause at 0 the
-            # hidden one would be nu - forrige
-            candidates = [
-                key for key in present if not cells[key].hidden and cells[key].bevillinger > 0
-            ] or [key for key in present if not cells[key].hidden]
-            if candidates:
-                key = min(candidates, key=lambda k: (cells[k].bevillinger, CAUSES.index(k[1])))
-                cells[key].hidden = discretion.COMPLEMENTARY
-                changed = True
 
 
 def page(data: dict, kommune: str, audience: str, labels: Labels) -> dict | None:
@@ -114,7 +89,7 @@ def page(data: dict, kommune: str, audience: str, labels: Labels) -> dict | None
                 "navn": _area(labels, omraade),
                 "saetning": sentence(omraade, entry["s0"], cells, labels),
                 "chart": None
-                if audience == "politikere" or not _moved(cells)
+                if audience == "politikere" or not _moved(cells) or _ends_hidden(cells)
                 else waterfall(omraade, cells, labels),
                 "raekker": [
                     (
@@ -169,8 +144,11 @@ def sentence(omraade: str, s0: date, cells: dict, labels: Labels) -> str:
     subject = "de disponerede udgifter" + (
         "" if omraade == "total" else f" til {_area(labels, omraade)}"
     )
+    day = format_date(s0, "d. MMMM", locale=LOCALE)
+    if _ends_hidden(cells):
+        return f"Ændringen i {subject} siden {day} vises ikke, fordi den gælder for få personer."
+    since = f"Siden {day} er {subject}"
     move = cells["nu"].beloeb - cells["forrige"].beloeb
-    since = f"Siden {format_date(s0, 'd. MMMM', locale=LOCALE)} er {subject}"
     if kroner(move).startswith("0 "):
         text = f"{since} stort set uændrede"
     else:
@@ -236,6 +214,11 @@ def waterfall(omraade: str, cells: dict, labels: Labels) -> str:
     svg = svg[svg.index("<svg") :]
     title = f"Ændringer i de disponerede udgifter, {_area(labels, omraade)}"
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{title}" ', svg, count=1)
+
+
+def _ends_hidden(cells: dict) -> bool:
+    """Whether the pattern hides the area's figure of last month or of now."""
+    return any(cells[a].hidden for a in ("forrige", "nu") if a in cells)
 
 
 def _moved(cells: dict) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from runner import discretion
 from runner.cli import main
 from tests.extract_builder import Extracts, cpr
 
@@ -298,15 +299,23 @@ def test_the_reports_show_the_waterfall_its_table_and_the_sentence(april, tmp_pa
     from runner.report import write_reports
 
     write_reports(april, tmp_path / "r", 1)
+    # The page shows the warehouse's one pattern (the discreet export's, the audit's): in this
+    # warehouse of eight grants and no budget it hides the total's periode and pris and the nu
+    # of botilbud, dagtilbud and hjaelperordning (11's figures of those areas) as complements
+    with duckdb.connect(str(april), read_only=True) as con:
+        hidden = {
+            (cell.breakdown, cell.value)
+            for (kommune, cell), _ in discretion.discreet_pattern(con, 1)[1].items()
+            if kommune == K and cell.mart == "aendringer"
+        }
+    assert {("total", "periode"), ("total", "pris"), ("botilbud", "nu")} <= hidden
     total = (
         "Siden 31. marts er de disponerede udgifter faldet 39.000 kr.: nye bevillinger "
-        "+275.000 kr., ophørte −201.000 kr., ændrede perioder −47.000 kr., ændrede takster "
-        "+36.000 kr., flyttet mellem områder eller kommuner −102.000 kr."
+        "+275.000 kr., ophørte −201.000 kr., flyttet mellem områder eller kommuner −102.000 kr."
     )
     botilbud = (
-        "Siden 31. marts er de disponerede udgifter til botilbud steget 27.000 kr.: nye "
-        "bevillinger +275.000 kr., ophørte −183.000 kr., flyttet mellem områder eller kommuner "
-        "−66.000 kr."
+        "Ændringen i de disponerede udgifter til botilbud siden 31. marts vises ikke, fordi den "
+        "gælder for få personer."
     )
     for audience in ("direktion", "ledere"):
         page = (tmp_path / "r" / f"{audience}_101.html").read_text(encoding="utf-8")
@@ -314,30 +323,24 @@ def test_the_reports_show_the_waterfall_its_table_and_the_sentence(april, tmp_pa
             page.index('id="aendringer"') : page.index("</section>", page.index('id="aendringer"'))
         ]
         assert total in section and botilbud in section
-        assert section.count("<svg") == 6  # total and the five areas
+        # the total and each area whose nu is shown (a cause moved every area here)
+        assert section.count("<svg") == 1 + sum(
+            1
+            for area in (
+                "botilbud",
+                "dagtilbud",
+                "hjaelperordning",
+                "stoette_i_eget_hjem",
+                "merudgift_hjaelpemidler",
+            )
+            if (area, "nu") not in hidden
+        )
         assert "−200.750" in section  # the table: bortfaldet on total, to the krone
     page = (tmp_path / "r" / "politikere_101.html").read_text(encoding="utf-8")
     section = page[
         page.index('id="aendringer"') : page.index("</section>", page.index('id="aendringer"'))
     ]
     assert total in section and "<svg" not in section and "botilbud" not in section
-
-
-def test_causes_of_few_grants_are_hidden_with_a_complement():
-    from runner.report_aendringer import Cell, _suppress
-
-    cells = {
-        ("total", "forrige"): Cell(100.0, 20),
-        ("total", "ny"): Cell(30.0, 12),
-        ("total", "bortfaldet"): Cell(-20.0, 3),  # few: hidden
-        ("total", "periode"): Cell(5.0, 6),  # the fewest grants of the rest: its complement
-        ("total", "pris"): Cell(7.0, 9),
-        ("total", "omklassificeret"): Cell(0.0, 0),
-        ("total", "nu"): Cell(122.0, 21),
-    }
-    _suppress(cells, 5)
-    hidden = {a: c.hidden for (_, a), c in cells.items() if c.hidden}
-    assert hidden == {"bortfaldet": "<5", "periode": "x"}
 
 
 def test_a_grant_id_holding_a_cpr_number_is_kept_as_its_pseudonym_in_the_snapshot(tmp_path):
@@ -357,20 +360,85 @@ def test_a_grant_id_holding_a_cpr_number_is_kept_as_its_pseudonym_in_the_snapsho
     assert sum(i.startswith("pseudonym-") for i in ids) == 1
 
 
-def test_a_lone_hidden_cause_beside_causes_of_no_grants_gets_one_of_them_as_complement():
-    # 3 new grants of 58,632 kr. and no other cause: shown as 0, the others would give the hidden
-    # amount as nu - forrige
-    from runner.report_aendringer import Cell, _suppress
+def aendringer_pattern(causes: dict, elleve: tuple) -> tuple:
+    """The warehouse's pattern over one area's causes (aarsag -> (beloeb, bevillinger)) and 11's
+    figure of that area ((disposed, budget, persons)): the marts' rows, their marks, the audit."""
+    from runner.disclosure_audit import audit
+    from runner.discretion import indicator_cells, mart_cells, pattern
+    from runner.discretion_policy import Policy
+    from runner.project import load_project
 
-    cells = {
-        ("total", "forrige"): Cell(1_000_000.0, 40),
-        ("total", "ny"): Cell(58_632.0, 3),
-        ("total", "bortfaldet"): Cell(0.0, 0),
-        ("total", "periode"): Cell(0.0, 0),
-        ("total", "pris"): Cell(0.0, 0),
-        ("total", "omklassificeret"): Cell(0.0, 0),
-        ("total", "nu"): Cell(1_058_632.0, 43),
-    }
-    _suppress(cells, 5)
-    hidden = {a: c.hidden for (_, a), c in cells.items() if c.hidden}
-    assert hidden == {"ny": "<5", "bortfaldet": "x"}
+    policy = Policy.of(load_project())
+    s0, s1 = date.fromisoformat(S0), date.fromisoformat(S1)
+    rows = [
+        {"kommunekode": K, "forrige_status_date": s0, "status_date": s1, "omraade": "botilbud",
+         "aarsag": aarsag, "beloeb": float(beloeb), "bevillinger": bevillinger}
+        for aarsag, (beloeb, bevillinger) in causes.items()
+    ]  # fmt: skip
+    disposed, budget, persons = elleve
+    units = indicator_cells(
+        [
+            {
+                "kommunekode": K,
+                "status_date": s1,
+                "indicator": indicator,
+                "breakdown": breakdown,
+                "breakdown_value": value,
+                "numerator": float(n),
+                "denominator": d,
+                "value": v,
+            }
+            for indicator, breakdown, value, n, d, v in (
+                ("02", "total", "total", persons, None, persons),
+                ("11", "omraade", "botilbud", disposed, float(budget), disposed / budget),
+            )
+        ]  # fmt: skip
+    )
+    mart_cells(policy.by_model["aendringer"], rows, units)
+    return rows, pattern(units, policy, 5), audit(units, policy, 5, 1)
+
+
+def test_a_lone_hidden_cause_beside_causes_of_no_grants_is_protected_by_the_pattern():
+    # 3 new grants of 58,632 kr. and no other cause: with the others shown as 0, the hidden amount
+    # would be nu - forrige; the warehouse's pattern hides a second cell and the audit proves it
+    rows, marks, findings = aendringer_pattern(
+        {"forrige": (1_000_000, 40), "ny": (58_632, 3), "bortfaldet": (0, 0), "periode": (0, 0),
+         "pris": (0, 0), "omklassificeret": (0, 0), "nu": (1_058_632, 43)},
+        (1_058_632, 2_000_000, 43),
+    )  # fmt: skip
+    hidden = {cell.value: mark for (_, cell), mark in marks.items() if cell.mart == "aendringer"}
+    assert hidden["ny"] == "<5" and len(hidden) >= 2
+    assert findings == []
+
+
+def test_the_reports_waterfall_shows_the_pattern_and_hides_a_figure_of_few_persons():
+    # 11's botilbud is the money of 3 persons, hidden; nu is the same figure (same_as), so the
+    # waterfall of botilbud must not show it: the page shows the marks, no chart, no amount
+    from runner.report_aendringer import page, read
+    from runner.report_labels import read_labels
+
+    rows, marks, findings = aendringer_pattern(
+        {"forrige": (900_000, 3), "ny": (0, 0), "bortfaldet": (0, 0), "periode": (0, 0),
+         "pris": (100_000, 3), "omklassificeret": (0, 0), "nu": (1_000_000, 3)},
+        (1_000_000, 2_000_000, 3),
+    )  # fmt: skip
+    assert findings == []
+    con = duckdb.connect()
+    con.execute("create schema marts; create schema seeds")
+    con.execute(
+        "create table seeds.budgetomraader as select 'botilbud' as omraade, 'Botilbud' as navn"
+    )
+    con.execute(
+        "create table marts.aendringer (kommunekode varchar, forrige_status_date date, "
+        "status_date date, omraade varchar, aarsag varchar, beloeb double, bevillinger integer)"
+    )
+    con.executemany(
+        "insert into marts.aendringer values (?, ?, ?, ?, ?, ?, ?)",
+        [list(r.values()) for r in rows],
+    )
+    cells = read(con, marks)["kommuner"][K]["cells"]
+    assert cells["botilbud", "nu"].hidden and cells["botilbud", "forrige"].hidden
+    shown = page(read(con, marks), K, "direktion", read_labels(con))["omraader"][0]
+    assert shown["chart"] is None
+    assert "1.000.000" not in shown["saetning"] and "vises ikke" in shown["saetning"]
+    assert all("1.000" not in amount for _, amount, _ in shown["raekker"])
