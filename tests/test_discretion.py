@@ -381,7 +381,11 @@ def test_the_discreet_helmaanedsmodtagere_do_not_give_back_what_02_hides():
 
     (((_, _), cells),) = small_municipality().items()
     con = duckdb.connect()
-    con.execute("create schema marts")
+    con.execute("create schema marts; create schema intermediate")
+    # who is in which team (none here): a published warehouse always holds it
+    con.execute(
+        "create table intermediate.int_sagsbehandlere (sagsbehandler_id varchar, team varchar)"
+    )
     rows = [
         {
             "kommunekode": "101",

@@ -701,3 +701,14 @@ def test_helaarsmodtagere_above_the_sets_persons_are_found():
         (result,) = run_expectations(con, [check])
     assert (result.success, result.unexpected_count) == (False, 1)
     assert result.examples[0]["gruppe"] == "botilbud"
+
+
+def test_a_query_of_another_table_prints_nothing_on_stdout(con, capfd):
+    # GE prints a note on stdout for an unexpected-rows query without {batch}; the gates' queries
+    # of other tables are meant, and a nightly job's stdout is its log's, not GE's
+    query = "SELECT * FROM main.bevillinger WHERE id > 1"
+    [result] = run_expectations(
+        con, [Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": query})]
+    )
+    assert result.success
+    assert capfd.readouterr().out == ""
