@@ -164,34 +164,27 @@ class _Block:
     """One block's linear programme. Every solution found is a point the reader cannot tell from
     the truth, as is the truth itself: a figure whose values over those points already spread as
     wide as it must is proved protected without a programme of its own (the same verdict, fewer
-    solves)."""
+    solves). One HiGHS model serves the block: each figure's least and most is the same
+    programme with another objective, solved warm from the last basis. A figure found narrow is
+    solved again as before (scipy's linprog), whose duals name the relations holding it, so
+    that suppression's answer does not hang on the warm start's basis."""
 
     def __init__(self, members: list, rows: list, bounds: list, variables: list, cells: dict):
-        from scipy.sparse import coo_array
-
         self.local = {v: k for k, v in enumerate(members)}
         self.members, self.rows, self.variables = members, rows, variables
-        entries = [
-            (i, self.local[v], c) for i, (row, *_) in enumerate(rows) for v, c in row.items()
-        ]
-        self.a_eq = (
-            coo_array(
-                ([c for *_, c in entries], ([i for i, *_ in entries], [k for _, k, _ in entries])),
-                shape=(len(rows), len(members)),
-            ).tocsr()
-            if rows
-            else None
-        )
-        self.b_eq = [constant for _, constant, *_ in rows] or None
         self.bounds = bounds
         truth = [float(cells[variables[v][0]].get(variables[v][1]) or 0) for v in members]
         self.low, self.high = list(truth), list(truth)
+        self._model = None
 
     def findings(self, wanted: dict, kommune: str, marks: dict) -> list[Finding]:
         """The figures of `wanted` (var -> the width it needs) a reader can narrow further."""
         found = []
         for var, needed in wanted.items():
-            low, high, binding = self.range(var, needed)
+            low, high = self.range(var, needed)
+            if high - low >= needed:  # NaN (HiGHS could not say): solved as before
+                continue
+            low, high, binding = self._exact(var)
             if high - low >= needed:
                 continue
             cell, column = self.variables[var]
@@ -209,42 +202,103 @@ class _Block:
         k = self.local[var]
         return self.high[k] - self.low[k] >= needed
 
-    def _solve(self, objective: list):
-        from scipy.optimize import linprog
+    def _point(self, values) -> None:
+        for k, value in enumerate(values):
+            self.low[k], self.high[k] = min(self.low[k], value), max(self.high[k], value)
 
-        result = linprog(
-            objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
-        )
-        if result.status == 0:
-            for k, value in enumerate(result.x):
-                self.low[k], self.high[k] = min(self.low[k], value), max(self.high[k], value)
-        return result
-
-    def range(self, var: int, needed: float) -> tuple[float, float, dict]:
-        """The least and the most a figure can be (exactly, where they are too close), and the
-        relations and marks' bounds that hold it there."""
+    def range(self, var: int, needed: float) -> tuple[float, float]:
+        """The least and the most a figure can be, or a range wide enough."""
         k = self.local[var]
-        binding = {"equations": set(), "bounds": set()}
         ends = []
         for sign in (1.0, -1.0):
             if self._proved(var, needed):
-                return self.low[k], self.high[k], binding
+                return self.low[k], self.high[k]
+            ends.append(self._optimum(k, sign))
+        return ends[0], ends[1]
+
+    def _optimum(self, k: int, sign: float) -> float:
+        """The least (sign 1) or the most (sign -1) figure k can be: HiGHS warm; NaN where it
+        cannot say (then _exact decides)."""
+        import highspy
+
+        highs = self._highs()
+        highs.changeColCost(k, sign)
+        highs.run()
+        status, end = highs.getModelStatus(), float("nan")
+        if status == highspy.HighsModelStatus.kOptimal:
+            self._point(highs.getSolution().col_value)
+            end = sign * highs.getInfo().objective_function_value
+        elif status == highspy.HighsModelStatus.kUnbounded:
+            end = -sign * float("inf")
+        highs.changeColCost(k, 0.0)  # (which forgets the solution)
+        return end
+
+    def _highs(self):
+        if self._model is not None:
+            return self._model
+        import highspy
+        import numpy
+
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        count = len(self.members)
+        upper = [highspy.kHighsInf if high is None else high for _, high in self.bounds]
+        highs.addCols(
+            count, numpy.zeros(count), [low for low, _ in self.bounds], upper, 0, [], [], []
+        )
+        rows = [row for row, *_ in self.rows]
+        constants = numpy.array([c for _, c, *_ in self.rows], dtype=float)
+        highs.addRows(
+            len(rows),
+            constants,
+            constants,
+            sum(len(row) for row in rows),
+            numpy.cumsum([0] + [len(row) for row in rows[:-1]], dtype=numpy.int32),
+            numpy.array([self.local[v] for row in rows for v in row], dtype=numpy.int32),
+            numpy.array([c for row in rows for c in row.values()], dtype=float),
+        )
+        self._model = highs
+        return self._model
+
+    def _exact(self, var: int) -> tuple[float, float, dict]:
+        """The least and the most a figure can be by scipy's linprog (HiGHS, cold), and the
+        relations and marks' bounds that hold it there."""
+        from scipy.optimize import linprog
+        from scipy.sparse import coo_array
+
+        k = self.local[var]
+        entries = [
+            (i, self.local[v], c) for i, (row, *_) in enumerate(self.rows) for v, c in row.items()
+        ]
+        a_eq = (
+            coo_array(
+                ([c for *_, c in entries], ([i for i, *_ in entries], [k for _, k, _ in entries])),
+                shape=(len(self.rows), len(self.members)),
+            ).tocsr()
+            if self.rows
+            else None
+        )
+        b_eq = [constant for _, constant, *_ in self.rows] or None
+        binding = {"equations": set(), "bounds": set()}
+        ends = []
+        for sign in (1.0, -1.0):
             objective = [0.0] * len(self.members)
             objective[k] = sign
-            result = self._solve(objective)
+            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=self.bounds, method="highs")
             if result.status == 3:  # unbounded
                 ends.append(-sign * float("inf"))
             elif result.status == 0:
+                self._point(result.x)
                 ends.append(sign * result.fun)
-                self._binding(result, binding)
+                self._binding(result, binding, a_eq is not None)
             else:
                 ends.append(float("nan"))
         return ends[0], ends[1], binding
 
-    def _binding(self, result, binding: dict) -> None:
+    def _binding(self, result, binding: dict, equations: bool) -> None:
         """The relations and bounds a solution's dual names (nonzero marginals): what a reader
         uses to narrow the figure."""
-        for i, value in enumerate(result.eqlin.marginals if self.a_eq is not None else ()):
+        for i, value in enumerate(result.eqlin.marginals if equations else ()):
             if abs(value) > 1e-9:
                 binding["equations"].add(i)
         for k, (low, high) in enumerate(
