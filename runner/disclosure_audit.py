@@ -94,15 +94,12 @@ def audit_system(  # noqa: PLR0913 - the system, its pattern and the audit's set
     extra: bool = True,
     declared: list | None = None,
     proved: set | None = None,
-    memo: dict | None = None,
 ) -> list[Finding]:
     """The findings of one linked system (a municipality and year): its cells, the hidden ones.
     With `extra` False only the declarations' relations (what suppression itself answers to);
     `declared` are those relations where the caller has them. `proved` gathers the hidden figures
     found protected and skips them: hiding more (or a `<5` becoming `x`) only takes constraints
-    away, so a figure protected stays protected through suppression's rounds. `memo` keeps each
-    block's findings: a block whose hidden figures, bounds and relations a round left as they were
-    has the same findings (suppression's rounds change a few blocks of many)."""
+    away, so a figure protected stays protected through suppression's rounds."""
     primaries = {c for c in marks if primary(c, cells, policy, threshold)}
     declared = equations(cells, policy) if declared is None else declared
     relations = [*declared, *(extra_relations(cells, policy) if extra else [])]
@@ -132,43 +129,12 @@ def audit_system(  # noqa: PLR0913 - the system, its pattern and the audit's set
         }
         if not wanted:
             continue
-        found = _memoised(memo, members, here, bounds, variables, wanted)
-        if found is None:
-            block = _Block(members, here, [bounds[v] for v in members], variables, cells)
-            found = block.findings(wanted, kommune, marks)
-            if memo is not None:
-                memo[_key(members, here, bounds, variables)] = (
-                    {variables[v] for v in wanted},
-                    found,
-                )
+        block = _Block(members, here, [bounds[v] for v in members], variables, cells)
+        found = block.findings(wanted, kommune, marks)
         findings += found
         if proved is not None:
             proved |= {variables[v] for v in wanted} - {(f.cell, f.column) for f in found}
     return findings
-
-
-def _key(members: list, rows: list, bounds: list, variables: list) -> tuple:
-    """A block's programme, in the figures' names (a round numbers them anew)."""
-    return (
-        tuple((variables[v], bounds[v]) for v in members),
-        tuple(
-            (tuple((variables[v], c) for v, c in row.items()), constant, why, shown)
-            for row, constant, why, shown in rows
-        ),
-    )
-
-
-def _memoised(  # noqa: PLR0913 - a block, its figures and what is wanted of them
-    memo: dict | None, members: list, rows: list, bounds: list, variables: list, wanted: dict
-) -> list | None:
-    """The findings among `wanted` of a block met before with all of them wanted, else None."""
-    if memo is None:
-        return None
-    asked, found = memo.get(_key(members, rows, bounds, variables), (set(), None))
-    names = {variables[v] for v in wanted}
-    if found is None or not names <= asked:
-        return None
-    return [f for f in found if (f.cell, f.column) in names]
 
 
 def _blocks(count: int, rows: list) -> list:

@@ -159,10 +159,10 @@ def marks_of(cells: dict, policy: Policy, threshold: float) -> dict:
         elif primary(cell, cells, policy, threshold):
             marks[cell] = primary_label
     relations = equations(cells, policy)
-    proved, memo = set(), {}
+    proved = set()
     while True:
         _complements(relations, cells, marks, policy)
-        if not _answer_the_audit(cells, marks, policy, threshold, relations, proved, memo):
+        if not _answer_the_audit(cells, marks, policy, threshold, relations, proved):
             return marks
 
 
@@ -196,14 +196,8 @@ def _cost(var, cells: dict, policy: Policy) -> tuple:
     return (not figure, unit not in COUNTS, abs(figure), str(var))
 
 
-def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations, what is known
-    cells: dict,
-    marks: dict,
-    policy: Policy,
-    threshold: float,
-    relations: list,
-    proved: set,
-    memo: dict,
+def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations, what is proved
+    cells: dict, marks: dict, policy: Policy, threshold: float, relations: list, proved: set
 ) -> bool:
     """Where several relations together still narrow a hidden count (year-to-date figures at
     consecutive month ends, marks that bound their cells), hide one more published figure of the
@@ -213,7 +207,7 @@ def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations
     from .disclosure_audit import audit_system
 
     findings = audit_system(
-        "", cells, marks, policy, threshold, policy.protection, False, relations, proved, memo
+        "", cells, marks, policy, threshold, policy.protection, False, relations, proved
     )
     changed = set()
     # the published figures holding several findings first (one hidden figure may answer many),
