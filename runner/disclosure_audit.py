@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy
+
 from .discretion import pattern, primary, sensitive
 from .discretion_policy import COUNTS, TOTAL, Cell, Equation, Policy, equations
 
@@ -174,7 +176,7 @@ class _Block:
         self.members, self.rows, self.variables = members, rows, variables
         self.bounds = bounds
         truth = [float(cells[variables[v][0]].get(variables[v][1]) or 0) for v in members]
-        self.low, self.high = list(truth), list(truth)
+        self.low, self.high = numpy.array(truth), numpy.array(truth)
         self._model = None
 
     def findings(self, wanted: dict, kommune: str, marks: dict) -> list[Finding]:
@@ -200,11 +202,10 @@ class _Block:
 
     def _proved(self, var: int, needed: float) -> bool:
         k = self.local[var]
-        return self.high[k] - self.low[k] >= needed
+        return bool(self.high[k] - self.low[k] >= needed)
 
     def _point(self, values) -> None:
-        for k, value in enumerate(values):
-            self.low[k], self.high[k] = min(self.low[k], value), max(self.high[k], value)
+        self.low, self.high = numpy.minimum(self.low, values), numpy.maximum(self.high, values)
 
     def range(self, var: int, needed: float) -> tuple[float, float]:
         """The least and the most a figure can be, or a range wide enough."""
@@ -212,7 +213,7 @@ class _Block:
         ends = []
         for sign in (1.0, -1.0):
             if self._proved(var, needed):
-                return self.low[k], self.high[k]
+                return float(self.low[k]), float(self.high[k])
             ends.append(self._optimum(k, sign))
         return ends[0], ends[1]
 
@@ -237,7 +238,6 @@ class _Block:
         if self._model is not None:
             return self._model
         import highspy
-        import numpy
 
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
@@ -261,51 +261,50 @@ class _Block:
         return self._model
 
     def _exact(self, var: int) -> tuple[float, float, dict]:
-        """The least and the most a figure can be by scipy's linprog (HiGHS, cold), and the
-        relations and marks' bounds that hold it there."""
-        from scipy.optimize import linprog
-        from scipy.sparse import coo_array
+        """The least and the most a figure can be, each solved cold (from no basis: what the
+        solution's duals name does not hang on the figures solved before), and the relations and
+        marks' bounds that hold it there (nonzero duals)."""
+        import highspy
 
-        k = self.local[var]
-        entries = [
-            (i, self.local[v], c) for i, (row, *_) in enumerate(self.rows) for v, c in row.items()
-        ]
-        a_eq = (
-            coo_array(
-                ([c for *_, c in entries], ([i for i, *_ in entries], [k for _, k, _ in entries])),
-                shape=(len(self.rows), len(self.members)),
-            ).tocsr()
-            if self.rows
-            else None
-        )
-        b_eq = [constant for _, constant, *_ in self.rows] or None
+        highs, k = self._highs(), self.local[var]
         binding = {"equations": set(), "bounds": set()}
         ends = []
         for sign in (1.0, -1.0):
-            objective = [0.0] * len(self.members)
-            objective[k] = sign
-            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=self.bounds, method="highs")
-            if result.status == 3:  # unbounded
+            highs.clearSolver()
+            highs.changeColCost(k, sign)
+            status = _run(highs)
+            if status == highspy.HighsModelStatus.kOptimal:
+                solution = highs.getSolution()
+                self._point(solution.col_value)
+                ends.append(sign * highs.getInfo().objective_function_value)
+                binding["equations"] |= {
+                    i for i, dual in enumerate(solution.row_dual) if abs(dual) > 1e-9
+                }
+                binding["bounds"] |= {
+                    self.members[j] for j, dual in enumerate(solution.col_dual) if abs(dual) > 1e-9
+                }
+            elif status == highspy.HighsModelStatus.kUnbounded:
                 ends.append(-sign * float("inf"))
-            elif result.status == 0:
-                self._point(result.x)
-                ends.append(sign * result.fun)
-                self._binding(result, binding, a_eq is not None)
             else:
                 ends.append(float("nan"))
+            highs.changeColCost(k, 0.0)
         return ends[0], ends[1], binding
 
-    def _binding(self, result, binding: dict, equations: bool) -> None:
-        """The relations and bounds a solution's dual names (nonzero marginals): what a reader
-        uses to narrow the figure."""
-        for i, value in enumerate(result.eqlin.marginals if equations else ()):
-            if abs(value) > 1e-9:
-                binding["equations"].add(i)
-        for k, (low, high) in enumerate(
-            zip(result.lower.marginals, result.upper.marginals, strict=True)
-        ):
-            if abs(low) > 1e-9 or abs(high) > 1e-9:
-                binding["bounds"].add(self.members[k])
+
+def _run(highs):
+    """Solve; where presolve cannot tell an unbounded programme from an infeasible one, without
+    it."""
+    import highspy
+
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+        highs.setOptionValue("presolve", "off")
+        highs.clearSolver()
+        highs.run()
+        highs.setOptionValue("presolve", "choose")
+        status = highs.getModelStatus()
+    return status
 
 
 def _bounds(var, cells: dict, marks: dict, policy: Policy, threshold: float) -> tuple:
