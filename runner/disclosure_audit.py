@@ -277,18 +277,18 @@ class _Block:
                 solution = highs.getSolution()
                 self._point(solution.col_value)
                 ends.append(sign * highs.getInfo().objective_function_value)
-                binding["equations"] |= {
-                    i for i, dual in enumerate(solution.row_dual) if abs(dual) > 1e-9
-                }
-                binding["bounds"] |= {
-                    self.members[j] for j, dual in enumerate(solution.col_dual) if abs(dual) > 1e-9
-                }
+                binding["equations"].update(_nonzero(solution.row_dual))
+                binding["bounds"].update(self.members[j] for j in _nonzero(solution.col_dual))
             elif status == highspy.HighsModelStatus.kUnbounded:
                 ends.append(-sign * float("inf"))
             else:
                 ends.append(float("nan"))
             highs.changeColCost(k, 0.0)
         return ends[0], ends[1], binding
+
+
+def _nonzero(duals) -> list[int]:
+    return numpy.flatnonzero(numpy.abs(numpy.asarray(duals)) > 1e-9).tolist()
 
 
 def _run(highs):
