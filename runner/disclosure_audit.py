@@ -4,7 +4,7 @@ The method statistical offices use (../shared/notes/disclosure-audit.md; Hundepo
 Statistical Disclosure Control, ch. 4): every hidden figure is an unknown >= 0, every published
 figure a constant, every relation a reader knows an equation, every mark a bound (a `<5` count lies
 in 1-4, or 0-5 for helaarsmodtagere and averages). For each hidden count, linear programming
-(scipy's linprog, HiGHS) gives the least and the most it can be; a range narrower than the
+(HiGHS, through highspy) gives the least and the most it can be; a range narrower than the
 project's protection level (var discretion_protection) is a disclosure. The relations are the
 declarations' (runner/discretion_policy.py) and, so that the audit catches what a declaration
 forgot, every breakdown of an indicator against its total and 13's average of 03's month-ends,
@@ -168,8 +168,8 @@ class _Block:
     wide as it must is proved protected without a programme of its own (the same verdict, fewer
     solves). One HiGHS model serves the block: each figure's least and most is the same
     programme with another objective, solved warm from the last basis. A figure found narrow is
-    solved again as before (scipy's linprog), whose duals name the relations holding it, so
-    that suppression's answer does not hang on the warm start's basis."""
+    solved again cold, whose duals name the relations holding it, so that suppression's answer
+    does not hang on which figures the model solved before."""
 
     def __init__(self, members: list, rows: list, bounds: list, variables: list, cells: dict):
         self.local = {v: k for k, v in enumerate(members)}
