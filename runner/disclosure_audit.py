@@ -4,7 +4,7 @@ The method statistical offices use (../shared/notes/disclosure-audit.md; Hundepo
 Statistical Disclosure Control, ch. 4): every hidden figure is an unknown >= 0, every published
 figure a constant, every relation a reader knows an equation, every mark a bound (a `<5` count lies
 in 1-4, or 0-5 for helaarsmodtagere and averages). For each hidden count, linear programming
-(scipy's linprog, HiGHS) gives the least and the most it can be; a range narrower than the
+(HiGHS, through highspy) gives the least and the most it can be; a range narrower than the
 project's protection level (var discretion_protection) is a disclosure. The relations are the
 declarations' (runner/discretion_policy.py) and, so that the audit catches what a declaration
 forgot, every breakdown of an indicator against its total and 13's average of 03's month-ends,
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+import numpy
 
 from .discretion import pattern, primary, sensitive
 from .discretion_policy import COUNTS, TOTAL, Cell, Equation, Policy, equations
@@ -164,34 +166,27 @@ class _Block:
     """One block's linear programme. Every solution found is a point the reader cannot tell from
     the truth, as is the truth itself: a figure whose values over those points already spread as
     wide as it must is proved protected without a programme of its own (the same verdict, fewer
-    solves)."""
+    solves). One HiGHS model serves the block: each figure's least and most is the same
+    programme with another objective, solved warm from the last basis. A figure found narrow is
+    solved again cold, whose duals name the relations holding it, so that suppression's answer
+    does not hang on which figures the model solved before."""
 
     def __init__(self, members: list, rows: list, bounds: list, variables: list, cells: dict):
-        from scipy.sparse import coo_array
-
         self.local = {v: k for k, v in enumerate(members)}
         self.members, self.rows, self.variables = members, rows, variables
-        entries = [
-            (i, self.local[v], c) for i, (row, *_) in enumerate(rows) for v, c in row.items()
-        ]
-        self.a_eq = (
-            coo_array(
-                ([c for *_, c in entries], ([i for i, *_ in entries], [k for _, k, _ in entries])),
-                shape=(len(rows), len(members)),
-            ).tocsr()
-            if rows
-            else None
-        )
-        self.b_eq = [constant for _, constant, *_ in rows] or None
         self.bounds = bounds
         truth = [float(cells[variables[v][0]].get(variables[v][1]) or 0) for v in members]
-        self.low, self.high = list(truth), list(truth)
+        self.low, self.high = numpy.array(truth), numpy.array(truth)
+        self._model = None
 
     def findings(self, wanted: dict, kommune: str, marks: dict) -> list[Finding]:
         """The figures of `wanted` (var -> the width it needs) a reader can narrow further."""
         found = []
         for var, needed in wanted.items():
-            low, high, binding = self.range(var, needed)
+            low, high = self.range(var, needed)
+            if high - low >= needed:  # NaN (HiGHS could not say): solved as before
+                continue
+            low, high, binding = self._exact(var)
             if high - low >= needed:
                 continue
             cell, column = self.variables[var]
@@ -207,51 +202,109 @@ class _Block:
 
     def _proved(self, var: int, needed: float) -> bool:
         k = self.local[var]
-        return self.high[k] - self.low[k] >= needed
+        return bool(self.high[k] - self.low[k] >= needed)
 
-    def _solve(self, objective: list):
-        from scipy.optimize import linprog
+    def _point(self, values) -> None:
+        self.low, self.high = numpy.minimum(self.low, values), numpy.maximum(self.high, values)
 
-        result = linprog(
-            objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
-        )
-        if result.status == 0:
-            for k, value in enumerate(result.x):
-                self.low[k], self.high[k] = min(self.low[k], value), max(self.high[k], value)
-        return result
-
-    def range(self, var: int, needed: float) -> tuple[float, float, dict]:
-        """The least and the most a figure can be (exactly, where they are too close), and the
-        relations and marks' bounds that hold it there."""
+    def range(self, var: int, needed: float) -> tuple[float, float]:
+        """The least and the most a figure can be, or a range wide enough."""
         k = self.local[var]
-        binding = {"equations": set(), "bounds": set()}
         ends = []
         for sign in (1.0, -1.0):
             if self._proved(var, needed):
-                return self.low[k], self.high[k], binding
-            objective = [0.0] * len(self.members)
-            objective[k] = sign
-            result = self._solve(objective)
-            if result.status == 3:  # unbounded
+                return float(self.low[k]), float(self.high[k])
+            ends.append(self._optimum(k, sign))
+        return ends[0], ends[1]
+
+    def _optimum(self, k: int, sign: float) -> float:
+        """The least (sign 1) or the most (sign -1) figure k can be: HiGHS warm; NaN where it
+        cannot say (then _exact decides)."""
+        import highspy
+
+        highs = self._highs()
+        highs.changeColCost(k, sign)
+        highs.run()
+        status, end = highs.getModelStatus(), float("nan")
+        if status == highspy.HighsModelStatus.kOptimal:
+            self._point(highs.getSolution().col_value)
+            end = sign * highs.getInfo().objective_function_value
+        elif status == highspy.HighsModelStatus.kUnbounded:
+            end = -sign * float("inf")
+        highs.changeColCost(k, 0.0)  # (which forgets the solution)
+        return end
+
+    def _highs(self):
+        if self._model is not None:
+            return self._model
+        import highspy
+
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        count = len(self.members)
+        upper = [highspy.kHighsInf if high is None else high for _, high in self.bounds]
+        highs.addCols(
+            count, numpy.zeros(count), [low for low, _ in self.bounds], upper, 0, [], [], []
+        )
+        rows = [row for row, *_ in self.rows]
+        constants = numpy.array([c for _, c, *_ in self.rows], dtype=float)
+        highs.addRows(
+            len(rows),
+            constants,
+            constants,
+            sum(len(row) for row in rows),
+            numpy.cumsum([0] + [len(row) for row in rows[:-1]], dtype=numpy.int32),
+            numpy.array([self.local[v] for row in rows for v in row], dtype=numpy.int32),
+            numpy.array([c for row in rows for c in row.values()], dtype=float),
+        )
+        self._model = highs
+        return self._model
+
+    def _exact(self, var: int) -> tuple[float, float, dict]:
+        """The least and the most a figure can be, each solved cold (from no basis: what the
+        solution's duals name does not hang on the figures solved before), and the relations and
+        marks' bounds that hold it there (nonzero duals)."""
+        import highspy
+
+        highs, k = self._highs(), self.local[var]
+        binding = {"equations": set(), "bounds": set()}
+        ends = []
+        for sign in (1.0, -1.0):
+            highs.clearSolver()
+            highs.changeColCost(k, sign)
+            status = _run(highs)
+            if status == highspy.HighsModelStatus.kOptimal:
+                solution = highs.getSolution()
+                self._point(solution.col_value)
+                ends.append(sign * highs.getInfo().objective_function_value)
+                binding["equations"].update(_nonzero(solution.row_dual))
+                binding["bounds"].update(self.members[j] for j in _nonzero(solution.col_dual))
+            elif status == highspy.HighsModelStatus.kUnbounded:
                 ends.append(-sign * float("inf"))
-            elif result.status == 0:
-                ends.append(sign * result.fun)
-                self._binding(result, binding)
             else:
                 ends.append(float("nan"))
+            highs.changeColCost(k, 0.0)
         return ends[0], ends[1], binding
 
-    def _binding(self, result, binding: dict) -> None:
-        """The relations and bounds a solution's dual names (nonzero marginals): what a reader
-        uses to narrow the figure."""
-        for i, value in enumerate(result.eqlin.marginals if self.a_eq is not None else ()):
-            if abs(value) > 1e-9:
-                binding["equations"].add(i)
-        for k, (low, high) in enumerate(
-            zip(result.lower.marginals, result.upper.marginals, strict=True)
-        ):
-            if abs(low) > 1e-9 or abs(high) > 1e-9:
-                binding["bounds"].add(self.members[k])
+
+def _nonzero(duals) -> list[int]:
+    return numpy.flatnonzero(numpy.abs(numpy.asarray(duals)) > 1e-9).tolist()
+
+
+def _run(highs):
+    """Solve; where presolve cannot tell an unbounded programme from an infeasible one, without
+    it."""
+    import highspy
+
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+        highs.setOptionValue("presolve", "off")
+        highs.clearSolver()
+        highs.run()
+        highs.setOptionValue("presolve", "choose")
+        status = highs.getModelStatus()
+    return status
 
 
 def _bounds(var, cells: dict, marks: dict, policy: Policy, threshold: float) -> tuple:
