@@ -718,8 +718,8 @@ MUTATIONS = [
     Mutation(
         "team_sum_not_mean",
         "models/marts/ind_08_sager_pr_sagsbehandler.sql",
-        "'team', team, taeller, naevner, {{ kvotient('taeller', 'naevner') }}",
-        "'team', team, taeller, naevner, taeller",
+        "{{ kvotient('personer::double', 'sagsbehandlere::double') }}",
+        "personer::double",
         (IND + "test_08_by_team_is_the_mean_over_the_teams_caseworkers",),
         "08's team row shows the team's persons, not the mean over its caseworkers",
     ),
