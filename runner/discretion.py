@@ -188,12 +188,15 @@ def _complements(relations: list, cells: dict, marks: dict, policy: Policy) -> N
 
 
 def _cost(var, cells: dict, policy: Policy) -> tuple:
-    """Which published figure to hide first: a non-zero one, a count before an amount, the
-    smallest."""
+    """Which published figure to hide first: a waterfall's cause before its ends (its start is
+    last month's figure, which a reader has; its end is 11's, published beside it), a non-zero
+    one, a count before an amount, the smallest."""
     cell, column = var
     figure = cells[cell].get(column) or 0
-    unit = policy.declaration(cell.mart).units(cell.breakdown).get(column)
-    return (not figure, unit not in COUNTS, abs(figure), str(var))
+    declaration = policy.declaration(cell.mart)
+    unit = declaration.units(cell.breakdown).get(column)
+    end = cell.value in {declaration.changes.get("from"), declaration.changes.get("to")} - {None}
+    return (end, not figure, unit not in COUNTS, abs(figure), str(var))
 
 
 def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations, what is proved
@@ -220,7 +223,10 @@ def _answer_the_audit(  # noqa: PLR0913 - the system, its pattern, its relations
         ):
             continue  # this round's earlier answer may answer it too: the next round tells
         if candidates:
-            cell = min(candidates, key=lambda v: (-held[v], _cost(v, cells, policy)))[0]
+            cell = min(
+                candidates,
+                key=lambda v: (_cost(v, cells, policy)[0], -held[v], _cost(v, cells, policy)),
+            )[0]
             marks[cell] = COMPLEMENTARY
             changed.add(cell)
             continue

@@ -16,6 +16,7 @@ import pytest
 
 from runner import discretion
 from runner.cli import main
+from runner.discretion import COMPLEMENTARY
 from tests.extract_builder import Extracts, cpr
 
 pytestmark = pytest.mark.e2e
@@ -360,7 +361,7 @@ def test_a_grant_id_holding_a_cpr_number_is_kept_as_its_pseudonym_in_the_snapsho
     assert sum(i.startswith("pseudonym-") for i in ids) == 1
 
 
-def aendringer_pattern(causes: dict, elleve: tuple) -> tuple:
+def aendringer_pattern(causes: dict, elleve: tuple, omraade: str = "botilbud") -> tuple:
     """The warehouse's pattern over one area's causes (aarsag -> (beloeb, bevillinger)) and 11's
     figure of that area ((disposed, budget, persons)): the marts' rows, their marks, the audit."""
     from runner.disclosure_audit import audit
@@ -371,7 +372,7 @@ def aendringer_pattern(causes: dict, elleve: tuple) -> tuple:
     policy = Policy.of(load_project())
     s0, s1 = date.fromisoformat(S0), date.fromisoformat(S1)
     rows = [
-        {"kommunekode": K, "forrige_status_date": s0, "status_date": s1, "omraade": "botilbud",
+        {"kommunekode": K, "forrige_status_date": s0, "status_date": s1, "omraade": omraade,
          "aarsag": aarsag, "beloeb": float(beloeb), "bevillinger": bevillinger}
         for aarsag, (beloeb, bevillinger) in causes.items()
     ]  # fmt: skip
@@ -390,7 +391,13 @@ def aendringer_pattern(causes: dict, elleve: tuple) -> tuple:
             }
             for indicator, breakdown, value, n, d, v in (
                 ("02", "total", "total", persons, None, persons),
-                ("11", "omraade", "botilbud", disposed, float(budget), disposed / budget),
+                (
+                    "11",
+                    *(("total", "total") if omraade == "total" else ("omraade", omraade)),
+                    disposed,
+                    float(budget),
+                    disposed / budget,
+                ),
             )
         ]  # fmt: skip
     )
@@ -408,6 +415,25 @@ def test_a_lone_hidden_cause_beside_causes_of_no_grants_is_protected_by_the_patt
     )  # fmt: skip
     hidden = {cell.value: mark for (_, cell), mark in marks.items() if cell.mart == "aendringer"}
     assert hidden["ny"] == "<5" and len(hidden) >= 2
+    # last month's figure was published last month: hiding it now would protect nothing
+    assert "forrige" not in hidden
+    assert findings == []
+
+
+def test_the_total_waterfalls_ends_stay_shown_and_a_cause_of_no_grants_protects_the_few():
+    # the demo's municipality 101: 3 new grants over 1,148 million kr.; the total's nu is 11's
+    # total on the same page and forrige last month's, so hiding either protects nothing
+    rows, marks, findings = aendringer_pattern(
+        {"forrige": (1_148_120_592, 3953), "ny": (58_632, 3), "bortfaldet": (0, 0),
+         "periode": (0, 0), "pris": (0, 0), "omklassificeret": (0, 0),
+         "nu": (1_148_179_224, 3956)},
+        (1_148_179_224, 1_150_662_000, 3956),
+        omraade="total",
+    )  # fmt: skip
+    hidden = {(cell.mart, cell.value): mark for (_, cell), mark in marks.items()}
+    assert hidden[("aendringer", "ny")] == "<5"
+    assert not {("aendringer", "nu"), ("aendringer", "forrige")} & set(hidden)
+    assert COMPLEMENTARY in hidden.values()
     assert findings == []
 
 
