@@ -16,6 +16,7 @@ The queries are GE unexpected-rows queries: `{batch}` is the table, other braces
 
 from __future__ import annotations
 
+import re
 from numbers import Real
 
 from .project import Expectation
@@ -114,6 +115,54 @@ def duplicates_query(expectation: Expectation) -> str | None:
 
 # GE's own gives no unexpected count for an empty table: it decides that case itself.
 _OR_WHEN_EMPTY = " UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM {batch})"
+
+
+def batch_query(query: str, table: str) -> str | None:
+    """`query`, an unexpected-rows query, as GE runs it on the table `table` (GE 1.24's
+    QueryMetricProvider): trailing semicolons and blanks cut, `{batch}` replaced by the whole
+    table as a subquery, named `subselect` unless the query has a JOIN (then the query names it),
+    and the table named alone (the cursor's search_path supplies its schema).
+
+    None where GE would not run it as it stands (a brace that is no `{batch}`, or what SQLAlchemy's
+    text() reads as a bind parameter): GE's own decides those, with its own error."""
+    query = query.rstrip("; \t\r\n\v\f")
+    subquery = f"(SELECT * \nFROM {table_name(table)} \nWHERE true)"
+    batch = subquery if _has_join(query) else f"{subquery} AS subselect"
+    try:
+        substituted = query.format(batch=batch)
+    except Exception:  # a brace that is no {batch}: GE's own error
+        return None
+    if _BIND_PARAMETER.search(substituted) or _ESCAPED_COLON.search(substituted):
+        return None
+    return substituted
+
+
+def table_name(table: str) -> str:
+    """The table as GE's SQL names it: alone, quoted where it is no plain lower-case name."""
+    return table if _PLAIN_NAME.fullmatch(table) else quoted(table)
+
+
+def count_query(query: str) -> str:
+    """How GE counts the rows of a substituted unexpected-rows query."""
+    return f"SELECT COUNT(*) as unexpected_row_count FROM ({query}) AS substituted_batch_subquery"
+
+
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# SQLAlchemy 2's text(): `:name` is a bind parameter, `\:` an escaped colon
+_BIND_PARAMETER = re.compile(r"(?<![:\w\x5c]):(\w+)(?![:\w])")
+_ESCAPED_COLON = re.compile(r"\x5c(:\w*)(?![:\w])")
+# GE's test for a JOIN: outside quotes and comments, under both readings of a backslash in a
+# string literal
+_QUOTED_IDENTIFIER_OR_COMMENT = r'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|/\*.*?\*/'
+_QUOTED_OR_COMMENT = (
+    re.compile(r"'(?:[^']|'')*'" + _QUOTED_IDENTIFIER_OR_COMMENT, re.DOTALL),
+    re.compile(r"'(?:[^'\\]|\\.|'')*'" + _QUOTED_IDENTIFIER_OR_COMMENT, re.DOTALL),
+)
+_JOIN = re.compile(r"\bJOIN\b", re.IGNORECASE)
+
+
+def _has_join(query: str) -> bool:
+    return all(_JOIN.search(masking.sub(" ", query)) for masking in _QUOTED_OR_COMMENT)
 
 
 def quoted(name: str) -> str:
