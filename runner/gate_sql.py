@@ -1,17 +1,19 @@
-"""Plain SQL that shows an expectation passes, without great-expectations' (GE's) own machinery.
+"""Plain SQL that decides an expectation without great-expectations' (GE's) own machinery.
 
 GE's built-in column expectations each cost a validation graph and a query of their own (about
-20 ms of CPU even on a small table); a gate asks many of them of one table. Here the row-wise ones
-of a table (not null, in a set, between, matching a regex, a column pair in order) become one
-condition each, and one scan of the table asks whether any row meets any condition; a uniqueness
-expectation becomes one GROUP BY of a hash of its key. Each condition flags at least every row GE
-would count as unexpected (a NULL where GE ignores it may be flagged too), so an empty answer
-means GE's own expectation would pass with nothing unexpected. An empty table is GE's own to
-decide (it reports no unexpected count there). Any row flagged hands the
+20 ms of CPU even on a small table), and importing GE costs seconds; a gate asks many of them of
+one table. Here the row-wise ones of a table (not null, in a set, between, matching a regex, a
+column pair in order) become one condition each, and one scan of the table asks whether any row
+meets any condition; a uniqueness expectation becomes one GROUP BY of a hash of its key; a
+row-count one compares the table's count. Each condition flags at least every row GE would count
+as unexpected (a NULL where GE ignores it may be flagged too), so an empty answer means GE's own
+expectation would pass with nothing unexpected. Any row flagged, or an error, hands the
 expectations concerned to GE's own, which decides them and gives the counts and examples of a
-failure. tests/test_expectations_on_duckdb.py holds both routes to the same verdicts.
+failure. An unexpected-rows query runs as GE would run it (batch_query, count_query): its verdict
+is the rows it returns. tests/test_expectations_on_duckdb.py holds both routes to the same
+verdicts.
 
-The queries are GE unexpected-rows queries: `{batch}` is the table, other braces doubled.
+The queries name the table alone: the cursor's search_path supplies the schema, as for GE.
 """
 
 from __future__ import annotations
@@ -80,14 +82,14 @@ def _outside(kwargs: dict) -> str | None:
     return " OR ".join(outside)
 
 
-def scan_query(conditions: list[str]) -> str:
+def scan_query(table: str, conditions: list[str]) -> str:
     """One scan of the table: a row when any row meets any of the conditions (stops at the
-    first), or when the table is empty."""
+    first)."""
     where = " OR ".join(f"({c})" for c in conditions)
-    return "(SELECT 1 FROM {batch} WHERE " + _braces_doubled(where) + " LIMIT 1)" + _OR_WHEN_EMPTY
+    return f"SELECT 1 FROM {table_name(table)} WHERE {where} LIMIT 1"
 
 
-def duplicates_query(expectation: Expectation) -> str | None:
+def duplicates_query(table: str, expectation: Expectation) -> str | None:
     """The keys of a uniqueness expectation that might occur twice, by one GROUP BY of a hash of
     the key: equal keys have equal hashes, so no hash twice means no key twice (a collision of
     two different keys only hands the decision to GE's own). None for other expectations.
@@ -106,15 +108,52 @@ def duplicates_query(expectation: Expectation) -> str | None:
     else:
         return None
     return (
-        _braces_doubled(f"(SELECT {key} AS h FROM ")
-        + "{batch}"
-        + _braces_doubled(f"{where} GROUP BY h HAVING count(*) > 1)")
-        + _OR_WHEN_EMPTY
+        f"SELECT {key} AS h FROM {table_name(table)}{where} GROUP BY h HAVING count(*) > 1 LIMIT 1"
     )
 
 
-# GE's own gives no unexpected count for an empty table: it decides that case itself.
-_OR_WHEN_EMPTY = " UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM {batch})"
+def unexpected_on_empty_table(expectation: Expectation) -> int | None:
+    """The unexpected count GE's own gives a row-wise or uniqueness expectation that passes on an
+    empty table: none for a single column's values, 0 for a column pair's and a key's."""
+    if expectation.type in (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+    ):
+        return 0
+    return None
+
+
+def row_count_passes(expectation: Expectation, count: int) -> bool:
+    """Whether a row-count expectation passes on a table of `count` rows; False where it is not
+    one known here (GE's own decides)."""
+    kwargs, kind = expectation.kwargs, expectation.type
+    if kind == "expect_table_row_count_to_equal" and set(kwargs) == {"value"}:
+        return _is_number(kwargs["value"]) and count == kwargs["value"]
+    if kind == "expect_table_row_count_to_be_between" and set(kwargs) <= {
+        "min_value",
+        "max_value",
+    }:
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bounds = [b for b in (low, high) if b is not None]
+        return (
+            bool(bounds)
+            and all(map(_is_number, bounds))
+            and (low is None or low <= count)
+            and (high is None or count <= high)
+        )
+    return False
+
+
+def is_row_count(expectation: Expectation) -> bool:
+    return expectation.type in (
+        "expect_table_row_count_to_equal",
+        "expect_table_row_count_to_be_between",
+    )
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def batch_query(query: str, table: str) -> str | None:
@@ -167,8 +206,3 @@ def _has_join(query: str) -> bool:
 
 def quoted(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
-
-
-def _braces_doubled(sql: str) -> str:
-    """GE formats the query with str.format: a brace of a name or value must be doubled."""
-    return sql.replace("{", "{{").replace("}", "}}")

@@ -106,49 +106,86 @@ def _decided_in_plain_sql(
 
 
 def _decided_for_table(cursor, table: str, group: dict[int, Expectation]):
-    """Of one table's expectations: the row-wise ones that one scan shows to pass (each gets an
-    equal share of its time), the uniqueness ones a GROUP BY shows to pass, and the
-    unexpected-rows ones whose query runs."""
+    """Of one table's expectations: those plain SQL shows to pass, and the unexpected-rows ones
+    whose query runs."""
     try:  # as GE's batch does: a missing table is GE's own to report, whatever a query reads
-        cursor.execute(f"SELECT 1 FROM {gate_sql.table_name(table)} LIMIT 1")
+        first = cursor.execute(f"SELECT 1 FROM {gate_sql.table_name(table)} LIMIT 1").fetchone()
     except Exception:
         return {}
-    decided: dict[int, ExpectationResult] = {}
-    scanned = {
-        i: condition
-        for i, e in group.items()
-        if (condition := gate_sql.row_condition(e)) is not None
+    shown = (
+        _passed_by_scan(cursor, table, group)
+        | _passed_by_count(cursor, table, group)
+        | _passed_by_group_by(cursor, table, group)
+    )
+    decided = {
+        i: _passed(group[i], seconds, observed, empty=first is None)
+        for i, (seconds, observed) in shown.items()
     }
-    if scanned:
-        started = time.perf_counter()
-        if _no_rows(cursor, gate_sql.scan_query(list(scanned.values())), table):
-            share = (time.perf_counter() - started) / len(scanned)
-            decided.update((i, _passed(group[i], share)) for i in scanned)
     for i, expectation in group.items():
-        started = time.perf_counter()
-        if (query := gate_sql.duplicates_query(expectation)) is not None:
-            if _no_rows(cursor, query, table):
-                decided[i] = _passed(expectation, time.perf_counter() - started)
-        elif expectation.type == "unexpected_rows_expectation":
+        if expectation.type == "unexpected_rows_expectation":
             if (result := _unexpected_rows_in_plain_sql(cursor, table, expectation)) is not None:
                 decided[i] = result
     return decided
 
 
-def _no_rows(cursor, query: str, table: str) -> bool:
-    """Whether an unexpected-rows query returns no rows (False on any error: GE's own decides)."""
-    if (sql := gate_sql.batch_query(query, table)) is None:
-        return False
+def _passed_by_scan(cursor, table: str, group: dict[int, Expectation]) -> dict:
+    """The row-wise expectations one scan shows to pass, each with an equal share of its time."""
+    scanned = {
+        i: condition
+        for i, e in group.items()
+        if (condition := gate_sql.row_condition(e)) is not None
+    }
+    if not scanned:
+        return {}
+    started = time.perf_counter()
+    if not _no_rows(cursor, gate_sql.scan_query(table, list(scanned.values()))):
+        return {}
+    share = (time.perf_counter() - started) / len(scanned)
+    return {i: (share, None) for i in scanned}
+
+
+def _passed_by_count(cursor, table: str, group: dict[int, Expectation]) -> dict:
+    """The row-count expectations the table's count passes, that count observed."""
+    counted = [i for i, e in group.items() if gate_sql.is_row_count(e)]
+    if not counted:
+        return {}
+    started = time.perf_counter()
+    (count,) = cursor.execute(f"SELECT count(*) FROM {gate_sql.table_name(table)}").fetchone()
+    share = (time.perf_counter() - started) / len(counted)
+    return {i: (share, count) for i in counted if gate_sql.row_count_passes(group[i], count)}
+
+
+def _passed_by_group_by(cursor, table: str, group: dict[int, Expectation]) -> dict:
+    """The uniqueness expectations a GROUP BY each shows to pass."""
+    shown = {}
+    for i, expectation in group.items():
+        if (query := gate_sql.duplicates_query(table, expectation)) is not None:
+            started = time.perf_counter()
+            if _no_rows(cursor, query):
+                shown[i] = (time.perf_counter() - started, None)
+    return shown
+
+
+def _passed(
+    expectation: Expectation, seconds: float, observed: object, *, empty: bool
+) -> ExpectationResult:
+    """What GE's own gives for an expectation that passed with nothing unexpected."""
+    if gate_sql.is_row_count(expectation):
+        unexpected = None
+    else:
+        unexpected = gate_sql.unexpected_on_empty_table(expectation) if empty else 0
+    message = f"{_label(expectation)} passed"
+    return ExpectationResult(
+        expectation, True, observed, unexpected, [], message, round(seconds, 4)
+    )
+
+
+def _no_rows(cursor, query: str) -> bool:
+    """Whether a query returns no rows (False on any error: GE's own decides)."""
     try:
-        return cursor.execute(sql).fetchone() is None
+        return cursor.execute(query).fetchone() is None
     except Exception:
         return False
-
-
-def _passed(expectation: Expectation, seconds: float) -> ExpectationResult:
-    """What GE's own gives for a column expectation that passed with nothing unexpected."""
-    message = f"{_label(expectation)} passed"
-    return ExpectationResult(expectation, True, None, 0, [], message, round(seconds, 4))
 
 
 def _unexpected_rows_in_plain_sql(
