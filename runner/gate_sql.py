@@ -89,6 +89,13 @@ def scan_query(table: str, conditions: list[str]) -> str:
     return f"SELECT 1 FROM {table_name(table)} WHERE {where} LIMIT 1"
 
 
+def flagged_query(table: str, conditions: list[str]) -> str:
+    """One scan of the table: for each condition, whether some row meets it (true), or none
+    (false or NULL), for a table where scan_query found a row."""
+    flags = ", ".join(f"bool_or({c})" for c in conditions)
+    return f"SELECT {flags} FROM {table_name(table)}"
+
+
 def duplicates_query(table: str, expectation: Expectation) -> str | None:
     """The keys of a uniqueness expectation that might occur twice, by one GROUP BY of a hash of
     the key: equal keys have equal hashes, so no hash twice means no key twice (a collision of

@@ -129,7 +129,8 @@ def _decided_for_table(cursor, table: str, group: dict[int, Expectation]):
 
 
 def _passed_by_scan(cursor, table: str, group: dict[int, Expectation]) -> dict:
-    """The row-wise expectations one scan shows to pass, each with an equal share of its time."""
+    """The row-wise expectations one scan shows to pass (a second where a row is flagged), each
+    with an equal share of their time."""
     scanned = {
         i: condition
         for i, e in group.items()
@@ -138,10 +139,16 @@ def _passed_by_scan(cursor, table: str, group: dict[int, Expectation]) -> dict:
     if not scanned:
         return {}
     started = time.perf_counter()
-    if not _no_rows(cursor, gate_sql.scan_query(table, list(scanned.values()))):
+    if _no_rows(cursor, gate_sql.scan_query(table, list(scanned.values()))):
+        share = (time.perf_counter() - started) / len(scanned)
+        return {i: (share, None) for i in scanned}
+    # some row is flagged: which conditions flag none, by a second scan
+    try:
+        flags = cursor.execute(gate_sql.flagged_query(table, list(scanned.values()))).fetchone()
+    except Exception:
         return {}
     share = (time.perf_counter() - started) / len(scanned)
-    return {i: (share, None) for i in scanned}
+    return {i: (share, None) for i, flag in zip(scanned, flags, strict=True) if flag is not True}
 
 
 def _passed_by_count(cursor, table: str, group: dict[int, Expectation]) -> dict:
