@@ -796,3 +796,15 @@ def test_what_plain_sql_decides_asks_nothing_of_great_expectations(con):
     assert [r.success for r in results[:2]] == [True, False]
     assert all(r.success for r in results[len(rows) :])
     assert not [s for s in statements if "current_schema()" in s or "ROLLBACK" in s], statements
+
+
+def test_a_failing_row_wise_check_leaves_the_tables_others_to_plain_sql(con):
+    """One condition that flags rows sends only its own expectation to GE's own (which gives the
+    counts and examples), not the rest of the table's scan."""
+    failing = Expectation(TABLE, *CASES["in_set_fail"][:2])
+    passing = [Expectation(TABLE, *CASES[case][:2]) for case in ("not_null_pass", "regex_pass")]
+    (fails, *passed), statements = _run_counting_statements(con, [failing, *passing])
+    assert (fails.success, fails.unexpected_count, fails.examples) == (False, 1, ["999"])
+    assert [r.success for r in passed] == [True, True]
+    ge_queries = [s for s in statements if "AS anon_1" in s]  # GE's own, on its batch subquery
+    assert ge_queries and all('"cpr"' not in s and "cpr " not in s for s in ge_queries), ge_queries
