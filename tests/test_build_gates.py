@@ -151,7 +151,7 @@ def _build_in_a_process(*args: str) -> tuple[int, bool, str]:
         [sys.executable, "-c", _BUILD_TELLING_GE, *args],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1800,  # a hang's guard: a loaded machine took over 600 s once
         cwd=Path(__file__).parents[1],
     )
     code, imported = done.stderr.splitlines()[-1].split()
