@@ -1,21 +1,24 @@
-"""Plain SQL that shows an expectation passes, without great-expectations' (GE's) own machinery.
+"""Plain SQL that decides an expectation without great-expectations' (GE's) own machinery.
 
 GE's built-in column expectations each cost a validation graph and a query of their own (about
-20 ms of CPU even on a small table); a gate asks many of them of one table. Here the row-wise ones
-of a table (not null, in a set, between, matching a regex, a column pair in order) become one
-condition each, and one scan of the table asks whether any row meets any condition; a uniqueness
-expectation becomes one GROUP BY of a hash of its key. Each condition flags at least every row GE
-would count as unexpected (a NULL where GE ignores it may be flagged too), so an empty answer
-means GE's own expectation would pass with nothing unexpected. An empty table is GE's own to
-decide (it reports no unexpected count there). Any row flagged hands the
+20 ms of CPU even on a small table), and importing GE costs seconds; a gate asks many of them of
+one table. Here the row-wise ones of a table (not null, in a set, between, matching a regex, a
+column pair in order) become one condition each, and one scan of the table asks whether any row
+meets any condition; a uniqueness expectation becomes one GROUP BY of a hash of its key; a
+row-count one compares the table's count. Each condition flags at least every row GE would count
+as unexpected (a NULL where GE ignores it may be flagged too), so an empty answer means GE's own
+expectation would pass with nothing unexpected. Any row flagged, or an error, hands the
 expectations concerned to GE's own, which decides them and gives the counts and examples of a
-failure. tests/test_expectations_on_duckdb.py holds both routes to the same verdicts.
+failure. An unexpected-rows query runs as GE would run it (batch_query, count_query): its verdict
+is the rows it returns. tests/test_expectations_on_duckdb.py holds both routes to the same
+verdicts.
 
-The queries are GE unexpected-rows queries: `{batch}` is the table, other braces doubled.
+The queries name the table alone: the cursor's search_path supplies the schema, as for GE.
 """
 
 from __future__ import annotations
 
+import re
 from numbers import Real
 
 from .project import Expectation
@@ -79,14 +82,21 @@ def _outside(kwargs: dict) -> str | None:
     return " OR ".join(outside)
 
 
-def scan_query(conditions: list[str]) -> str:
+def scan_query(table: str, conditions: list[str]) -> str:
     """One scan of the table: a row when any row meets any of the conditions (stops at the
-    first), or when the table is empty."""
+    first)."""
     where = " OR ".join(f"({c})" for c in conditions)
-    return "(SELECT 1 FROM {batch} WHERE " + _braces_doubled(where) + " LIMIT 1)" + _OR_WHEN_EMPTY
+    return f"SELECT 1 FROM {table_name(table)} WHERE {where} LIMIT 1"
 
 
-def duplicates_query(expectation: Expectation) -> str | None:
+def flagged_query(table: str, conditions: list[str]) -> str:
+    """One scan of the table: for each condition, whether some row meets it (true), or none
+    (false or NULL), for a table where scan_query found a row."""
+    flags = ", ".join(f"bool_or({c})" for c in conditions)
+    return f"SELECT {flags} FROM {table_name(table)}"
+
+
+def duplicates_query(table: str, expectation: Expectation) -> str | None:
     """The keys of a uniqueness expectation that might occur twice, by one GROUP BY of a hash of
     the key: equal keys have equal hashes, so no hash twice means no key twice (a collision of
     two different keys only hands the decision to GE's own). None for other expectations.
@@ -105,21 +115,101 @@ def duplicates_query(expectation: Expectation) -> str | None:
     else:
         return None
     return (
-        _braces_doubled(f"(SELECT {key} AS h FROM ")
-        + "{batch}"
-        + _braces_doubled(f"{where} GROUP BY h HAVING count(*) > 1)")
-        + _OR_WHEN_EMPTY
+        f"SELECT {key} AS h FROM {table_name(table)}{where} GROUP BY h HAVING count(*) > 1 LIMIT 1"
     )
 
 
-# GE's own gives no unexpected count for an empty table: it decides that case itself.
-_OR_WHEN_EMPTY = " UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM {batch})"
+def unexpected_on_empty_table(expectation: Expectation) -> int | None:
+    """The unexpected count GE's own gives a row-wise or uniqueness expectation that passes on an
+    empty table: none for a single column's values, 0 for a column pair's and a key's."""
+    if expectation.type in (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+    ):
+        return 0
+    return None
+
+
+def row_count_passes(expectation: Expectation, count: int) -> bool:
+    """Whether a row-count expectation passes on a table of `count` rows; False where it is not
+    one known here (GE's own decides)."""
+    kwargs, kind = expectation.kwargs, expectation.type
+    if kind == "expect_table_row_count_to_equal" and set(kwargs) == {"value"}:
+        return _is_number(kwargs["value"]) and count == kwargs["value"]
+    if kind == "expect_table_row_count_to_be_between" and set(kwargs) <= {
+        "min_value",
+        "max_value",
+    }:
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bounds = [b for b in (low, high) if b is not None]
+        return (
+            bool(bounds)
+            and all(map(_is_number, bounds))
+            and (low is None or low <= count)
+            and (high is None or count <= high)
+        )
+    return False
+
+
+def is_row_count(expectation: Expectation) -> bool:
+    return expectation.type in (
+        "expect_table_row_count_to_equal",
+        "expect_table_row_count_to_be_between",
+    )
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def batch_query(query: str, table: str) -> str | None:
+    """`query`, an unexpected-rows query, as GE runs it on the table `table` (GE 1.24's
+    QueryMetricProvider): trailing semicolons and blanks cut, `{batch}` replaced by the whole
+    table as a subquery, named `subselect` unless the query has a JOIN (then the query names it),
+    and the table named alone (the cursor's search_path supplies its schema).
+
+    None where GE would not run it as it stands (a brace that is no `{batch}`, or what SQLAlchemy's
+    text() reads as a bind parameter): GE's own decides those, with its own error."""
+    query = query.rstrip("; \t\r\n\v\f")
+    subquery = f"(SELECT * \nFROM {table_name(table)} \nWHERE true)"
+    batch = subquery if _has_join(query) else f"{subquery} AS subselect"
+    try:
+        substituted = query.format(batch=batch)
+    except Exception:  # a brace that is no {batch}: GE's own error
+        return None
+    if _BIND_PARAMETER.search(substituted) or _ESCAPED_COLON.search(substituted):
+        return None
+    return substituted
+
+
+def table_name(table: str) -> str:
+    """The table as GE's SQL names it: alone, quoted where it is no plain lower-case name."""
+    return table if _PLAIN_NAME.fullmatch(table) else quoted(table)
+
+
+def count_query(query: str) -> str:
+    """How GE counts the rows of a substituted unexpected-rows query."""
+    return f"SELECT COUNT(*) as unexpected_row_count FROM ({query}) AS substituted_batch_subquery"
+
+
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# SQLAlchemy 2's text(): `:name` is a bind parameter, `\:` an escaped colon
+_BIND_PARAMETER = re.compile(r"(?<![:\w\x5c]):(\w+)(?![:\w])")
+_ESCAPED_COLON = re.compile(r"\x5c(:\w*)(?![:\w])")
+# GE's test for a JOIN: outside quotes and comments, under both readings of a backslash in a
+# string literal
+_QUOTED_IDENTIFIER_OR_COMMENT = r'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|/\*.*?\*/'
+_QUOTED_OR_COMMENT = (
+    re.compile(r"'(?:[^']|'')*'" + _QUOTED_IDENTIFIER_OR_COMMENT, re.DOTALL),
+    re.compile(r"'(?:[^'\\]|\\.|'')*'" + _QUOTED_IDENTIFIER_OR_COMMENT, re.DOTALL),
+)
+_JOIN = re.compile(r"\bJOIN\b", re.IGNORECASE)
+
+
+def _has_join(query: str) -> bool:
+    return all(_JOIN.search(masking.sub(" ", query)) for masking in _QUOTED_OR_COMMENT)
 
 
 def quoted(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
-
-
-def _braces_doubled(sql: str) -> str:
-    """GE formats the query with str.format: a brace of a name or value must be doubled."""
-    return sql.replace("{", "{{").replace("}", "}}")

@@ -2,6 +2,8 @@
 downstream runs and nothing is published; a warning publishes and is visible in audit."""
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -12,7 +14,7 @@ from runner.build import build
 from runner.cli import main
 from runner.errors import GateFailed
 from runner.project import load_project
-from tests.small_build import SMALL, digest, fresh_copy, journal
+from tests.small_build import SMALL, build_args, digest, fresh_copy, journal
 from tests.small_build import build as build_small
 from tests.tiny_project import write_project
 
@@ -135,6 +137,73 @@ def test_a_warning_publishes_and_is_visible_in_audit(tmp_path):
     assert len(warned) == 1 and warned[0][2] == 1
     assert [row[0] for row in layers] == ["audit", "intermediate", "marts", "staging"]
     assert ukendt == [(1.0,)]
+
+
+# lis build in a fresh process, and whether it imported great-expectations (GE)
+_BUILD_TELLING_GE = (
+    "import sys; from runner.cli import main; code = main(sys.argv[1:]); "
+    "print(code, 'great_expectations' in sys.modules, file=sys.stderr)"
+)
+
+
+def _build_in_a_process(*args: str) -> tuple[int, bool, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD_TELLING_GE, *args],
+        capture_output=True,
+        text=True,
+        timeout=1800,  # a hang's guard: a loaded machine took over 600 s once
+        cwd=Path(__file__).parents[1],
+    )
+    code, imported = done.stderr.splitlines()[-1].split()
+    return int(code), imported == "True", done.stderr
+
+
+def test_a_build_whose_column_checks_pass_never_imports_great_expectations(tmp_path):
+    """Plain SQL decides every check of a clean-but-doubtful build, its failing unexpected-rows
+    warning too: importing GE would cost seconds for nothing."""
+    dirty = tmp_path / "dirty"
+    shutil.copytree(SMALL, dirty)
+    text = (dirty / "ydelser.csv").read_text(encoding="utf-8")
+    (dirty / "ydelser.csv").write_text(
+        text.replace(
+            "G07;3103551789;108;2020-01-01;;751;L3;", "G07;3103551789;108;2020-01-01;;751;L99;"
+        ),
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "lis.duckdb"
+    code, imported, log = _build_in_a_process(*build_args(warehouse, extracts=dirty))
+    assert code == 0, log
+    assert not imported
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        warned = dict(
+            con.execute(
+                "SELECT model, message FROM audit.expectation_results WHERE NOT success"
+                " AND severity = 'warn' AND expectation = 'unexpected_rows_expectation'"
+            ).fetchall()
+        )
+        (timed,) = con.execute(
+            "SELECT bool_and(seconds IS NOT NULL) FROM audit.expectation_results"
+        ).fetchone()
+    assert warned["audit.reference_errors"] == (
+        "audit.reference_errors: unexpected_rows_expectation(every provider and caseworker a row"
+        " refers to is in its extract) failed: 1 unexpected (e.g. {'extract': 'ydelser',"
+        " 'id': 'G07', 'reference': 'leverandoer_id', 'value': 'L99'})"
+    )
+    assert timed
+
+
+def test_a_failing_column_check_gets_great_expectations_verdict(tmp_path):
+    root = tiny(tmp_path, "staging")
+    code, imported, log = _build_in_a_process(
+        *build_args(tmp_path / "w.duckdb", extracts=tmp_path / "extracts", as_of="2022-03-31"),
+        "--project",
+        str(root),
+    )
+    assert code == 6 and imported
+    # GE's own counts and examples: both rows are below 100
+    assert (
+        "staging.s: expect_column_values_to_be_between(x) failed: 2 unexpected (e.g. 1, 2)" in log
+    )
 
 
 def test_lis_test_checks_the_published_warehouse_read_only(published, tmp_path, capsys):

@@ -456,28 +456,32 @@ def test_importing_gates_does_not_import_great_expectations():
 
 
 def _run_counting_statements(con, expectations, **options):
-    """run_expectations, and the SQL statements GE sent to DuckDB meanwhile."""
-    import sqlalchemy
-    from sqlalchemy import event
-
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", record)
+    """run_expectations, and the SQL statements sent to DuckDB meanwhile, by either route (DuckDB's
+    own query log, which sees every cursor of the connection)."""
+    con.execute("CALL truncate_duckdb_logs(); CALL enable_logging('QueryLog')")
     try:
         results = run_expectations(con, expectations, **options)
     finally:
-        event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", record)
-    return results, statements
+        con.execute("CALL disable_logging()")
+    statements = [
+        message
+        for (message,) in con.execute(
+            "SELECT message FROM duckdb_logs WHERE type = 'QueryLog' ORDER BY timestamp"
+        ).fetchall()
+    ]
+    con.execute("CALL truncate_duckdb_logs()")
+    return results, statements[:-1] if statements[-1:] == ["CALL disable_logging()"] else statements
 
 
-def test_a_passing_unexpected_rows_query_runs_once(con):
-    """GE's own UnexpectedRowsExpectation runs its query twice (rows, then their count)."""
+@pytest.mark.parametrize("shortcuts", [True, False])
+def test_a_passing_unexpected_rows_query_runs_once(con, shortcuts):
+    """GE's own UnexpectedRowsExpectation runs its query twice (rows, then their count); the gates
+    count them only, in plain SQL or in GE."""
     query = "select * from {batch} where belob < -1"
     (result,), statements = _run_counting_statements(
-        con, [Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": query})]
+        con,
+        [Expectation(TABLE, "unexpected_rows_expectation", {"unexpected_rows_query": query})],
+        shortcuts=shortcuts,
     )
     assert result.success and result.unexpected_count == 0
     assert sum("belob < -1" in s for s in statements) == 1
@@ -576,6 +580,10 @@ SHORTCUT_CASES = [
     ("expect_column_values_to_be_unique", {"column": "t"}),
     ("expect_compound_columns_to_be_unique", {"column_list": ["k", "t"]}),
     ("expect_compound_columns_to_be_unique", {"column_list": ["k", "x"]}),
+    ("expect_table_row_count_to_be_between", {"min_value": 0, "max_value": 0}),
+    ("expect_table_row_count_to_be_between", {"min_value": 2}),
+    ("expect_table_row_count_to_be_between", {"max_value": 5}),
+    ("expect_table_row_count_to_equal", {"value": 5}),
 ]
 
 
@@ -621,7 +629,7 @@ def test_a_tables_row_wise_expectations_that_pass_take_one_scan(con):
     ]
     results, statements = _run_counting_statements(con, expectations)
     assert [r.success for r in results] == [True] * 4
-    probe = "SELECT 1 \nFROM bevillinger \n LIMIT $1"  # GE's, as it makes the batch
+    probe = "SELECT 1 FROM bevillinger LIMIT 1"  # that the table is there, as GE's batch asks
     assert len([s for s in statements if "bevillinger" in s and s != probe]) == 1, statements
     # the scan's time is shared among the expectations it decided
     assert len({r.seconds for r in results}) == 1 and results[0].seconds >= 0
@@ -712,3 +720,91 @@ def test_a_query_of_another_table_prints_nothing_on_stdout(con, capfd):
     )
     assert result.success
     assert capfd.readouterr().out == ""
+
+
+# An unexpected_rows_expectation is decided in plain SQL, pass and fail, by the SQL GE runs: on
+# the same data each must give GE's own result. GE's rendering of {batch} (a subquery named
+# subselect, or left for a JOIN to name), its braces, its handling of a trailing semicolon, the
+# values it serialises (DECIMAL, DATE, LIST, STRUCT, NaN) and its errors are where they could part.
+ROWS_QUERIES = {
+    "passes": "select * from {batch} where belob < 0",
+    "a_cpr_number": "select bevilling_id, cpr, slut_dato from {batch} where slut_dato < start_dato",
+    "values": (
+        "select cpr, belob::decimal(9, 2) as belob, start_dato, [paragraf] as l,"
+        " {{'loft': loft}} as s, 'nan'::double as f from {batch} where bevilling_id = 'G4'"
+    ),
+    "four_rows": "select bevilling_id from {batch} where belob > 0 order by bevilling_id desc",
+    "subselect": "select subselect.cpr from {batch} where subselect.belob is null",
+    "join": "select b.cpr from {batch} b join {batch} c using (bevilling_id) where b.belob is null",
+    "other_table": "select * from main.bevillinger where id = 1;  ",
+    "doubled_braces": "select '{{x}}' as t, paragraf from {batch} where paragraf = '999'",
+    "error": "select * from {batch} where nope",
+    "renamed_batch": "select b.cpr from {batch} b where b.belob is null",
+    "bind_parameter": "select ':t' as t from {batch}",  # SQLAlchemy's text(): a parameter
+    "stray_brace": "select '{' as t from {batch}",
+}
+ERRORS = {"error", "renamed_batch", "bind_parameter", "stray_brace"}
+
+
+def _rows_check(query: str, table: str = TABLE) -> Expectation:
+    return Expectation(table, "unexpected_rows_expectation", {"unexpected_rows_query": query})
+
+
+def test_unexpected_rows_in_plain_sql_give_ge_s_own_results(con):
+    expectations = [_rows_check(q) for q in ROWS_QUERIES.values()]
+    # a query of another table on a table that is not there: GE's batch refuses it
+    expectations.append(_rows_check("select * from main.bevillinger", "staging.no_such_table"))
+    direct = run_expectations(con, expectations)
+    own = run_expectations(con, expectations, shortcuts=False)
+    for fast, slow in zip(direct, own, strict=True):
+        assert (
+            fast.success,
+            fast.observed_value,
+            fast.unexpected_count,
+            fast.examples,
+            fast.message,
+        ) == (slow.success, slow.observed_value, slow.unexpected_count, slow.examples, slow.message)
+        assert (fast.seconds is None) == (slow.seconds is None)  # None: it never ran
+    results = dict(zip(ROWS_QUERIES, direct, strict=False))
+    assert results["passes"].success and results["passes"].unexpected_count == 0
+    assert results["a_cpr_number"].examples == [
+        {"bevilling_id": "G3", "cpr": "310355-XXXX", "slut_dato": "2021-12-31"}
+    ]
+    assert results["values"].examples[0] == {
+        "cpr": "200260-XXXX",
+        "belob": 50.0,
+        "start_dato": "2022-01-01",
+        "l": ["85"],
+        "s": {"loft": 60},
+        "f": None,
+    }
+    assert (results["four_rows"].unexpected_count, len(results["four_rows"].examples)) == (4, 3)
+    assert not results["other_table"].success
+    assert all(" errored: " in results[case].message for case in ERRORS)
+    assert " errored: " in direct[-1].message and "no_such_table" in direct[-1].message
+
+
+def test_what_plain_sql_decides_asks_nothing_of_great_expectations(con):
+    """Passing and failing unexpected-rows checks, and column checks that pass: GE's datasource
+    is never made (it would ask for the current schema), nor its queries run."""
+    rows = [_rows_check(q) for case, q in ROWS_QUERIES.items() if case not in ERRORS]
+    # not the column pair: G3's NULL belob is flagged, GE's own decides it
+    passing = ["not_null_pass", "unique_pass", "in_set_pass", "between_pass", "regex_pass"]
+    passing += ["regex_partial", "row_count_pass", "compound_pass"]
+    columns = [Expectation(TABLE, *CASES[case][:2]) for case in passing]
+    results, statements = _run_counting_statements(con, rows + columns)
+    assert [r.success for r in results[:2]] == [True, False]
+    assert all(r.success for r in results[len(rows) :])
+    assert not [s for s in statements if "current_schema()" in s or "ROLLBACK" in s], statements
+
+
+def test_a_failing_row_wise_check_leaves_the_tables_others_to_plain_sql(con):
+    """One condition that flags rows sends only its own expectation to GE's own (which gives the
+    counts and examples), not the rest of the table's scan."""
+    failing = Expectation(TABLE, *CASES["in_set_fail"][:2])
+    passing = [Expectation(TABLE, *CASES[case][:2]) for case in ("not_null_pass", "regex_pass")]
+    (fails, *passed), statements = _run_counting_statements(con, [failing, *passing])
+    assert (fails.success, fails.unexpected_count, fails.examples) == (False, 1, ["999"])
+    assert [r.success for r in passed] == [True, True]
+    ge_queries = [s for s in statements if "AS anon_1" in s]  # GE's own, on its batch subquery
+    assert ge_queries and all('"cpr"' not in s and "cpr " not in s for s in ge_queries), ge_queries
