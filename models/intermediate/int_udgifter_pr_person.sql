@@ -1,46 +1,41 @@
--- One row is: a municipality, status date, person and caseworker (NULL: services without one) with
--- the person's disposed expenses of the status date's year from the services known then, exact
--- (udgift_7n, macros/udgifter.sql): of every service, and of indicator 10's paragraphs. Persons
--- costing nothing are left out. Indicators 06 and 10 read it, so the expenses are spread over the
--- status dates once.
+-- One row is: a municipality, year and person with a cost, and the status dates of that year from
+-- kendt_fra_status until kendt_til_status (NULL: the year's last) in which the person's disposed
+-- expenses of the year, from the services and one-off grants known then, are udgift_7n, exact
+-- (macros/udgifter.sql). Indicator 06 reads it: a person's sum per status date, formed once and
+-- without spreading the persons over the status dates.
 with udgifter_pr_bevilling as (
     select * from {{ ref('int_udgifter_pr_bevilling') }}
 ),
-statusdatoer as (
-    select * from {{ ref('int_statusdatoer') }}
+engangsudgifter as (
+    select * from {{ ref('int_engangsudgifter') }}
+),
+-- A one-off grant counts from the first status date that counts it to the end of its year.
+engangs_fra as (
+    select kommunekode, year(min(status_date)) as aar, min(status_date) as kendt_fra_status, cpr, foedselsdato,
+           {{ kroner_7n('udgift', 'min(status_date)') }} as udgift_7n
+    from engangsudgifter
+    group by bevilling_id, kommunekode, cpr, foedselsdato, udgift
 ),
 pr_version as (
-    select
-        kommunekode, aar, kendt_fra_status, cpr, foedselsdato, sagsbehandler_id,
-        sum(udgift_7n) as udgift_7n,
-        coalesce(sum(udgift_7n) filter (
-            where paragraf in ('{{ var("paragraffer_ind_10") | join("', '") }}')), 0) as udgift_7n_ind_10
-    from udgifter_pr_bevilling
+    select kommunekode, aar, kendt_fra_status, cpr, foedselsdato, sum(udgift_7n) as udgift_7n
+    from (
+        select kommunekode, aar, kendt_fra_status, cpr, foedselsdato, udgift_7n from udgifter_pr_bevilling
+        union all
+        select kommunekode, aar, kendt_fra_status, cpr, foedselsdato, udgift_7n from engangs_fra
+    )
     group by all
 ),
 -- A status date knows every version up to it: the running sums over the versions, each valid from
--- its own first status date until the next version's, so that each status date reads one row
--- (no expense is negative, so a running sum of 0 is a person costing nothing).
+-- its own first status date until the next version's (no expense is negative, so a running sum of 0
+-- is a person costing nothing).
 kumuleret as (
     select
-        kommunekode, aar, kendt_fra_status, cpr, foedselsdato, sagsbehandler_id,
+        kommunekode, aar, cpr, foedselsdato, kendt_fra_status,
         lead(kendt_fra_status) over person as kendt_til_status,
-        sum(udgift_7n) over person as udgift_7n,
-        sum(udgift_7n_ind_10) over person as udgift_7n_ind_10
+        sum(udgift_7n) over person as udgift_7n
     from pr_version
-    window person as (partition by kommunekode, aar, cpr, foedselsdato, sagsbehandler_id order by kendt_fra_status
+    window person as (partition by kommunekode, aar, cpr, foedselsdato order by kendt_fra_status
                       rows between unbounded preceding and current row)
 )
-select
-    kumuleret.kommunekode,
-    statusdato.status_date,
-    kumuleret.cpr,
-    kumuleret.foedselsdato,
-    kumuleret.sagsbehandler_id,
-    kumuleret.udgift_7n,
-    kumuleret.udgift_7n_ind_10
-from kumuleret
-join statusdatoer as statusdato
-  on statusdato.aar = kumuleret.aar and kumuleret.kendt_fra_status <= statusdato.status_date
- and (kumuleret.kendt_til_status is null or statusdato.status_date < kumuleret.kendt_til_status)
-where kumuleret.udgift_7n > 0
+select * from kumuleret
+where udgift_7n > 0

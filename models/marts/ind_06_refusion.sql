@@ -6,48 +6,33 @@
 with udgifter_pr_person as (
     select * from {{ ref('int_udgifter_pr_person') }}
 ),
-engangsudgifter as (
-    select * from {{ ref('int_engangsudgifter') }}
-),
 refusionsgraenser as (
     select * from {{ ref('refusionsgraenser') }}
 ),
 statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
-udgifter as (
-    select kommunekode, status_date, cpr, foedselsdato, udgift_7n
-    from udgifter_pr_person
-    union all
-    select kommunekode, status_date, cpr, foedselsdato, {{ kroner_7n('udgift', 'status_date') }}
-    from engangsudgifter
-),
-personer as (
-    select kommunekode, status_date, foedselsdato, sum(udgift_7n) as udgift_7n
-    from udgifter
-    where year(status_date) in (select aar::integer from refusionsgraenser)
-    group by kommunekode, status_date, cpr, foedselsdato
-),
 -- A yearly sum counts rounded half up to whole oere: it exceeds a threshold G when it is at least
 -- G + half an oere, and is below a bound L when below L - half an oere. The limits are put in the
--- sums' own unit (udgift_7n), so each sum is compared exactly and without a division.
+-- sums' own unit (udgift_7n, of one N per year), so each sum is compared exactly and without a division.
 graenser as (
-    select statusdato.status_date,
-           {{ kroner_7n('0.005', 'statusdato.status_date') }} as mindst_et_oere,
-           {{ kroner_7n('cast(graense.graense_25 as decimal(18, 6)) + 0.005', 'statusdato.status_date') }} as over_25,
-           {{ kroner_7n('cast(graense.graense_50 as decimal(18, 6)) + 0.005', 'statusdato.status_date') }} as over_50,
-           {{ kroner_7n('cast(graense.graense_75 as decimal(18, 6)) + 0.005', 'statusdato.status_date') }} as over_75,
-           {{ kroner_7n('249999.995', 'statusdato.status_date') }} as under_250000,
-           {{ kroner_7n('499999.995', 'statusdato.status_date') }} as under_500000,
-           {{ kroner_7n('999999.995', 'statusdato.status_date') }} as under_1000000,
-           {{ kroner_7n('1999999.995', 'statusdato.status_date') }} as under_2000000
-    from statusdatoer as statusdato
-    join refusionsgraenser as graense on graense.aar::integer = statusdato.aar
+    select aar.aar,
+           {{ kroner_7n('0.005', 'aar.aar_start') }} as mindst_et_oere,
+           {{ kroner_7n('cast(graense.graense_25 as decimal(18, 6)) + 0.005', 'aar.aar_start') }} as over_25,
+           {{ kroner_7n('cast(graense.graense_50 as decimal(18, 6)) + 0.005', 'aar.aar_start') }} as over_50,
+           {{ kroner_7n('cast(graense.graense_75 as decimal(18, 6)) + 0.005', 'aar.aar_start') }} as over_75,
+           {{ kroner_7n('249999.995', 'aar.aar_start') }} as under_250000,
+           {{ kroner_7n('499999.995', 'aar.aar_start') }} as under_500000,
+           {{ kroner_7n('999999.995', 'aar.aar_start') }} as under_1000000,
+           {{ kroner_7n('1999999.995', 'aar.aar_start') }} as under_2000000
+    from (select distinct aar, periode_start as aar_start from statusdatoer) as aar
+    join refusionsgraenser as graense on graense.aar::integer = aar.aar
 ),
+-- Each person's sum classified once per version (the thresholds are the year's); the rate as for a
+-- person under 67, whose birth date is kept only where it can matter.
 klassificeret as (
-    select person.kommunekode, person.status_date,
-           case when {{ alder('person.foedselsdato', 'person.status_date') }} >= 67
-                  or person.udgift_7n < graense.over_25 then null
+    select person.kommunekode, person.aar, person.kendt_fra_status, person.kendt_til_status,
+           case when person.udgift_7n < graense.over_25 then null
                 when person.udgift_7n < graense.over_50 then '25'
                 when graense.over_75 is null or person.udgift_7n < graense.over_75 then '50'
                 else '75' end as refusionssats,
@@ -55,15 +40,33 @@ klassificeret as (
                 when person.udgift_7n < graense.under_500000 then '250000-500000'
                 when person.udgift_7n < graense.under_1000000 then '500000-1000000'
                 when person.udgift_7n < graense.under_2000000 then '1000000-2000000'
-                else '2000000+' end as udgiftsinterval
-    from personer as person
-    join graenser as graense using (status_date)
+                else '2000000+' end as udgiftsinterval,
+           person.foedselsdato
+    from udgifter_pr_person as person
+    join graenser as graense using (aar)
     where person.udgift_7n >= graense.mindst_et_oere
+),
+versioner as (
+    select kommunekode, aar, kendt_fra_status, kendt_til_status, refusionssats, udgiftsinterval,
+           case when refusionssats is not null then foedselsdato end as foedselsdato, count(*) as antal
+    from klassificeret
+    group by all
+),
+-- Each status date reads the versions valid on it; a person of 67 or more on s has no rate.
+pr_statusdato as (
+    select version.kommunekode, statusdato.status_date,
+           case when {{ alder('version.foedselsdato', 'statusdato.status_date') }} >= 67 then null
+                else version.refusionssats end as refusionssats,
+           version.udgiftsinterval, version.antal
+    from versioner as version
+    join statusdatoer as statusdato
+      on statusdato.aar = version.aar and version.kendt_fra_status <= statusdato.status_date
+     and (version.kendt_til_status is null or statusdato.status_date < version.kendt_til_status)
 ),
 -- One pass over the persons; the breakdowns are sums of this small table.
 klasser as (
-    select kommunekode, status_date, refusionssats, udgiftsinterval, count(*) as antal
-    from klassificeret group by all
+    select kommunekode, status_date, refusionssats, udgiftsinterval, sum(antal) as antal
+    from pr_statusdato group by all
 ),
 optalt as (
     select kommunekode, status_date, 'refusionssats' as opdeling, refusionssats as opdeling_vaerdi, sum(antal) as antal

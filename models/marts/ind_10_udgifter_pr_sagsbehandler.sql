@@ -2,63 +2,98 @@
 -- and breakdown: disposed expenses of the selected paragraphs (var paragraffer_ind_10) per person with such
 -- a service costing > 0 in the year, in total, per caseworker, and per caseworker and selected paragraph
 -- (paragraf:sagsbehandler, '107:S12'); services without a caseworker count in the total only.
-with udgifter_pr_person as (
-    select * from {{ ref('int_udgifter_pr_person') }}
-),
-udgifter_pr_bevilling as (
+with udgifter_pr_bevilling as (
     select * from {{ ref('int_udgifter_pr_bevilling') }}
 ),
 statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
--- The persons' sums per status date are int_udgifter_pr_person's; a person with several caseworkers
--- has a row with each, so the total counts the person once.
-total as (
-    select kommunekode, status_date, sum(udgift_7n_ind_10) as udgift_7n,
-           count(distinct cpr) filter (where udgift_7n_ind_10 > 0) as personer
-    from udgifter_pr_person
+-- The selected paragraphs' services. A status date reads the versions of its year known then
+-- (kendt_fra_status <= s). No expense is negative, so a sum is > 0 at s exactly when a service in it
+-- costing > 0 is known at s: a person counts from the first status date knowing one, and nothing
+-- needs spreading over the status dates before it is summed per breakdown.
+ydelser as (
+    select kommunekode, aar, kendt_fra_status, cpr, foedselsdato, sagsbehandler_id, paragraf, udgift_7n
+    from udgifter_pr_bevilling
+    where paragraf in ('{{ var("paragraffer_ind_10") | join("', '") }}')
+),
+-- Per caseworker (NULL: none) and paragraph: the expenses first known at each status date, and each
+-- person's first status date of the year with a cost > 0 (NULL: none).
+pr_version as (
+    select kommunekode, aar, kendt_fra_status, sagsbehandler_id, paragraf, sum(udgift_7n) as udgift_7n
+    from ydelser
     group by all
 ),
-pr_sagsbehandler as (
-    select kommunekode, status_date, sagsbehandler_id, sum(udgift_7n_ind_10) as udgift_7n,
-           count(*) filter (where udgift_7n_ind_10 > 0) as personer
-    from udgifter_pr_person
+pr_person as (
+    select kommunekode, aar, sagsbehandler_id, paragraf, cpr, foedselsdato,
+           min(kendt_fra_status) filter (where udgift_7n > 0) as foerste_status
+    from ydelser
+    group by all
+),
+-- What each breakdown gains at a status date (fra): expenses, and persons counted from then on. A
+-- person with several caseworkers or paragraphs counts once in the total and once per caseworker.
+tilgang as (
+    select kommunekode, aar, kendt_fra_status as fra, 'total' as opdeling, null as sagsbehandler_id,
+           null as paragraf, sum(udgift_7n) as udgift_7n, 0 as personer
+    from pr_version
+    group by all
+    union all
+    select kommunekode, aar, foerste_status, 'total', null, null, 0, count(*)
+    from (select kommunekode, aar, cpr, min(foerste_status) as foerste_status from pr_person group by all)
+    where foerste_status is not null
+    group by all
+    union all
+    select kommunekode, aar, kendt_fra_status, 'sagsbehandler', sagsbehandler_id, null, sum(udgift_7n), 0
+    from pr_version
     where sagsbehandler_id is not null
     group by all
-    having sum(udgift_7n_ind_10) > 0
+    union all
+    select kommunekode, aar, foerste_status, 'sagsbehandler', sagsbehandler_id, null, 0, count(*)
+    from (select kommunekode, aar, sagsbehandler_id, cpr, foedselsdato, min(foerste_status) as foerste_status
+          from pr_person where sagsbehandler_id is not null group by all)
+    where foerste_status is not null
+    group by all
+    union all
+    select kommunekode, aar, kendt_fra_status, 'paragraf:sagsbehandler', sagsbehandler_id, paragraf, udgift_7n, 0
+    from pr_version
+    where sagsbehandler_id is not null
+    union all
+    select kommunekode, aar, foerste_status, 'paragraf:sagsbehandler', sagsbehandler_id, paragraf, 0, count(*)
+    from pr_person
+    where sagsbehandler_id is not null and foerste_status is not null
+    group by all
 ),
--- A person's expenses of one selected paragraph with one caseworker, from the services known at s.
-pr_paragraf_person as (
-    select bevilling.kommunekode, statusdato.status_date,
-           bevilling.paragraf || ':' || bevilling.sagsbehandler_id as opdeling_vaerdi,
-           bevilling.cpr, sum(bevilling.udgift_7n) as udgift_7n
-    from udgifter_pr_bevilling as bevilling
+-- The running sums over the status dates of the year, each valid until the next change, so that each
+-- status date reads one row per breakdown.
+kumuleret as (
+    select kommunekode, aar, fra, opdeling, sagsbehandler_id, paragraf,
+           lead(fra) over breakdown as til,
+           sum(sum(udgift_7n)) over breakdown as udgift_7n,
+           sum(sum(personer)) over breakdown as personer
+    from tilgang
+    group by kommunekode, aar, fra, opdeling, sagsbehandler_id, paragraf
+    window breakdown as (partition by kommunekode, aar, opdeling, sagsbehandler_id, paragraf order by fra
+                         rows between unbounded preceding and current row)
+),
+pr_statusdato as (
+    select kumuleret.kommunekode, statusdato.status_date, kumuleret.opdeling, kumuleret.sagsbehandler_id,
+           kumuleret.paragraf, kumuleret.udgift_7n, kumuleret.personer
+    from kumuleret
     join statusdatoer as statusdato
-      on statusdato.aar = bevilling.aar and bevilling.kendt_fra_status <= statusdato.status_date
-    where bevilling.sagsbehandler_id is not null
-      and bevilling.paragraf in ('{{ var("paragraffer_ind_10") | join("', '") }}')
-    group by all
-),
-pr_paragraf as (
-    select kommunekode, status_date, opdeling_vaerdi, sum(udgift_7n) as udgift_7n,
-           count(*) filter (where udgift_7n > 0) as personer
-    from pr_paragraf_person
-    group by all
-    having sum(udgift_7n) > 0
+      on statusdato.aar = kumuleret.aar and kumuleret.fra <= statusdato.status_date
+     and (kumuleret.til is null or statusdato.status_date < kumuleret.til)
 ),
 raekker as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
            {{ som_kroner('coalesce(total.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
            coalesce(total.personer, 0)::double as naevner
     from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
-    left join total using (kommunekode, status_date)
+    left join (select * from pr_statusdato where opdeling = 'total') as total using (kommunekode, status_date)
     union all
-    select kommunekode, status_date, 'sagsbehandler', sagsbehandler_id,
+    select kommunekode, status_date, opdeling,
+           case when opdeling = 'sagsbehandler' then sagsbehandler_id else paragraf || ':' || sagsbehandler_id end,
            {{ som_kroner('udgift_7n', 'status_date') }}, personer::double
-    from pr_sagsbehandler
-    union all
-    select kommunekode, status_date, 'paragraf:sagsbehandler', opdeling_vaerdi,
-           {{ som_kroner('udgift_7n', 'status_date') }}, personer::double
-    from pr_paragraf
+    from pr_statusdato
+    where opdeling <> 'total' and personer > 0
 )
 select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from raekker
