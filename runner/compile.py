@@ -30,13 +30,27 @@ def run_vars(project: Project, as_of: date, secret: bool = True) -> dict:
     return {"as_of": as_of.isoformat(), "pseudonym_key": key}
 
 
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+_CODE_GENERATOR = _environment()
+
+
+@functools.cache
+def _template_code(text: str):
+    """A template's code: the same for every Compiler, whose environments differ only in their
+    globals (ref, var, macros), which a template looks up when it renders."""
+    return _CODE_GENERATOR.compile(text)
+
+
 class Compiler:
     """Renders models of one project with one set of variables (the project's, plus the run's)."""
 
     def __init__(self, project: Project, run_vars: dict | None = None):
         self.project = project
         self.vars = {**project.vars, **(run_vars or {})}
-        self.env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.env = _environment()
         self.env.globals.update(var=self._var, ref=self._ref, source=self._source)
         # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
         # is one YAML entry.
@@ -75,7 +89,7 @@ class Compiler:
         # One template for all macro files, so that macros can call each other.
         source = "\n".join(p.read_text(encoding="utf-8") for p in self.project.macro_paths)
         try:
-            module = self.env.from_string(source).module
+            module = self._template(source).module
         except jinja2.TemplateError as error:
             raise CompileError(f"macros/: {error}") from error
         self.env.globals.update(
@@ -93,12 +107,19 @@ class Compiler:
         """Render a template; return the SQL and the models it refs (also through macros)."""
         self._where, self._refs, self._reads = where, set(), set()
         try:
-            sql = self.env.from_string(text).render()
+            sql = self._template(text).render()
         except jinja2.TemplateSyntaxError as error:
             raise CompileError(f"{where}:{error.lineno}: {error.message}") from error
         except jinja2.UndefinedError as error:
             raise CompileError(f"{where}: {error.message}") from error
         return sql, self._refs
+
+    def _template(self, text: str) -> jinja2.Template:
+        """`env.from_string(text)`, its Python code compiled once a process: the fingerprint's
+        compiler and the build's render the same macros and models."""
+        return self.env.template_class.from_code(
+            self.env, _template_code(text), self.env.make_globals(None), None
+        )
 
     def _ref(self, name: str) -> str:
         if name in self.project.nodes:

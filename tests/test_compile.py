@@ -229,3 +229,19 @@ def test_a_shape_gives_its_models_the_shared_columns_and_expectations_first(tmp_
         ("expect_column_values_to_be_unique", {"column": "k"}),
         ("expect_column_values_to_not_be_null", {"column": "v"}),
     ]
+
+
+def test_compilers_share_template_code_but_not_their_macros_refs_or_vars(tmp_path):
+    # the same model text in two projects: each renders with its own macros, refs and vars
+    sql = "SELECT {{ m() }} AS y, '{{ var('as_of') }}' AS d FROM {{ ref('a') }}"
+    nodes = [
+        compile_one(tmp_path / name, sql, macros=f"{{% macro m() %}}{value}{{% endmacro %}}")
+        for name, value in (("one", 1), ("two", 2))
+    ]
+    assert [node.compiled_sql for node in nodes] == [
+        "SELECT 1 AS y, '2022-03-31' AS d FROM staging.a",
+        "SELECT 2 AS y, '2022-03-31' AS d FROM staging.a",
+    ]
+    project = load_project(tmp_path / "one")
+    other = Compiler(project, {"as_of": "2023-01-31"}).compile_node(project.nodes["b"])
+    assert "'2023-01-31' AS d" in other.compiled_sql
