@@ -9,14 +9,17 @@ import json
 import re
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
-import jinja2
 
 from . import privacy, sources
 from .errors import CompileError
 from .project import Expectation, Node, Project
 from .varedeklaration import entries as varedeklaration
+
+if TYPE_CHECKING:
+    import jinja2
 
 SEED_SCHEMA = "seeds"
 _MISSING = object()
@@ -31,17 +34,22 @@ def run_vars(project: Project, as_of: date, secret: bool = True) -> dict:
 
 
 def _environment() -> jinja2.Environment:
+    # here, not at the top: an unchanged rebuild renders nothing and need not import it
+    import jinja2
+
     return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-_CODE_GENERATOR = _environment()
+@functools.cache
+def _code_generator() -> jinja2.Environment:
+    return _environment()
 
 
 @functools.cache
 def _template_code(text: str):
     """A template's code: the same for every Compiler, whose environments differ only in their
     globals (ref, var, macros), which a template looks up when it renders."""
-    return _CODE_GENERATOR.compile(text)
+    return _code_generator().compile(text)
 
 
 class Compiler:
@@ -87,6 +95,8 @@ class Compiler:
 
     def _load_macros(self) -> None:
         # One template for all macro files, so that macros can call each other.
+        import jinja2
+
         source = "\n".join(p.read_text(encoding="utf-8") for p in self.project.macro_paths)
         try:
             module = self._template(source).module
@@ -105,6 +115,8 @@ class Compiler:
 
     def render(self, text: str, where: str) -> tuple[str, set[str]]:
         """Render a template; return the SQL and the models it refs (also through macros)."""
+        import jinja2
+
         self._where, self._refs, self._reads = where, set(), set()
         try:
             sql = self._template(text).render()
@@ -177,6 +189,8 @@ class Compiler:
         match = _EXPRESSION.fullmatch(value) if isinstance(value, str) else None
         if not match:
             return value
+        import jinja2
+
         try:
             return self.env.compile_expression(match[1])()
         except jinja2.TemplateError as error:
