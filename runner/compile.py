@@ -216,8 +216,8 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
 def _tables_read(sql: str, where: str) -> list[str]:
     """The tables the SQL reads, lower case, `schema.table` where a schema is named; CTEs and
     table functions (range(), read_csv(), unnest()) are not tables. DuckDB's own parser, through
-    json_serialize_sql (a parse without binding: the tables need not exist), in a small fraction
-    of sqlglot's time."""
+    json_serialize_sql (a parse without binding: the tables need not exist), in a third of
+    sqlglot's time (the project's 64 models: 0.35 s of CPU against 0.9 s)."""
     (text,) = (
         _parser()
         .execute("SELECT json_serialize_sql(?, skip_null := true, skip_empty := true)", [sql])
