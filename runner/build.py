@@ -170,7 +170,7 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
             signals.check()
         rec.finish("success", "published")
         record.write_audit(con, publish.read_journal(warehouse), rec)
-        execute.document_tables(con, project.table_docs)
+        execute.document_tables(con, project.table_docs, [n for group in layers for n in group])
         con.execute("CHECKPOINT")
         con.close()
         publish.swap_in(building, warehouse, umask, signals.last_chance)

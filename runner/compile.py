@@ -1,20 +1,25 @@
-"""Compiling models: Jinja templating (ref, source, var, macros), then a sqlglot check of every
-table a model reads."""
+"""Compiling models: Jinja templating (ref, source, var, macros), then a check, with DuckDB's
+parser, of every table a model reads."""
 
 from __future__ import annotations
 
 import csv
 import functools
+import json
 import re
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-import jinja2
+import duckdb
 
 from . import privacy, sources
 from .errors import CompileError
 from .project import Expectation, Node, Project
 from .varedeklaration import entries as varedeklaration
+
+if TYPE_CHECKING:
+    import jinja2
 
 SEED_SCHEMA = "seeds"
 _MISSING = object()
@@ -28,13 +33,32 @@ def run_vars(project: Project, as_of: date, secret: bool = True) -> dict:
     return {"as_of": as_of.isoformat(), "pseudonym_key": key}
 
 
+def _environment() -> jinja2.Environment:
+    # here, not at the top: an unchanged rebuild renders nothing and need not import it
+    import jinja2
+
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+@functools.cache
+def _code_generator() -> jinja2.Environment:
+    return _environment()
+
+
+@functools.cache
+def _template_code(text: str):
+    """A template's code: the same for every Compiler, whose environments differ only in their
+    globals (ref, var, macros), which a template looks up when it renders."""
+    return _code_generator().compile(text)
+
+
 class Compiler:
     """Renders models of one project with one set of variables (the project's, plus the run's)."""
 
     def __init__(self, project: Project, run_vars: dict | None = None):
         self.project = project
         self.vars = {**project.vars, **(run_vars or {})}
-        self.env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.env = _environment()
         self.env.globals.update(var=self._var, ref=self._ref, source=self._source)
         # The extracts of models/sources.yml, so that a model can loop over them: a seventh extract
         # is one YAML entry.
@@ -71,9 +95,11 @@ class Compiler:
 
     def _load_macros(self) -> None:
         # One template for all macro files, so that macros can call each other.
+        import jinja2
+
         source = "\n".join(p.read_text(encoding="utf-8") for p in self.project.macro_paths)
         try:
-            module = self.env.from_string(source).module
+            module = self._template(source).module
         except jinja2.TemplateError as error:
             raise CompileError(f"macros/: {error}") from error
         self.env.globals.update(
@@ -89,14 +115,23 @@ class Compiler:
 
     def render(self, text: str, where: str) -> tuple[str, set[str]]:
         """Render a template; return the SQL and the models it refs (also through macros)."""
+        import jinja2
+
         self._where, self._refs, self._reads = where, set(), set()
         try:
-            sql = self.env.from_string(text).render()
+            sql = self._template(text).render()
         except jinja2.TemplateSyntaxError as error:
             raise CompileError(f"{where}:{error.lineno}: {error.message}") from error
         except jinja2.UndefinedError as error:
             raise CompileError(f"{where}: {error.message}") from error
         return sql, self._refs
+
+    def _template(self, text: str) -> jinja2.Template:
+        """`env.from_string(text)`, its Python code compiled once a process: the fingerprint's
+        compiler and the build's render the same macros and models."""
+        return self.env.template_class.from_code(
+            self.env, _template_code(text), self.env.make_globals(None), None
+        )
 
     def _ref(self, name: str) -> str:
         if name in self.project.nodes:
@@ -154,6 +189,8 @@ class Compiler:
         match = _EXPRESSION.fullmatch(value) if isinstance(value, str) else None
         if not match:
             return value
+        import jinja2
+
         try:
             return self.env.compile_expression(match[1])()
         except jinja2.TemplateError as error:
@@ -167,7 +204,74 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
     """Parse the compiled SQL; fail on a syntax error or on any table not read through ref() or
     source(). A model or seed named directly would be read without a dependency, and so could be
     scheduled before it is built."""
-    # here, not at the top: an unchanged rebuild compiles nothing and need not import it
+    for qualified in _tables_read(sql, where):
+        if qualified not in allowed:
+            raise CompileError(
+                f"{where}{_line_of(raw_sql, qualified)}: reads table '{qualified}' without "
+                "ref() or source(); read models and seeds with ref(), so that the build knows "
+                "what to run first"
+            )
+
+
+def _tables_read(sql: str, where: str) -> list[str]:
+    """The tables the SQL reads, lower case, `schema.table` where a schema is named; CTEs and
+    table functions (range(), read_csv(), unnest()) are not tables. DuckDB's own parser, through
+    json_serialize_sql (a parse without binding: the tables need not exist), in a third of
+    sqlglot's time (the project's 64 models: 0.35 s of CPU against 0.9 s)."""
+    (text,) = (
+        _parser()
+        .execute("SELECT json_serialize_sql(?, skip_null := true, skip_empty := true)", [sql])
+        .fetchone()
+    )
+    parsed = json.loads(text)
+    if parsed.get("error"):
+        if parsed.get("error_type") == "not implemented":
+            # what DuckDB will not serialize (a PIVOT statement without IN, whose columns are
+            # read from the data): sqlglot's parse
+            return _tables_read_by_sqlglot(sql, where)
+        position = parsed.get("position")
+        line = sql[: int(position)].count("\n") + 1 if position is not None else "?"
+        raise CompileError(
+            f"{where}: line {line} of the compiled SQL: {parsed.get('error_message', parsed)}"
+        )
+    found: list[str] = []
+    _walk(parsed["statements"], frozenset(), found)
+    return found
+
+
+@functools.cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+def _walk(tree, ctes: frozenset[str], found: list[str]) -> None:
+    """Collect BASE_TABLE references; a node's WITH names (its cte_map) are in scope in all of
+    the node, its CTEs' own bodies included (a recursive CTE reads itself)."""
+    if isinstance(tree, list):
+        for item in tree:
+            _walk(item, ctes, found)
+        return
+    if not isinstance(tree, dict):
+        return
+    names = [entry["key"].lower() for entry in (tree.get("cte_map") or {}).get("map", ())]
+    if names:
+        ctes = ctes | set(names)
+    if tree.get("type") == "BASE_TABLE":
+        path = [
+            tree[part].lower()
+            for part in ("catalog_name", "schema_name", "table_name")
+            if tree.get(part)
+        ]
+        if len(path) > 1 or path[0] not in ctes:
+            found.append(".".join(path))
+        return
+    for value in tree.values():
+        if isinstance(value, (dict, list)):
+            _walk(value, ctes, found)
+
+
+def _tables_read_by_sqlglot(sql: str, where: str) -> list[str]:
+    # here, not at the top: only a statement DuckDB will not serialize needs it
     import sqlglot
     from sqlglot import exp
 
@@ -179,6 +283,7 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
         raise CompileError(
             f"{where}: line {line} of the compiled SQL: {first.get('description', error)}"
         ) from error
+    found = []
     for statement in statements:
         if statement is None:
             continue
@@ -187,15 +292,10 @@ def check_tables(sql: str, where: str, allowed: set[str], raw_sql: str = "") -> 
             if not isinstance(table.this, exp.Identifier):
                 continue  # a table function such as range() or generate_series()
             name = table.name.lower()
-            qualified = f"{table.db.lower()}.{name}" if table.db else name
             if not table.db and name in ctes:
                 continue
-            if qualified not in allowed:
-                raise CompileError(
-                    f"{where}{_line_of(raw_sql, qualified)}: reads table '{qualified}' without "
-                    "ref() or source(); read models and seeds with ref(), so that the build knows "
-                    "what to run first"
-                )
+            found.append(f"{table.db.lower()}.{name}" if table.db else name)
+    return found
 
 
 def _line_of(raw_sql: str, qualified: str) -> str:

@@ -145,13 +145,12 @@ def _expectations(relation: str, path: Path, declared: list) -> tuple:
     return tuple(specs)
 
 
-def _model_docs(models_dir: Path) -> dict:
+def _model_docs(yaml_files: dict[Path, dict]) -> dict:
     """Model name -> its YAML entry, from every .yml beside the SQL (sources.yml excluded). An
     entry with `shape: NAME` starts from the `shapes:` entry NAME of its file: the columns and
     expectations that models of one shape share, written once."""
     docs = {}
-    for path in sorted(models_dir.rglob("*.yml")):
-        content = _read_yaml(path)
+    for path, content in yaml_files.items():
         shapes = content.get("shapes") or {}
         for entry in content.get("models", []) or []:
             if entry.get("name") in docs:
@@ -183,11 +182,11 @@ def _seed_docs(root: Path, seeds: dict) -> dict:
     return docs
 
 
-def _table_docs(models_dir: Path) -> dict:
+def _table_docs(yaml_files: dict[Path, dict]) -> dict:
     """The `tables:` of any YAML under models/: tables the runner writes, by relation."""
     docs = {}
-    for path in sorted(models_dir.rglob("*.yml")):
-        for entry in _read_yaml(path).get("tables", []) or []:
+    for path, content in yaml_files.items():
+        for entry in content.get("tables", []) or []:
             if not entry.get("schema") or not entry.get("name"):
                 raise ProjectError(f"{path}: a table needs a name and a schema, got {entry!r}")
             docs[f"{entry['schema']}.{entry['name']}"] = entry
@@ -222,7 +221,9 @@ def load_project(root: Path | None = None) -> Project:
     if not layers:
         raise ProjectError(f"{root / PROJECT_FILE}: 'layers' is missing")
     models_dir = root / "models"
-    docs = _model_docs(models_dir)
+    # each read once: the models' entries, the sources and the runner's tables share the files
+    yaml_files = {path: _read_yaml(path) for path in sorted(models_dir.rglob("*.yml"))}
+    docs = _model_docs(yaml_files)
     nodes = {}
     for layer in layers:
         for path in sorted((models_dir / layer).glob("*.sql")):
@@ -257,7 +258,7 @@ def load_project(root: Path | None = None) -> Project:
     sources = {}
     sources_file = models_dir / "sources.yml"
     if sources_file.is_file():
-        for source in _read_yaml(sources_file).get("sources", []):
+        for source in yaml_files[sources_file].get("sources", []):
             if source["name"] == "extracts":  # the input contract; other sources are lis's own
                 contract.check(sources_file, source.get("tables") or [])
             sources[source["name"]] = source
@@ -276,7 +277,7 @@ def load_project(root: Path | None = None) -> Project:
         extract_overrides=dict(config.get("extracts") or {}),
         storage_version=_storage_version(config, root / PROJECT_FILE),
         seed_docs=_seed_docs(root, seeds),
-        table_docs=_table_docs(models_dir),
+        table_docs=_table_docs(yaml_files),
         export_column_names=dict(export.get("column_names") or {}),
         export_labels=dict(export.get("labels") or {}),
         duckdb_settings=dict(config.get("duckdb") or {}),

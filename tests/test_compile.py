@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from runner.compile import Compiler
+from runner.compile import Compiler, check_tables
 from runner.errors import CompileError, ProjectError
 from runner.project import load_project
 from tests.tiny_project import write_project
@@ -82,6 +82,61 @@ def test_a_model_or_seed_read_without_ref_is_a_compile_error_with_file_and_line(
     with pytest.raises(CompileError) as error:
         Compiler(project, {"as_of": "2022-03-31"}).compile_node(project.nodes["b"])
     assert f"models/intermediate/b.sql:2: reads table '{table}' without ref()" in str(error.value)
+
+
+ALLOWED = {"staging.a", "raw.ydelser"}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # a CTE in scope: at the top, in a later CTE, inside a nested WITH, in a subquery
+        "with t as (select * from staging.a), u as (with v as (select * from t) select * from v)"
+        " select * from u where exists (select 1 from t)",
+        "with recursive r as (select 1 as n union all select n + 1 from r where n < 3)"
+        " select * from r",
+        "with t as (select 1 as x) select * from t union all select * from t",
+        # table functions read no table
+        "select * from range(3) r(i), generate_series(1, 2) g(j), unnest([1, 2]) u(k)",
+        "select * from read_csv('x.csv') f",
+        "select * from staging.a, lateral (select * from raw.ydelser where x = a.x) l",
+        "select * from staging.a pivot (count(*) for x in ('1', '2'))",
+        'select * from "STAGING"."A"',  # identifiers are case-insensitive, quoted or not
+    ],
+)
+def test_what_is_not_a_table_read_passes(sql):
+    check_tables(sql, "m.sql", ALLOWED)
+
+
+@pytest.mark.parametrize(
+    "sql, table",
+    [
+        ("select * from staging.a where x in (select x from staging.zzz)", "staging.zzz"),
+        ("select (select max(x) from seeds.s) as m", "seeds.s"),
+        ("select * from staging.a, lateral (select * from marts.m) l", "marts.m"),
+        ("select * from generate_series(1, (select count(*) from zzz))", "zzz"),
+        ("select * from (from staging.zzz) pivot (count(*) for x in ('1'))", "staging.zzz"),
+        # a CTE is in scope only in the query that declares it
+        ("select * from (with t as (select 1) select * from t) s, t", "t"),
+        ('select * from "Staging"."Zzz"', "staging.zzz"),
+        ("select * from db.staging.a", "db.staging.a"),
+        ("select 1; select * from zzz", "zzz"),
+        # what DuckDB will not serialize (a PIVOT statement without IN) is checked by sqlglot
+        ("pivot staging.zzz on x using count(*)", "staging.zzz"),
+    ],
+)
+def test_a_table_read_anywhere_is_found(sql, table):
+    with pytest.raises(CompileError, match=rf"m.sql: reads table '{table}' without ref\(\)"):
+        check_tables(sql, "m.sql", ALLOWED)
+
+
+def test_a_pivot_statement_of_allowed_tables_passes():
+    check_tables("pivot staging.a on x using count(*)", "m.sql", ALLOWED)
+
+
+def test_a_syntax_error_names_the_line_of_the_compiled_sql():
+    with pytest.raises(CompileError, match=r"m.sql: line 2 of the compiled SQL: syntax error"):
+        check_tables("select 1\nfrom staging.a where (((\n", "m.sql", ALLOWED)
 
 
 def test_a_parse_error_names_the_file_and_line(tmp_path):
@@ -174,3 +229,19 @@ def test_a_shape_gives_its_models_the_shared_columns_and_expectations_first(tmp_
         ("expect_column_values_to_be_unique", {"column": "k"}),
         ("expect_column_values_to_not_be_null", {"column": "v"}),
     ]
+
+
+def test_compilers_share_template_code_but_not_their_macros_refs_or_vars(tmp_path):
+    # the same model text in two projects: each renders with its own macros, refs and vars
+    sql = "SELECT {{ m() }} AS y, '{{ var('as_of') }}' AS d FROM {{ ref('a') }}"
+    nodes = [
+        compile_one(tmp_path / name, sql, macros=f"{{% macro m() %}}{value}{{% endmacro %}}")
+        for name, value in (("one", 1), ("two", 2))
+    ]
+    assert [node.compiled_sql for node in nodes] == [
+        "SELECT 1 AS y, '2022-03-31' AS d FROM staging.a",
+        "SELECT 2 AS y, '2022-03-31' AS d FROM staging.a",
+    ]
+    project = load_project(tmp_path / "one")
+    other = Compiler(project, {"as_of": "2023-01-31"}).compile_node(project.nodes["b"])
+    assert "'2023-01-31' AS d" in other.compiled_sql
