@@ -1,14 +1,16 @@
 {#- Daily exposure: services expanded into one row per person, group and day. -#}
 
 {#- A deterministic sample of about `personer` persons (all of them in a small extract), chosen by
-    a hash of the CPR number, so that the check costs the same at any scale. -#}
+    a hash of the CPR number, so that the check costs the same at any scale. The divisor is cast to
+    hash()'s UBIGINT: a BIGINT one makes the remainder a HUGEINT, computed a row at a time. -#}
 {% macro i_stikproeve(cpr, personer) -%}
-hash({{ cpr }}) % (select greatest(1, count(distinct cpr) // {{ personer }}) from {{ ref('int_bevillinger') }}) = 0
+hash({{ cpr }}) % (select greatest(1, count(distinct cpr) // {{ personer }}) from {{ ref('int_bevillinger') }})::ubigint = 0
 {%- endmacro %}
 
 {#- (kommunekode, gruppe, cpr, person_key, dag) for every day of the reporting window up to the build's
-    status date on which a service of the group, known on that date, is active; optionally for a sample. -#}
-{% macro daglig_eksponering(stikproeve=none) -%}
+    status date on which a service of the group, known on that date, is active; optionally for a sample,
+    and optionally from the first day of the build's status date's year only (`givet_aar`). -#}
+{% macro daglig_eksponering(stikproeve=none, givet_aar=false) -%}
 select distinct b.kommunekode, g.gruppe, b.cpr, b.person_key, unnest(generate_series(
            greatest(b.startdato, v.fra)::timestamp,
            least(coalesce(b.slutdato, v.til), v.til)::timestamp,
@@ -25,7 +27,8 @@ join (
     union all select distinct 'alle', paragraf, false from {{ ref('paragraffer') }} where udtraek = 'ydelser'
     union all select 'anbringelse', 'anbringelse', false
 ) g on g.paragraf = b.paragraf and (not g.kun_botilbudslignende or b.botilbudslignende)
-cross join (select min(periode_start) as fra, max(status_date) filter (where er_givet) as til from {{ ref('int_statusdatoer') }}) v
+cross join (select {{ 'min(periode_start) filter (where er_givet)' if givet_aar else 'min(periode_start)' }} as fra,
+                   max(status_date) filter (where er_givet) as til from {{ ref('int_statusdatoer') }}) v
 where (b.oprettet_dato is null or b.oprettet_dato <= v.til)
   and b.startdato <= v.til and coalesce(b.slutdato, v.til) >= v.fra
 {%- if stikproeve is not none %}

@@ -28,22 +28,39 @@ case when {{ oprettet_dato }} > {{ startdato }} then {{ kendt_fra_status(oprette
 and (not {{ ydelsesgruppe }}.kun_botilbudslignende::boolean or {{ bevilling }}.botilbudslignende)
 {%- endmacro %}
 
-{#- Merge the spells (fra, til) of each partition into unbroken periods: one row per period with
-    the partition's columns, min(fra) and max(til). (fra, til) must be unique in a partition, so
-    that both windows order its rows the same way. -#}
-{% macro sammenhaengende_perioder(spells, noegle) -%}
-select {{ noegle | join(', ') }}, min(fra) as fra, max(til) as til
+{#- Merge the spells (fra, til) of each partition `noegle` into unbroken periods: one row per period
+    with the partition's columns, the columns `med` (the same on every row of a partition: any one of
+    them is taken), min(fra) and max(til). A spell starts a period when it starts after every spell
+    ordered before it has ended (+ 1 day); identical spells (peers in the order) decide together,
+    so that duplicates need not be removed first. -#}
+{% macro sammenhaengende_perioder(spells, noegle, med=[]) -%}
+select {{ noegle | join(', ') }},{% for kolonne in med %} any_value({{ kolonne }}) as {{ kolonne }},{% endfor %} min(fra) as fra, max(til) as til
 from (
-    select *, sum(ny_periode) over (partition by {{ noegle | join(', ') }} order by fra, til rows UNBOUNDED PRECEDING) as periode_nr
+    select *, sum(ny_periode) over (partition by {{ noegle | join(', ') }} order by fra, til range unbounded preceding) as periode_nr
     from (
         select *,
                case when fra <= max(til) over (partition by {{ noegle | join(', ') }} order by fra, til
-                                               rows between UNBOUNDED PRECEDING and 1 PRECEDING) + 1
+                                               range between unbounded preceding and current row exclude group) + 1
                     then 0 else 1 end as ny_periode
         from {{ spells }}
     )
 )
 group by {{ noegle | join(', ') }}, periode_nr
+{%- endmacro %}
+
+{#- A period's set and person as one BIGINT, saet_id * 10^10 + the CPR number, so that merging sorts
+    and groups on one integer instead of a number and a text. Exact: a staged CPR number is 10 digits
+    (any other is quarantined as cpr_invalid); its birth date follows from it. -#}
+{% macro saet_person(saet_id, cpr) -%}
+{{ saet_id }} * 10000000000 + {{ cpr }}::bigint
+{%- endmacro %}
+
+{% macro saet_af(saet_person) -%}
+{{ saet_person }} // 10000000000
+{%- endmacro %}
+
+{% macro cpr_af(saet_person) -%}
+lpad(({{ saet_person }} % 10000000000)::varchar, 10, '0')
 {%- endmacro %}
 
 {#- The version of a period (int_modtagerperioder) that was the known truth on a status date. -#}

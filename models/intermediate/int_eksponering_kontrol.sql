@@ -12,8 +12,7 @@ givet as (
 ),
 daglig as (
     select kommunekode, gruppe, count(*) as persondage
-    from ({{ daglig_eksponering(stikproeve=var('exposure_check_persons')) }}) as dage cross join givet
-    where dage.dag >= givet.periode_start
+    from ({{ daglig_eksponering(stikproeve=var('exposure_check_persons'), givet_aar=true) }}) as dage
     group by all
 ),
 perioder as (

@@ -27,57 +27,64 @@ i_saet as (
     union all
     select bevillinger.*, 'alle' as gruppe from bevillinger
 ),
+-- The sets (municipality and group) numbered, so that a spell's set and person are one integer
+-- (saet_person) while merging.
+saet as (
+    select row_number() over (order by kommunekode, gruppe) as saet_nr, kommunekode, gruppe
+    from (select distinct kommunekode, gruppe from i_saet)
+),
 -- A service unknown at s changes no spell's F1, F2 or V1 at s unless it starts by s + 1 (it could
 -- carry on a spell ending on s). One registered before the day it starts is unknown at s only if it
 -- starts after s + 1, so it is taken as known from the first status date; only the others make
 -- versions. Services starting after the given date + 1 touch no status date. Open-ended services
 -- run to 9999-12-31 while merging.
 ydelser as (
-    select distinct i_saet.kommunekode, i_saet.gruppe, i_saet.cpr, i_saet.foedselsdato,
+    select {{ saet_person('saet.saet_nr', 'i_saet.cpr') }} as saet_person, i_saet.foedselsdato,
            i_saet.startdato as fra, coalesce(i_saet.slutdato, date '9999-12-31') as til,
            case when i_saet.oprettet_dato < i_saet.startdato then vindue.foerste
                 else i_saet.kendt_fra_status end as kendt_fra
     from i_saet
+    join saet using (kommunekode, gruppe)
     cross join vindue
     where i_saet.kendt_fra_status is not null
       and i_saet.startdato <= vindue.sidste + 1
 ),
 -- Persons with a late registration in a set need versions; all others have one, from the start.
 sene as (
-    select distinct ydelser.kommunekode, ydelser.gruppe, ydelser.cpr
+    select distinct ydelser.saet_person
     from ydelser cross join vindue
     where ydelser.kendt_fra > vindue.foerste
 ),
 enkle as (
-    select ydelser.kommunekode, ydelser.gruppe, ydelser.cpr, ydelser.foedselsdato, ydelser.fra, ydelser.til
-    from ydelser anti join sene using (kommunekode, gruppe, cpr)
+    select ydelser.saet_person, ydelser.foedselsdato, ydelser.fra, ydelser.til
+    from ydelser anti join sene using (saet_person)
 ),
 versioner as (
-    select kommunekode, gruppe, cpr, kendt_fra,
-           lead(kendt_fra) over (partition by kommunekode, gruppe, cpr order by kendt_fra) as kendt_til
-    from (select distinct ydelser.kommunekode, ydelser.gruppe, ydelser.cpr, ydelser.kendt_fra
-          from ydelser semi join sene using (kommunekode, gruppe, cpr))
+    select saet_person, kendt_fra,
+           lead(kendt_fra) over (partition by saet_person order by kendt_fra) as kendt_til
+    from (select distinct ydelser.saet_person, ydelser.kendt_fra from ydelser semi join sene using (saet_person))
 ),
 versionerede as (
-    select distinct versioner.kommunekode, versioner.gruppe, versioner.cpr, ydelser.foedselsdato,
-           versioner.kendt_fra, versioner.kendt_til, ydelser.fra, ydelser.til
+    select versioner.saet_person, ydelser.foedselsdato, versioner.kendt_fra, versioner.kendt_til,
+           ydelser.fra, ydelser.til
     from versioner
-    join ydelser using (kommunekode, gruppe, cpr)
+    join ydelser using (saet_person)
     where ydelser.kendt_fra <= versioner.kendt_fra
 ),
 forloeb as (
     select enkle_forloeb.*, vindue.foerste as kendt_fra, null::date as kendt_til
-    from ({{ sammenhaengende_perioder('enkle', ['kommunekode', 'gruppe', 'cpr', 'foedselsdato']) }}) as enkle_forloeb
+    from ({{ sammenhaengende_perioder('enkle', ['saet_person'], med=['foedselsdato']) }}) as enkle_forloeb
     cross join vindue
     union all
-    select kommunekode, gruppe, cpr, foedselsdato, fra, til, kendt_fra, kendt_til
-    from ({{ sammenhaengende_perioder('versionerede', ['kommunekode', 'gruppe', 'cpr', 'foedselsdato', 'kendt_fra', 'kendt_til']) }})
+    select saet_person, foedselsdato, fra, til, kendt_fra, kendt_til
+    from ({{ sammenhaengende_perioder('versionerede', ['saet_person', 'kendt_fra'], med=['kendt_til', 'foedselsdato']) }})
 )
 -- Only spells that can count on a status date: begun by the given date and not ended before the
 -- month of the first status date.
-select forloeb.kommunekode, forloeb.gruppe, forloeb.cpr, forloeb.foedselsdato, forloeb.fra,
-       nullif(forloeb.til, date '9999-12-31') as til, forloeb.kendt_fra, forloeb.kendt_til
+select saet.kommunekode, saet.gruppe, {{ cpr_af('forloeb.saet_person') }} as cpr, forloeb.foedselsdato,
+       forloeb.fra, nullif(forloeb.til, date '9999-12-31') as til, forloeb.kendt_fra, forloeb.kendt_til
 from forloeb
+join saet on saet.saet_nr = {{ saet_af('forloeb.saet_person') }}
 cross join vindue
 where forloeb.fra <= vindue.sidste
   and forloeb.til >= vindue.fra

@@ -9,6 +9,9 @@
 --   (person, day) pairs in J..s      = sum of change x (days from the change's day to s)
 --   persons on the status dates e of Y up to s (the month ends of APT and s itself)
 --                                    = sum of change x (status dates from the change's to s)
+-- Those sums are running sums over a set's status dates: a change counts from its status date (or
+-- its version's first, if later) and, when its version is replaced within the year, is taken off
+-- again on the replacement's first status date.
 with statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
@@ -46,21 +49,51 @@ pr_statusdato as (
     where dag <= date '{{ var("as_of") }}'
     group by saet_id, kendt_fra, kendt_til, status_date
 ),
+-- The status dates of its year on which a change counts: from its own, or its version's first if
+-- later, to (not including) the version's last, if that falls in the year.
+gueltige as (
+    select saet_id, year(status_date) as aar, greatest(status_date, kendt_fra) as fra_status,
+           case when year(kendt_til) = year(status_date) then kendt_til end as til_status,
+           aendring::bigint as aendring, aendring_dage::bigint as aendring_dage,
+           aendring::bigint * month(status_date) as aendring_maaneder, begyndelser
+    from pr_statusdato
+    where year(greatest(status_date, kendt_fra)) = year(status_date)
+      and (kendt_til is null or greatest(status_date, kendt_fra) < kendt_til)
+),
+skift as (
+    select saet_id, aar, fra_status as status_date, aendring, aendring_dage, aendring_maaneder, begyndelser
+    from gueltige
+    union all
+    select saet_id, aar, til_status, -aendring, -aendring_dage, -aendring_maaneder, -begyndelser
+    from gueltige where til_status is not null
+),
+-- A set's running sums on each status date with a change, holding until its next one in the year.
+loebende as (
+    select saet_id, aar, status_date,
+           lead(status_date) over (partition by saet_id, aar order by status_date) as naeste,
+           sum(sum(aendring)) over loeb as aendring,
+           sum(sum(aendring_dage)) over loeb as aendring_dage,
+           sum(sum(aendring_maaneder)) over loeb as aendring_maaneder,
+           sum(sum(begyndelser)) over loeb as begyndelser
+    from skift
+    group by saet_id, aar, status_date
+    window loeb as (partition by saet_id, aar order by status_date rows unbounded preceding)
+),
 -- Each status date s adds the changes of its year up to s, of the version known at s; a set has a
 -- row on s when a period of it overlaps J..s (one began in J..s).
 taelling as (
-    select pr_statusdato.saet_id, statusdato.status_date, statusdato.dage,
-           sum(pr_statusdato.aendring * (statusdato.status_date - statusdato.periode_start + 1)
-               - pr_statusdato.aendring_dage) as persondage,
-           sum(pr_statusdato.aendring)::bigint as punkttaelling,
-           sum(pr_statusdato.aendring * (month(statusdato.status_date) - month(pr_statusdato.status_date) + 1))
+    select loebende.saet_id, statusdato.status_date, statusdato.dage,
+           (loebende.aendring * (statusdato.status_date - statusdato.periode_start + 1)
+            - loebende.aendring_dage)::hugeint as persondage,
+           loebende.aendring::bigint as punkttaelling,
+           (loebende.aendring * (month(statusdato.status_date) + 1) - loebende.aendring_maaneder)::hugeint
                as maanedspunkter
-    from pr_statusdato
+    from loebende
     join statusdatoer as statusdato
-      on {{ kendt_version('pr_statusdato', 'statusdato.status_date') }}
-     and pr_statusdato.status_date <= statusdato.status_date and year(pr_statusdato.status_date) = statusdato.aar
-    group by pr_statusdato.saet_id, statusdato.status_date, statusdato.dage
-    having sum(pr_statusdato.begyndelser) > 0
+      on statusdato.aar = loebende.aar
+     and statusdato.status_date >= loebende.status_date
+     and (loebende.naeste is null or statusdato.status_date < loebende.naeste)
+    where loebende.begyndelser > 0
 )
 select saet.kommunekode, taelling.status_date, saet.gruppe, saet.opdeling, saet.opdeling_vaerdi,
        taelling.persondage,

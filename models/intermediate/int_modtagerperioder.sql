@@ -4,6 +4,7 @@
 -- Services registered late (after they started) make a new version of a person's periods from
 -- the status date they became known; each status date reads the version it knew. Every count
 -- of persons and days comes from here.
+-- Set and person are carried as one integer (saet_person) until the last step.
 with statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
@@ -18,7 +19,7 @@ vindue as (
     from statusdatoer
 ),
 spells as (
-    select distinct taellesaet.saet_id, bevilling.cpr, bevilling.foedselsdato,
+    select {{ saet_person('taellesaet.saet_id', 'bevilling.cpr') }} as saet_person, bevilling.foedselsdato,
            greatest(bevilling.startdato, vindue.fra) as fra,
            least(coalesce(bevilling.slutdato, vindue.til), vindue.til) as til,
            bevilling.kendt_fra_taelling as kendt_fra
@@ -31,35 +32,36 @@ spells as (
 ),
 -- Persons with a late registration in a set need versions; all others have one, from the start.
 sene as (
-    select distinct spells.saet_id, spells.cpr
+    select distinct spells.saet_person
     from spells cross join vindue
     where spells.kendt_fra > vindue.foerste
 ),
 enkle as (
-    select spells.saet_id, spells.cpr, spells.foedselsdato, spells.fra, spells.til
-    from spells anti join sene using (saet_id, cpr)
+    select spells.saet_person, spells.foedselsdato, spells.fra, spells.til
+    from spells anti join sene using (saet_person)
 ),
 versioner as (
-    select saet_id, cpr, kendt_fra,
-           lead(kendt_fra) over (partition by saet_id, cpr order by kendt_fra) as kendt_til
-    from (select distinct spells.saet_id, spells.cpr, spells.kendt_fra from spells semi join sene using (saet_id, cpr))
+    select saet_person, kendt_fra,
+           lead(kendt_fra) over (partition by saet_person order by kendt_fra) as kendt_til
+    from (select distinct spells.saet_person, spells.kendt_fra from spells semi join sene using (saet_person))
 ),
 versionerede as (
-    select distinct versioner.saet_id, versioner.cpr, spells.foedselsdato, versioner.kendt_fra,
-           versioner.kendt_til, spells.fra, spells.til
+    select versioner.saet_person, spells.foedselsdato, versioner.kendt_fra, versioner.kendt_til,
+           spells.fra, spells.til
     from versioner
-    join spells using (saet_id, cpr)
+    join spells using (saet_person)
     where spells.kendt_fra <= versioner.kendt_fra
 ),
 perioder as (
     select enkle_perioder.*, vindue.foerste as kendt_fra, null::date as kendt_til
-    from ({{ sammenhaengende_perioder('enkle', ['saet_id', 'cpr', 'foedselsdato']) }}) as enkle_perioder
+    from ({{ sammenhaengende_perioder('enkle', ['saet_person'], med=['foedselsdato']) }}) as enkle_perioder
     cross join vindue
     union all
-    select saet_id, cpr, foedselsdato, fra, til, kendt_fra, kendt_til
-    from ({{ sammenhaengende_perioder('versionerede', ['saet_id', 'cpr', 'foedselsdato', 'kendt_fra', 'kendt_til']) }})
+    select saet_person, foedselsdato, fra, til, kendt_fra, kendt_til
+    from ({{ sammenhaengende_perioder('versionerede', ['saet_person', 'kendt_fra'], med=['kendt_til', 'foedselsdato']) }})
 )
 select taellesaet.kommunekode, taellesaet.gruppe, taellesaet.opdeling, taellesaet.opdeling_vaerdi,
-       perioder.cpr, perioder.foedselsdato, perioder.kendt_fra, perioder.kendt_til, perioder.fra,
-       perioder.til, perioder.saet_id
-from perioder join taellesaet using (saet_id)
+       {{ cpr_af('perioder.saet_person') }} as cpr, perioder.foedselsdato, perioder.kendt_fra,
+       perioder.kendt_til, perioder.fra, perioder.til, taellesaet.saet_id
+from perioder
+join taellesaet on taellesaet.saet_id = {{ saet_af('perioder.saet_person') }}
