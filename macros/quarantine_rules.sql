@@ -66,11 +66,19 @@ concat_ws(';'
 {{ maskeret(row) }}
 {%- endmacro %}
 
-{#- A person's columns of a parsed row: the CPR digits, the pseudonymous key (computed once, here,
-    and only for the rows that are staged) and the birth date (parsed earlier as foedselsdato). -#}
+{#- The persons of an extract: each CPR text of `relation` once, with its birth date (NULL: not a
+    valid CPR number) and its pseudonymous key. A person has several rows, so parsing and hashing
+    each text once and joining them back by it cost half of doing it on every row. -#}
+{% macro personer(relation, cpr) -%}
+select {{ cpr }}, {{ cpr_birth_date(cpr) }} as foedselsdato, {{ person_key("replace(" ~ cpr ~ ", '-', '')") }} as person_key_p
+from (select distinct {{ cpr }} from {{ relation }})
+{%- endmacro %}
+
+{#- A person's columns of a parsed row: the CPR digits, the pseudonymous key (only for the rows that
+    are staged) and the birth date, the last two from personer (foedselsdato, person_key_p). -#}
 {% macro person_columns(cpr) -%}
 replace({{ cpr }}, '-', '') as cpr,
-    case when reason is null then {{ person_key("replace(" ~ cpr ~ ", '-', '')") }} end as person_key,
+    case when reason is null then person_key_p end as person_key,
     foedselsdato
 {%- endmacro %}
 

@@ -11,16 +11,24 @@ aar as (
     select distinct aar, periode_start, aar_slut, {{ dage_i_aar('periode_start') }} as dage_i_aar
     from statusdatoer
 ),
+-- Each service with the years of the window it is active in (a service is active in year Y when it
+-- starts by the end of Y and ends, if at all, in Y or later), so that aar joins on equal years: a
+-- join on the date ranges sorted every service.
+bevilling_aar as (
+    select
+        bevilling.*,
+        unnest(range(greatest(year(bevilling.startdato), (select min(aar) from aar)),
+                     least(coalesce(year(bevilling.slutdato), 9999), (select max(aar) from aar)) + 1)) as aar
+    from bevillinger as bevilling
+    where bevilling.kendt_fra_status is not null
+),
 aktiv as (
     select
         bevilling.*,
-        aar.aar,
         aar.dage_i_aar,
         {{ overlap_dage('bevilling.startdato', 'coalesce(bevilling.slutdato, aar.aar_slut)', 'aar.periode_start', 'aar.aar_slut') }} as aktive_dage
-    from bevillinger as bevilling
-    join aar
-      on bevilling.startdato <= aar.aar_slut and coalesce(bevilling.slutdato, aar.aar_slut) >= aar.periode_start
-    where bevilling.kendt_fra_status is not null
+    from bevilling_aar as bevilling
+    join aar using (aar)
 )
 select
     bevilling_id,

@@ -2,17 +2,23 @@
 -- with the first rule of the input contract it breaks as `reason` (NULL: it is staged).
 {% set columns = source_columns('anbringelser') %}
 {% set required = required_columns('anbringelser') -%}
-with typed as (
+with personer as (
+    {{ personer(source('extracts', 'anbringelser'), 'cpr') }}
+),
+
+typed as (
     select
-        *,
-        {{ cpr_birth_date('cpr') }} as foedselsdato,
+        anbringelser.*,
+        personer.foedselsdato,
+        personer.person_key_p,
         {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_date('startdato') }} as startdato_p,
         {{ parse_date('slutdato') }} as slutdato_p,
         {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
         {{ parse_decimal('takst') }} as takst_p,
         {{ parse_takst_enhed('takst_enhed') }} as takst_enhed_p
-    from {{ source('extracts', 'anbringelser') }}
+    from {{ source('extracts', 'anbringelser') }} as anbringelser
+    left join personer using (cpr)
 ),
 
 duplicates as (

@@ -2,16 +2,22 @@
 -- types, with the first rule of the input contract it breaks as `reason` (NULL: it is staged).
 {% set columns = source_columns('engangsbevillinger') %}
 {% set required = required_columns('engangsbevillinger') -%}
-with typed as (
+with personer as (
+    {{ personer(source('extracts', 'engangsbevillinger'), 'cpr') }}
+),
+
+typed as (
     select
-        *,
-        {{ cpr_birth_date('cpr') }} as foedselsdato,
+        engangsbevillinger.*,
+        personer.foedselsdato,
+        personer.person_key_p,
         {{ parse_paragraf('paragraf') }} as paragraf_p,
         {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_date('bevillingsdato') }} as bevillingsdato_p,
         {{ parse_date('oprettet_dato') }} as oprettet_dato_p,
         {{ parse_decimal('beloeb') }} as beloeb_p
-    from {{ source('extracts', 'engangsbevillinger') }}
+    from {{ source('extracts', 'engangsbevillinger') }} as engangsbevillinger
+    left join personer using (cpr)
 ),
 
 duplicates as (

@@ -2,10 +2,15 @@
 -- first rule of the input contract it breaks as `reason` (NULL: it breaks none and is staged).
 {% set columns = source_columns('ydelser') %}
 {% set required = required_columns('ydelser') -%}
-with typed as (
+with personer as (
+    {{ personer(source('extracts', 'ydelser'), 'cpr') }}
+),
+
+typed as (
     select
-        *,
-        {{ cpr_birth_date('cpr') }} as foedselsdato,
+        ydelser.*,
+        personer.foedselsdato,
+        personer.person_key_p,
         {{ parse_paragraf('paragraf') }} as paragraf_p,
         {{ parse_kommune('betalingskommune') }} as betalingskommune_p,
         {{ parse_date('startdato') }} as startdato_p,
@@ -15,7 +20,8 @@ with typed as (
         {{ parse_decimal('takst') }} as takst_p,
         {{ parse_takst_enhed('takst_enhed') }} as takst_enhed_p,
         {{ parse_bool('botilbudslignende') }} as botilbudslignende_p
-    from {{ source('extracts', 'ydelser') }}
+    from {{ source('extracts', 'ydelser') }} as ydelser
+    left join personer using (cpr)
 ),
 
 duplicates as (
