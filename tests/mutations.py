@@ -204,8 +204,8 @@ MUTATIONS = [
     Mutation(
         "cpr_century_37",
         "macros/parsing.sql",
-        "case when {{ yy }} <= 36 then 2000 else 1900 end",
-        "case when {{ yy }} <= 37 then 2000 else 1900 end",
+        "case when {{ yy }} <= '36' then '20' else '19' end",
+        "case when {{ yy }} <= '37' then '20' else '19' end",
         (STG + "test_the_birth_date_follows_the_century_rule",),
         "7th digit 4 or 9 with YY = 37 read as the 2000s",
     ),
@@ -348,8 +348,8 @@ MUTATIONS = [
     Mutation(
         "cpr_century_57_exclusive",
         "macros/parsing.sql",
-        "case when {{ yy }} <= 57 then 2000 else 1800 end",
-        "case when {{ yy }} < 57 then 2000 else 1800 end",
+        "case when {{ yy }} <= '57' then '20' else '18' end",
+        "case when {{ yy }} < '57' then '20' else '18' end",
         (PRE + "test_cpr_centuries_at_every_boundary_of_the_7th_digit",),
         "7th digit 5-8 with YY = 57 read as the 1800s",
     ),
