@@ -168,14 +168,17 @@ def test_a_journal_line_torn_by_a_crash_is_skipped_not_fatal(published, tmp_path
     assert lines[1] == '{"run_id": "torn", "stat' and '"status": "success"' in lines[2]
 
 
-@pytest.mark.parametrize("after", [0.0, 1.5])  # while connecting; while building models or gating
+# While connecting: as soon as the working file exists. While building models: once the -v log
+# shows the first intermediate model done (a fixed wait was once inside the build; the worked
+# example now builds in about a second, so it landed after the publication).
+@pytest.mark.parametrize("during", ["connecting", "models"])
 def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(
-    published, tmp_path, after
+    published, tmp_path, during
 ):
     warehouse = fresh_copy(published, tmp_path)
     before = digest(warehouse)
     process = subprocess.Popen(
-        [str(LIS), *build_args(warehouse, as_of="2022-06-30")],
+        [str(LIS), "-v", *build_args(warehouse, as_of="2022-06-30")],
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -185,9 +188,13 @@ def test_a_scheduler_timeout_sigterm_unwinds_cleans_up_and_is_journalled(
             "the build never started writing"
         )
         time.sleep(0.02)
-    time.sleep(after)
+    log = []
+    while during == "models" and not (log and " DEBUG intermediate " in log[-1]):
+        log.append(process.stderr.readline())
+        assert log[-1], "the build ended before its first intermediate model: " + "".join(log)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
+    err = "".join(log) + err
     assert process.returncode == 143 and err.strip().splitlines()[-1].startswith(
         "lis: terminated"
     ), err[-2000:]
