@@ -39,8 +39,10 @@ sys.path.insert(0, str(ROOT))
 from tools.synth import write_extracts  # noqa: E402
 
 # The floor runs in a child process like the build does, so both pay for starting Python.
+# No progress bar: on the 10 M scale it filled results.json's stdout with a terminal animation.
 FLOOR = (
-    "import sys, duckdb; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1]); con.close()"
+    "import sys, duckdb; con = duckdb.connect(sys.argv[2]); "
+    "con.execute('SET enable_progress_bar = false'); con.execute(sys.argv[1]); con.close()"
 )
 TYPES = {"timer_pr_uge": "DOUBLE", "takst": "DOUBLE", "beloeb": "DOUBLE", "aar": "INTEGER"}
 # scale: (grants, municipalities, caseworkers working in every municipality: 0 = realistic, about
