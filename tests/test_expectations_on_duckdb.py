@@ -684,6 +684,13 @@ def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
         )
         touching = Expectation("intermediate.beroering", spells.type, spells.kwargs)
         overlapping, apart, touches = run_expectations(con, [periods, spells, touching])
+        own = run_expectations(con, [periods, spells, touching], shortcuts=False)
+    for fast, slow in zip([overlapping, apart, touches], own, strict=True):
+        assert (fast.success, fast.unexpected_count, fast.message) == (
+            slow.success,
+            slow.unexpected_count,
+            slow.message,
+        )
     assert (overlapping.success, overlapping.unexpected_count) == (False, 1)
     assert overlapping.examples[0]["fra"] == "2022-01-10"
     assert (apart.success, apart.unexpected_count) == (True, 0)
