@@ -2,7 +2,7 @@
 decides them, else by great-expectations (GE).
 
 Plain SQL first, on a cursor of the runner's own connection (runner/gate_sql.py):
-- a table's row-wise column expectations by one scan of it, each uniqueness one by a GROUP BY: an
+- a table's row-wise column expectations by one query, each uniqueness one by a sort of hashes: an
   empty answer is a pass; anything else (rows found, an error) leaves the expectation to GE's own,
   which judges it and gives a failure's counts, examples and message;
 - an unexpected_rows_expectation (its query returns the bad rows) wholly: the same SQL GE runs
@@ -163,7 +163,7 @@ def _passed_by_count(cursor, table: str, group: dict[int, Expectation]) -> dict:
 
 
 def _passed_by_group_by(cursor, table: str, group: dict[int, Expectation]) -> dict:
-    """The uniqueness expectations a GROUP BY each shows to pass."""
+    """The uniqueness expectations a sort of their keys' hashes each shows to pass."""
     shown = {}
     for i, expectation in group.items():
         if (query := gate_sql.duplicates_query(table, expectation)) is not None:

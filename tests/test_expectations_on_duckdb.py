@@ -684,6 +684,13 @@ def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
         )
         touching = Expectation("intermediate.beroering", spells.type, spells.kwargs)
         overlapping, apart, touches = run_expectations(con, [periods, spells, touching])
+        own = run_expectations(con, [periods, spells, touching], shortcuts=False)
+    for fast, slow in zip([overlapping, apart, touches], own, strict=True):
+        assert (fast.success, fast.unexpected_count, fast.message) == (
+            slow.success,
+            slow.unexpected_count,
+            slow.message,
+        )
     assert (overlapping.success, overlapping.unexpected_count) == (False, 1)
     assert overlapping.examples[0]["fra"] == "2022-01-10"
     assert (apart.success, apart.unexpected_count) == (True, 0)
@@ -709,6 +716,53 @@ def test_helaarsmodtagere_above_the_sets_persons_are_found():
         (result,) = run_expectations(con, [check])
     assert (result.success, result.unexpected_count) == (False, 1)
     assert result.examples[0]["gruppe"] == "botilbud"
+
+
+def test_a_cpr_number_in_a_breakdown_value_is_found_in_every_row_that_holds_it():
+    # the check searches each distinct value once: every row with such a value is still one row
+    # of its answer (two rows share 'S-010180-1234'); 11 digits and NULL hold none
+    check = _project_expectations("indicator_values", "no CPR number in the published")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA marts; CREATE TABLE marts.indicator_values AS SELECT * FROM (VALUES"
+            " ('101', '08', 'sagsbehandler', 'S-010180-1234'),"
+            " ('102', '08', 'sagsbehandler', 'S-010180-1234'),"
+            " ('101', '08', 'team', '0101801234x'), ('101', '08', 'total', 'total'),"
+            " ('101', '10', 'sagsbehandler', '01018012345'), ('101', '10', 'total', NULL))"
+            " v(kommunekode, indicator, breakdown, breakdown_value)"
+        )
+        (result,) = run_expectations(con, [check])
+        (own,) = run_expectations(con, [check], shortcuts=False)
+    assert (result.success, result.unexpected_count) == (False, 3)
+    assert sorted(e["breakdown"] for e in result.examples) == ["sagsbehandler"] * 2 + ["team"]
+    assert (own.success, own.unexpected_count, own.message) == (False, 3, result.message)
+
+
+def test_persons_without_a_caseworker_are_one_row_each_where_08_has_the_municipality():
+    check = _project_expectations("ind_08_sager_pr_sagsbehandler", "persons with an active")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate; CREATE SCHEMA marts;"
+            " CREATE TABLE intermediate.int_statusdatoer AS SELECT * FROM (VALUES"
+            " (DATE '2022-10-31', false), (DATE '2022-11-23', true)) v(status_date, er_givet);"
+            " CREATE TABLE intermediate.int_helaarsmodtagere AS SELECT * FROM (VALUES"
+            " ('101', DATE '2022-11-23', 'alle', 'sagsbehandler', '', 2),"
+            " ('101', DATE '2022-11-23', 'alle', 'sagsbehandler', 'S1', 5),"
+            " ('101', DATE '2022-11-23', 'botilbud', 'sagsbehandler', '', 7),"
+            " ('101', DATE '2022-10-31', 'alle', 'sagsbehandler', '', 4),"
+            " ('102', DATE '2022-11-23', 'alle', 'sagsbehandler', '', 3))"
+            " v(kommunekode, status_date, gruppe, opdeling, opdeling_vaerdi, punkttaelling);"
+            # 102 has no 08 on the given date: its persons are nobody's to miss there
+            " CREATE TABLE marts.ind_08_sager_pr_sagsbehandler AS SELECT * FROM (VALUES"
+            " ('101', DATE '2022-11-23', 'total', 'total'),"
+            " ('102', DATE '2022-10-31', 'total', 'total'))"
+            " v(kommunekode, status_date, opdeling, opdeling_vaerdi)"
+        )
+        (result,) = run_expectations(con, [check])
+        (own,) = run_expectations(con, [check], shortcuts=False)
+    row = {"kommunekode": "101", "status_date": "2022-11-23", "personer_uden_sagsbehandler": 2}
+    assert (result.success, result.unexpected_count, result.examples) == (False, 2, [row, row])
+    assert (own.success, own.unexpected_count, own.message) == (False, 2, result.message)
 
 
 def test_a_query_of_another_table_prints_nothing_on_stdout(con, capfd):
