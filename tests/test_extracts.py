@@ -93,6 +93,30 @@ def test_windows_1252_without_and_with_bytes_latin_1_reads_differently(tmp_path)
     assert rows(con, "leverandoerer", "navn, _line") == [("Åen – bofællesskab", 2)]
 
 
+def test_windows_1252_bytes_before_the_first_that_is_not_utf_8_are_read_as_windows_1252(tmp_path):
+    # The first 4 MB read as UTF-8 ('Å' is C3 85 there); the 'ø' after them (F8) does not: the
+    # file is Windows-1252 throughout, so C3 85 is 'Ã…' (0x85 is '…' there, not Latin-1's control
+    # character), and a byte Windows-1252 lacks (0x81) in those first megabytes is still found.
+    padding = "".join(f"S{i};x;Vest\r\n" for i in range(2, 500_000)).encode("ascii")
+    assert len(padding) > 1 << 22
+
+    def extract(first: str) -> bytes:
+        return (
+            b"sagsbehandler_id;navn;team\r\nS1;"
+            + first.encode("utf-8")
+            + b";Vest\r\n"
+            + padding
+            + "S0;Søren;Øst\r\n".encode("cp1252")
+        )
+
+    con, _ = load(folder(tmp_path, {"sagsbehandlere.csv": extract("Åen")}))
+    assert rows(con, "sagsbehandlere", "navn")[0] == ("Ã…en",)
+    assert rows(con, "sagsbehandlere", "navn")[-1] == ("Søren",)
+    (tmp_path / "sagsbehandlere.csv").write_bytes(extract("Áen"))  # C3 81
+    with pytest.raises(ExtractError, match=r"neither UTF-8 nor Windows-1252 \(byte 0x81 "):
+        load(tmp_path)
+
+
 def test_comma_delimiter_header_case_extra_and_missing_optional_columns(tmp_path):
     text = (
         "Sagsbehandler_ID, NAVN ,Afdeling\n"  # no 'team' (optional), an extra column
@@ -322,6 +346,21 @@ def test_every_line_ending_and_a_mix_of_them_is_read(tmp_path, content):
     assert rows(con, "sagsbehandlere", "sagsbehandler_id, team, _line")[:2] == [
         ("S1", "Vest", 2),
         ("S2", "Øst", 3),
+    ]
+
+
+def test_lf_lines_after_megabytes_of_cr_lines_are_a_mix(tmp_path):
+    # Line endings are counted by chunks of 4 MB (1 << 22 bytes): here the first chunk is CR
+    # lines only, the next LF lines only, whose LFs must be counted too.
+    head = (SAGSBEHANDLERE + "\r" + "".join(f"S{i};a;Vest\r" for i in range(1, 250_000))).encode()
+    last = b"S0;" + b"x" * ((1 << 22) - len(head) - len(b"S0;;Nord\r")) + b";Nord\r"
+    assert len(head + last) == 1 << 22
+    con, counts = load(folder(tmp_path, {"sagsbehandlere.csv": head + last + b"S9;c;Syd\n" * 9}))
+    assert counts["sagsbehandlere"] == 250_000 + 9
+    assert rows(con, "sagsbehandlere", "sagsbehandler_id, team, _line")[-11:-8] == [
+        ("S249999", "Vest", 250_000),
+        ("S0", "Nord", 250_001),
+        ("S9", "Syd", 250_002),
     ]
 
 

@@ -12,7 +12,7 @@ givet as (
 ),
 daglig as (
     select kommunekode, gruppe, count(*) as persondage
-    from ({{ daglig_eksponering(stikproeve=var('exposure_check_persons'), givet_aar=true) }}) as dage
+    from ({{ daglig_eksponering(stikproeve=var('exposure_check_persons'), givet_aar=true, til_optaelling=true) }}) as dage
     group by all
 ),
 perioder as (

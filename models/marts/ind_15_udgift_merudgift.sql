@@ -24,10 +24,16 @@ engang as (
            count(distinct cpr) as personer
     from engangsudgifter group by all
 ),
+-- Persons in any part: a person is on the day at most once (int_modtagerperioder's periods of a
+-- set do not overlap), so only those with a one-off grant are made distinct and taken out of the
+-- day's persons; a count(distinct) over all of them sorted two million rows.
+engang_personer as (
+    select distinct kommunekode, status_date, cpr from engangsudgifter
+),
 begge as (
-    select kommunekode, status_date, count(distinct cpr) as personer
-    from (select kommunekode, status_date, cpr from paa_dagen
-          union all select kommunekode, status_date, cpr from engangsudgifter)
+    select kommunekode, status_date, count(*) as personer
+    from (select kommunekode, status_date, cpr from paa_dagen anti join engang_personer using (kommunekode, status_date, cpr)
+          union all select kommunekode, status_date, cpr from engang_personer)
     group by all
 ),
 dele as (
