@@ -4,7 +4,7 @@
 -- each caseworker's persons with an active service of one paragraph (paragraf:sagsbehandler, '107:S12').
 -- A mean caseload: a service with no caseworker is nobody's caseload, so it counts in neither the
 -- numerator nor the denominator (indicators.md); how many persons have one is the model's warning.
-with helaarsmodtagere as (
+with helaarsmodtagere as not materialized (
     select * from {{ ref('int_helaarsmodtagere') }}
 ),
 sagsbehandlere as (
@@ -12,8 +12,9 @@ sagsbehandlere as (
 ),
 -- Each caseworker's persons, and each caseworker's persons of one paragraph, read in one scan: the
 -- published rows of both breakdowns as they are. '' holds the services with no caseworker
--- (int_bevilling_grupper), in neither.
-pr_sagsbehandler as (
+-- (int_bevilling_grupper), in neither. Read where used, not materialized: each use's filter goes into
+-- the scan, cheaper than writing the caseworkers' 15 M rows (wide) aside and reading them twice.
+pr_sagsbehandler as not materialized (
     select kommunekode, status_date, opdeling, opdeling_vaerdi, punkttaelling as personer
     from helaarsmodtagere
     where gruppe = 'alle' and opdeling in ('sagsbehandler', 'paragraf:sagsbehandler') and punkttaelling > 0

@@ -75,25 +75,35 @@ kumuleret as (
     window breakdown as (partition by kommunekode, aar, opdeling, sagsbehandler_id, paragraf order by fra
                          rows between unbounded preceding and current row)
 ),
-pr_statusdato as (
-    select kumuleret.kommunekode, statusdato.status_date, kumuleret.opdeling, kumuleret.sagsbehandler_id,
-           kumuleret.paragraf, kumuleret.udgift_7n, kumuleret.personer
+-- Each breakdown's row in its published form, formed once per change rather than once per status
+-- date it holds for: the money converted with its year's 7N (aar is the status date's year), the
+-- breakdown's text, the quotient.
+omregnet as (
+    select kommunekode, aar, fra, til, opdeling,
+           case opdeling when 'total' then 'total' when 'sagsbehandler' then sagsbehandler_id
+                else paragraf || ':' || sagsbehandler_id end as opdeling_vaerdi,
+           {{ som_kroner('udgift_7n', 'make_date(aar, 1, 1)') }} as taeller,
+           personer::double as naevner
     from kumuleret
-    join statusdatoer as statusdato
-      on statusdato.aar = kumuleret.aar and kumuleret.fra <= statusdato.status_date
-     and (kumuleret.til is null or statusdato.status_date < kumuleret.til)
+    where opdeling = 'total' or personer > 0
 ),
-raekker as (
+pr_statusdato as (
+    select omregnet.kommunekode, statusdato.status_date, omregnet.opdeling, omregnet.opdeling_vaerdi,
+           omregnet.taeller, omregnet.naevner, {{ kvotient('omregnet.taeller', 'omregnet.naevner') }} as vaerdi
+    from omregnet
+    join statusdatoer as statusdato
+      on statusdato.aar = omregnet.aar and omregnet.fra <= statusdato.status_date
+     and (omregnet.til is null or statusdato.status_date < omregnet.til)
+),
+-- The total has a row at every status date, 0 kr over 0 persons before its first change.
+final as (
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,
-           {{ som_kroner('coalesce(total.udgift_7n, 0)', 'skelet.status_date') }} as taeller,
-           coalesce(total.personer, 0)::double as naevner
+           coalesce(total.taeller, 0)::double as taeller, coalesce(total.naevner, 0)::double as naevner,
+           total.vaerdi
     from ({{ indikator_skelet([('total', 'total')]) }}) as skelet
     left join (select * from pr_statusdato where opdeling = 'total') as total using (kommunekode, status_date)
     union all
-    select kommunekode, status_date, opdeling,
-           case when opdeling = 'sagsbehandler' then sagsbehandler_id else paragraf || ':' || sagsbehandler_id end,
-           {{ som_kroner('udgift_7n', 'status_date') }}, personer::double
-    from pr_statusdato
-    where opdeling <> 'total' and personer > 0
+    select * from pr_statusdato
+    where opdeling <> 'total'
 )
-select *, {{ kvotient('taeller', 'naevner') }} as vaerdi from raekker
+select * from final
