@@ -57,8 +57,8 @@ group by {{ noegle | join(', ') }}, periode_nr
 )
 {%- endmacro %}
 
-{#- A counting set's number (int_taellesaet's saet_id): its rank in the order of the sets' keys
-    (int_bevilling_grupper's saet_noegle, which orders as the four texts), over the distinct keys. -#}
+{#- A counting set's number from its key, over the distinct keys: int_taellesaet's saet_id, which is
+    the rank in the order of the four texts, as int_bevilling_grupper's saet_noegle orders as they do. -#}
 {% macro saet_nummer(saet_noegle) -%}
 row_number() over (order by {{ saet_noegle }})
 {%- endmacro %}

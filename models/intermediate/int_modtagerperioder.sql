@@ -14,13 +14,13 @@ bevilling_grupper as (
 taellesaet as (
     select * from {{ ref('int_taellesaet') }}
 ),
--- the sets' numbers as int_taellesaet gives them, from the integer key
--- read once for both the numbers and the spells
+-- each service in each of its sets, read once for both the sets' numbers and the spells
 medlemmer as materialized (
     select saet_noegle, cpr, foedselsdato, startdato, slutdato, kendt_fra_taelling,
            opdeling_vaerdi is not null as med_vaerdi
     from bevilling_grupper
 ),
+-- the sets' numbers as int_taellesaet gives them (by the four texts' order), from the integer key
 saet_numre as (
     select saet_noegle, {{ saet_nummer('saet_noegle') }} as saet_id
     from (select distinct saet_noegle from medlemmer)
