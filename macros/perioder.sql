@@ -48,6 +48,21 @@ from (
 group by {{ noegle | join(', ') }}, periode_nr
 {%- endmacro %}
 
+{#- A CTE `navn` with each distinct value of `kolonne` in `relation` and its rank in text order (from 0;
+    NULL last, as ORDER BY puts it), so that numbers order as the texts do (int_bevilling_grupper). -#}
+{% macro rangorden(navn, relation, kolonne) -%}
+{{ navn }} as (
+    select vaerdi, row_number() over (order by vaerdi) - 1 as nr
+    from (select distinct {{ kolonne }} as vaerdi from {{ relation }})
+)
+{%- endmacro %}
+
+{#- A counting set's number from its key, over the distinct keys: int_taellesaet's saet_id, which is
+    the rank in the order of the four texts, as int_bevilling_grupper's saet_noegle orders as they do. -#}
+{% macro saet_nummer(saet_noegle) -%}
+row_number() over (order by {{ saet_noegle }})
+{%- endmacro %}
+
 {#- A period's set and person as one BIGINT, saet_id * 10^10 + the CPR number, so that merging sorts
     and groups on one integer instead of a number and a text. Exact: a staged CPR number is 10 digits
     (any other is quarantined as cpr_invalid); its birth date follows from it. -#}

@@ -718,8 +718,8 @@ MUTATIONS = [
     Mutation(
         "paragraf_caseload_value_reversed",
         "models/intermediate/int_bevilling_grupper.sql",
-        "select *, 'paragraf:sagsbehandler', paragraf || ':' || sagsbehandler_id",
-        "select *, 'paragraf:sagsbehandler', sagsbehandler_id || ':' || paragraf",
+        "paragraf || ':' || sagsbehandler_id as vaerdi",
+        "sagsbehandler_id || ':' || paragraf as vaerdi",
         (IND + "test_08_and_10_by_paragraph_and_caseworker",),
         "08's caseload by paragraph is written S12:107, not 107:S12 as the contract's value",
     ),

@@ -14,6 +14,17 @@ bevilling_grupper as (
 taellesaet as (
     select * from {{ ref('int_taellesaet') }}
 ),
+-- each service in each of its sets, read once for both the sets' numbers and the spells
+medlemmer as materialized (
+    select saet_noegle, cpr, foedselsdato, startdato, slutdato, kendt_fra_taelling,
+           opdeling_vaerdi is not null as med_vaerdi
+    from bevilling_grupper
+),
+-- the sets' numbers as int_taellesaet gives them (by the four texts' order), from the integer key
+saet_numre as (
+    select saet_noegle, {{ saet_nummer('saet_noegle') }} as saet_id
+    from (select distinct saet_noegle from medlemmer)
+),
 vindue as (
     select min(periode_start) as fra, max(status_date) as til, min(status_date) as foerste
     from statusdatoer
@@ -23,10 +34,11 @@ spells as (
            greatest(bevilling.startdato, vindue.fra) as fra,
            least(coalesce(bevilling.slutdato, vindue.til), vindue.til) as til,
            bevilling.kendt_fra_taelling as kendt_fra
-    from bevilling_grupper as bevilling
-    join taellesaet using (kommunekode, gruppe, opdeling, opdeling_vaerdi)
+    from medlemmer as bevilling
+    join saet_numre as taellesaet using (saet_noegle)
     cross join vindue
-    where bevilling.kendt_fra_taelling is not null
+    -- a set with an unknown value holds no periods (NULL is equal to nothing)
+    where bevilling.kendt_fra_taelling is not null and bevilling.med_vaerdi
       and bevilling.startdato <= vindue.til
       and coalesce(bevilling.slutdato, vindue.til) >= vindue.fra
 ),
