@@ -101,9 +101,23 @@ def pattern(units: dict, policy: Policy, threshold: float) -> dict:
     """(kommune, Cell) -> "<5" or "x" for every hidden cell of every linked system."""
     marks = {}
     for (kommune, _), cells in sorted(units.items(), key=lambda item: str(item[0])):
-        for cell, mark in marks_of(cells, policy, threshold).items():
+        # the greedy choices (which cell hides a sum, which `<5` says `x`) follow the cells'
+        # order: an explicit one, so that the pattern never depends on the marts' row order
+        ordered = dict(sorted(cells.items(), key=lambda item: _order(item[0], policy)))
+        for cell, mark in marks_of(ordered, policy, threshold).items():
             marks[kommune, cell] = mark
     return marks
+
+
+def _order(cell: Cell, policy: Policy) -> tuple:
+    """A cell's place in its linked system: the indicators' cells by status date, indicator,
+    breakdown and value (indicator_values' key order), then the other marts' (helmaanedsmodtagere)
+    by mart, breakdown, value and date (their own key order)."""
+    declaration = policy.declaration(cell.mart)
+    value = (cell.value is None, cell.value or "")
+    if declaration is None or declaration.indicator:
+        return (0, cell.date, cell.mart, cell.breakdown, value)
+    return (1, cell.mart, cell.breakdown, value, cell.date)
 
 
 def primary(cell: Cell, cells: dict, policy: Policy, threshold: float) -> bool:

@@ -720,3 +720,13 @@ def test_a_warehouse_without_the_teams_members_is_refused_not_read_open():
         POLICY.with_groups(con)
     con.execute("create table int_sagsbehandlere as select 'sb1' as sagsbehandler_id, 't1' as team")
     assert POLICY.with_groups(con).groups["08", "team"] == {"sb1": "t1"}
+
+
+def test_the_pattern_does_not_depend_on_the_order_of_the_rows():
+    # the age bands above: which `<5` band says `x` is a choice among equals. marts.indicator_values
+    # has no prescribed row order, so the choice must not follow it: rows in reverse order (the
+    # total last, 65+ first) give the same marks.
+    bands = {"0-15": 1, "16-17": 0, "18-23": 0, "24-49": 1, "50-64": 1, "65+": 1}
+    cells = {("09", *T): 4, **{("09", "aldersgruppe", v): n for v, n in bands.items()}}
+    backwards = dict(reversed(list(cells.items())))
+    assert marks_of(backwards) == marks_of(cells)
