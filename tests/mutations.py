@@ -726,8 +726,8 @@ MUTATIONS = [
     Mutation(
         "ind_10_by_paragraph_counts_zero_cost",
         "models/marts/ind_10_udgifter_pr_sagsbehandler.sql",
-        "    where opdeling <> 'total' and personer > 0",
-        "    where opdeling <> 'total'",
+        "    where opdeling = 'total' or personer > 0",
+        "    where opdeling = 'total' or personer >= 0",
         (IND + "test_08_and_10_by_paragraph_and_caseworker",),
         "10 by caseworker (and paragraph) has rows for services that cost nothing",
     ),
