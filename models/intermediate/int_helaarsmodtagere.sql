@@ -15,7 +15,7 @@
 with statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
-modtagerperioder as (
+modtagerperioder as not materialized (
     select * from {{ ref('int_modtagerperioder') }}
 ),
 taellesaet as (
@@ -24,8 +24,9 @@ taellesaet as (
 aar as (
     select distinct periode_start, aar_slut from statusdatoer
 ),
--- A period's part in each year of the reporting window. This and the next three are read twice
--- (skift) but not materialized: scanning the periods again costs less than storing millions of rows.
+-- A period's part in each year of the reporting window. This, the next three and the periods are
+-- read more than once (skift) but not materialized: scanning the periods again costs less than
+-- storing millions of rows.
 dele as not materialized (
     select periode.saet_id, periode.kendt_fra, periode.kendt_til, aar.periode_start, aar.aar_slut,
            greatest(periode.fra, aar.periode_start) as fra,
