@@ -166,9 +166,17 @@ def test_a_signal_a_library_swallows_during_the_gates_still_stops_the_build(
         return real(con, expectations)
 
     monkeypatch.setattr(gates, "run_expectations", swallowing)
+    # A shell's background job (`pytest ... &`) starts with SIGINT ignored, which a build rightly
+    # keeps ignoring: give this process Python's own handler, as an interactive run has.
+    previous = signal.signal(
+        signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+    )
     warehouse = fresh_copy(published, tmp_path)
     before = warehouse.read_bytes()
-    assert build(warehouse, "--full-refresh") == code
+    try:
+        assert build(warehouse, "--full-refresh") == code
+    finally:
+        signal.signal(signum, previous)
     assert warehouse.read_bytes() == before
     assert not list(tmp_path.glob(".lis.duckdb.building-*"))
     assert "nothing more was published" in capsys.readouterr().err.splitlines()[-1]
