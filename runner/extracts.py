@@ -54,7 +54,6 @@ LINE = {".csv": "rowid + 2", ".parquet": "rowid + 1", ".xlsx": "_line"}
 # latin-1 decoding reads a cp1252 file correctly and no transcoding is needed.
 C1_BYTES = bytes(range(0x80, 0xA0))
 CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-SCAN_CHUNK = 1 << 22
 # An override's encoding, by Python's codec name, as this loader reads it.
 ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "iso8859-1": "latin-1"}
 INTEGER_TYPES = {
@@ -283,7 +282,7 @@ def _csv_reader(path: Path, options: dict, stack: ExitStack) -> tuple[str, list,
         )
     )
     source = str(path)
-    if (encoding == "cp1252" and _c1_bytes(path, scan)) or scan.mixed_line_endings:
+    if (encoding == "cp1252" and _c1_bytes(path)) or scan.mixed_line_endings:
         transcode = encoding == "cp1252"
         source = str(stack.enter_context(_utf8_pipe(path, "cp1252" if transcode else None)))
         encoding = "utf-8" if transcode else encoding
@@ -314,79 +313,45 @@ def _first_line(path: Path) -> bytes:
 class _Scan:
     utf8: bool = True
     mixed_line_endings: bool = False
-    # From byte c1_from on (the chunk where the file proved not to be UTF-8): whether it has bytes
-    # 0x80-0x9F, where Windows-1252 differs from Latin-1, and the first of them Windows-1252 has
-    # no character for. A UTF-8 file is not looked at for them: it is read as UTF-8.
-    c1_from: int = 0
-    c1: bool = False
-    undefined: int | None = None
 
 
 def _scan(path: Path) -> _Scan:
-    """One pass over the file's bytes: whether it is UTF-8, whether its line endings mix, and
-    from where it is not UTF-8 on, its bytes where Windows-1252 differs from Latin-1 (a second
-    pass over ydelser cost a tenth of a second a million rows)."""
+    """One pass over the file's bytes: whether it is UTF-8, and whether its line endings mix."""
     scan, decoder = _Scan(), codecs.getincrementaldecoder("utf-8")()
-    # LFs are counted only in chunks with a CR: a file without CRs (most) needs no count. The
-    # chunks with LFs but no CR are counted afterwards if the file turns out to have CRs.
-    lf = cr = offset = 0
-    lf_only = []
+    lf = cr = 0
     with path.open("rb") as file:
-        while chunk := file.read(SCAN_CHUNK):
-            if scan.utf8 and not _decodes(decoder, chunk):
-                scan.utf8, scan.c1_from = False, offset
-            if not scan.utf8:
-                _look_for_c1(chunk, scan)
-            if b"\r" in chunk:
-                cr += chunk.count(b"\r")
-                lf += chunk.count(b"\n")
-            elif b"\n" in chunk:
-                lf_only.append(offset)
-            offset += len(chunk)
-        if cr:
-            for start in lf_only:
-                file.seek(start)
-                lf += file.read(SCAN_CHUNK).count(b"\n")
+        while chunk := file.read(1 << 22):
+            if scan.utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    scan.utf8 = False
+            lf += chunk.count(b"\n")
+            cr += chunk.count(b"\r") if b"\r" in chunk else 0
     if scan.utf8:
-        scan.c1_from = offset
-        scan.utf8 = _decodes(decoder, b"", final=True)
-    # LF only, CR only, or as many CRs as LFs (CRLF): one kind of line ending, read by DuckDB
-    # (without CRs, lf counts only some chunks: it does not matter).
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            scan.utf8 = False
+    # LF only, CR only, or as many CRs as LFs (CRLF): one kind of line ending, read by DuckDB.
     scan.mixed_line_endings = bool(lf and cr and lf != cr)
     return scan
 
 
-def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool = False) -> bool:
-    try:
-        decoder.decode(chunk, final)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _look_for_c1(chunk: bytes, scan: _Scan) -> None:
-    if scan.undefined is None and len(chunk.translate(None, C1_BYTES)) != len(chunk):
-        scan.c1 = True
-        if undefined := [byte for byte in CP1252_UNDEFINED if byte in chunk]:
-            scan.undefined = chunk[min(map(chunk.index, undefined))]
-
-
-def _c1_bytes(path: Path, scan: _Scan) -> bool:
+def _c1_bytes(path: Path) -> bool:
     """Whether a Windows-1252 file has bytes 0x80-0x9F, where it differs from Latin-1; raises
-    if one of them is a byte Windows-1252 has no character for. Only the bytes before
-    scan.c1_from are read here: _scan looked at the rest."""
-    before = _Scan()
+    if one of them is a byte Windows-1252 has no character for."""
+    found = False
     with path.open("rb") as file:
-        while before.undefined is None and (
-            chunk := file.read(min(SCAN_CHUNK, scan.c1_from - file.tell()))
-        ):
-            _look_for_c1(chunk, before)
-    undefined = scan.undefined if before.undefined is None else before.undefined
-    if undefined is not None:
-        raise ExtractError(
-            f"{path.name}: neither UTF-8 nor Windows-1252 (byte 0x{undefined:02x} has no character)"
-        )
-    return before.c1 or scan.c1
+        while chunk := file.read(1 << 22):
+            if len(chunk.translate(None, C1_BYTES)) != len(chunk):
+                found = True
+                if undefined := [byte for byte in CP1252_UNDEFINED if byte in chunk]:
+                    raise ExtractError(
+                        f"{path.name}: neither UTF-8 nor Windows-1252 (byte "
+                        f"0x{chunk[min(map(chunk.index, undefined))]:02x} has no character)"
+                    )
+    return found
 
 
 @contextmanager
