@@ -11,14 +11,25 @@ from pathlib import Path
 
 import duckdb
 
-from . import baseline, dag, execute, fingerprint, gates, interrupts, logs, publish, record, sources
+from . import (
+    baseline,
+    connection,
+    dag,
+    execute,
+    fingerprint,
+    gates,
+    interrupts,
+    logs,
+    publish,
+    record,
+    sources,
+)
 from .compile import Compiler, run_vars
 from .errors import (
     ExecutionError,
     GateFailed,
     InputError,
     LisError,
-    ProjectError,
     UsageError,
     environment_error,
 )
@@ -149,9 +160,8 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
     con = None
     umask = publish.private_umask()
     try:
-        con = duckdb.connect(str(building), config=project.duckdb_config(warehouse))
+        con = connection.connect(building, project, warehouse)
         execute.load_seeds(con, project.seeds, project.seed_docs)
-        _set_threads(con, project.duckdb_settings.get("threads"))
         with progress.step("load", "extracts") as step:
             step.done(
                 sum(
@@ -203,17 +213,6 @@ def _check_status_date(con, group: list[Node], as_of: date, first_dates: dict[st
             "grant date), so every count would be 0: correct the date, or --allow-any-date "
             "builds it anyway"
         )
-
-
-def _set_threads(con, threads) -> None:
-    """DuckDB's worker threads from duckdb.threads; unset: DuckDB's default, one per core."""
-    if threads is None:
-        return
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ProjectError(
-            f"lis_project.yml: duckdb.threads must be a whole number >= 1, not {threads!r}"
-        )
-    con.execute(f"SET threads = {threads}")
 
 
 def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:
