@@ -14,13 +14,15 @@ date_diff('day', make_date(year({{ dato }}), 1, 1), make_date(year({{ dato }}) +
 {#- Cost x 7 x N of dage days of an active service in a year of dage_i_aar (N) days: the daily
     cost of indicators.md times the days, exactly (in DECIMAL(38, x): no overflow of 18 digits).
     The whole factors are multiplied first, as integers (at most 12 x 366 x 7 x 366), so that the
-    128-bit decimal arithmetic is one multiplication (two for time), not three. No takst costs 0. -#}
+    128-bit decimal arithmetic is one multiplication (two for time), not three. No takst costs 0.
+    Each product of 6 decimals is cast to 12 in its own branch: left to the CASE to widen, the same
+    exact values cost five times the CPU (DuckDB 2.0; 0.44 against 0.08 s for 1.4 M services). -#}
 {% macro udgift_7n_for_dage(takst, takst_enhed, timer_pr_uge, dage_i_aar, dage) -%}
 {%- set takst = "cast(" ~ takst ~ " as DECIMAL(38, 6))" -%}
 cast(case {{ takst_enhed }}
-    when 'dag' then {{ takst }} * ({{ dage }} * 7 * {{ dage_i_aar }})
-    when 'maaned' then {{ takst }} * (12 * {{ dage }} * 7)
-    when 'aar' then {{ takst }} * ({{ dage }} * 7)
+    when 'dag' then cast({{ takst }} * ({{ dage }} * 7 * {{ dage_i_aar }}) as decimal(38, 12))
+    when 'maaned' then cast({{ takst }} * (12 * {{ dage }} * 7) as decimal(38, 12))
+    when 'aar' then cast({{ takst }} * ({{ dage }} * 7) as decimal(38, 12))
     when 'time' then {{ takst }} * coalesce({{ timer_pr_uge }}, 0) * ({{ dage }} * {{ dage_i_aar }})
     else 0
 end as decimal(38, 12))

@@ -1,6 +1,9 @@
 -- One row is: a granted service (ydelser) with what counting needs: its provider's type and
 -- whether the provider is the paying municipality's own, its budget area, its target group, and the
 -- first status date on which it is known (oprettet_dato), for expenses and for counting persons and days.
+-- Only the columns a reader uses are kept: the provider's id and type serve ejerskab only, and the
+-- person key follows from cpr (macros/privacy.sql); each text column of a million rows cost about
+-- half a CPU second to write.
 with ydelser as (
     select * from {{ ref('stg_ydelser') }}
 ),
@@ -19,7 +22,6 @@ maalgrupper as (
 select
     ydelser.bevilling_id,
     ydelser.cpr,
-    ydelser.person_key,
     ydelser.foedselsdato,
     ydelser.kommunekode,
     ydelser.paragraf,
@@ -28,8 +30,6 @@ select
     ydelser.oprettet_dato,
     {{ kendt_fra_status('ydelser.oprettet_dato') }} as kendt_fra_status,
     {{ kendt_fra_taelling('ydelser.oprettet_dato', 'ydelser.startdato') }} as kendt_fra_taelling,
-    ydelser.leverandoer_id,
-    coalesce(leverandoerer.leverandoertype, 'ukendt') as leverandoertype,
     -- indicators.md, 07: a provider's owner decides against the municipality that pays; a provider
     -- without ejerkommune falls back on its type.
     case when leverandoerer.ejerkommune = ydelser.kommunekode then 'egen'

@@ -19,19 +19,26 @@ vindue as (
            max(status_date) as sidste
     from statusdatoer
 ),
-i_saet as (
-    select bevillinger.*, ydelsesgrupper.gruppe
-    from bevillinger
-    join ydelsesgrupper on {{ i_ydelsesgruppe('bevillinger', 'ydelsesgrupper') }}
-    where ydelsesgrupper.gruppe in ('botilbud', 'dagtilbud', 'hjaelperordning')
-    union all
-    select bevillinger.*, 'alle' as gruppe from bevillinger
+-- The groups numbered, so that a set (municipality and group) is one integer, the municipality's
+-- 3-digit code times the number of groups plus the group's number, and a spell's set and person one
+-- integer (saet_person) while merging: no set's texts are joined on, and both are given back from it.
+grupper as (
+    select gruppe, row_number() over (order by gruppe) - 1 as nr, count(*) over () as antal
+    from (select gruppe from ydelsesgrupper where gruppe in ('botilbud', 'dagtilbud', 'hjaelperordning')
+          union select 'alle')
 ),
--- The sets (municipality and group) numbered, so that a spell's set and person are one integer
--- (saet_person) while merging.
-saet as (
-    select row_number() over (order by kommunekode, gruppe) as saet_nr, kommunekode, gruppe
-    from (select distinct kommunekode, gruppe from i_saet)
+ydelsesgrupper_nr as (
+    select ydelsesgrupper.paragraf, ydelsesgrupper.kun_botilbudslignende, grupper.nr as gruppe_nr
+    from ydelsesgrupper
+    join grupper using (gruppe)
+    where grupper.gruppe <> 'alle'
+),
+i_saet as (
+    select bevillinger.*, ydelsesgrupper_nr.gruppe_nr
+    from bevillinger
+    join ydelsesgrupper_nr on {{ i_ydelsesgruppe('bevillinger', 'ydelsesgrupper_nr') }}
+    union all
+    select bevillinger.*, grupper.nr from bevillinger join grupper on grupper.gruppe = 'alle'
 ),
 -- A service unknown at s changes no spell's F1, F2 or V1 at s unless it starts by s + 1 (it could
 -- carry on a spell ending on s). One registered before the day it starts is unknown at s only if it
@@ -39,12 +46,12 @@ saet as (
 -- versions. Services starting after the given date + 1 touch no status date. Open-ended services
 -- run to 9999-12-31 while merging.
 ydelser as (
-    select {{ saet_person('saet.saet_nr', 'i_saet.cpr') }} as saet_person, i_saet.foedselsdato,
+    select {{ saet_person('(i_saet.kommunekode::bigint * (select max(antal) from grupper) + i_saet.gruppe_nr)', 'i_saet.cpr') }} as saet_person,
+           i_saet.foedselsdato,
            i_saet.startdato as fra, coalesce(i_saet.slutdato, date '9999-12-31') as til,
            case when i_saet.oprettet_dato < i_saet.startdato then vindue.foerste
                 else i_saet.kendt_fra_status end as kendt_fra
     from i_saet
-    join saet using (kommunekode, gruppe)
     cross join vindue
     where i_saet.kendt_fra_status is not null
       and i_saet.startdato <= vindue.sidste + 1
@@ -81,10 +88,11 @@ forloeb as (
 )
 -- Only spells that can count on a status date: begun by the given date and not ended before the
 -- month of the first status date.
-select saet.kommunekode, saet.gruppe, {{ cpr_af('forloeb.saet_person') }} as cpr, forloeb.foedselsdato,
+select lpad(({{ saet_af('forloeb.saet_person') }} // grupper.antal)::varchar, 3, '0') as kommunekode,
+       grupper.gruppe, {{ cpr_af('forloeb.saet_person') }} as cpr, forloeb.foedselsdato,
        forloeb.fra, nullif(forloeb.til, date '9999-12-31') as til, forloeb.kendt_fra, forloeb.kendt_til
 from forloeb
-join saet on saet.saet_nr = {{ saet_af('forloeb.saet_person') }}
+join grupper on grupper.nr = {{ saet_af('forloeb.saet_person') }} % grupper.antal
 cross join vindue
 where forloeb.fra <= vindue.sidste
   and forloeb.til >= vindue.fra
