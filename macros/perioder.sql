@@ -33,14 +33,20 @@ and (not {{ ydelsesgruppe }}.kun_botilbudslignende::boolean or {{ bevilling }}.b
     them is taken), min(fra) and max(til). A spell starts a period when it starts after every spell
     ordered before it has ended (+ 1 day); identical spells (peers in the order) decide together,
     so that duplicates need not be removed first. -#}
+{#- A spell starting on `fra` continues a period that lasts until `til`: it starts no later than the day
+    after (services back to back are one period; one day between them makes two). -#}
+{% macro foelger(fra, til) -%}
+{{ fra }} <= {{ til }} + 1
+{%- endmacro %}
+
 {% macro sammenhaengende_perioder(spells, noegle, med=[]) -%}
 select {{ noegle | join(', ') }},{% for kolonne in med %} any_value({{ kolonne }}) as {{ kolonne }},{% endfor %} min(fra) as fra, max(til) as til
 from (
     select *, sum(ny_periode) over (partition by {{ noegle | join(', ') }} order by fra, til range unbounded preceding) as periode_nr
     from (
         select *,
-               case when fra <= max(til) over (partition by {{ noegle | join(', ') }} order by fra, til
-                                               range between unbounded preceding and current row exclude group) + 1
+               case when {{ foelger('fra', 'max(til) over (partition by ' ~ noegle | join(', ') ~ ' order by fra, til
+                                               range between unbounded preceding and current row exclude group)') }}
                     then 0 else 1 end as ny_periode
         from {{ spells }}
     )
