@@ -92,3 +92,15 @@ case when {{ oprettet_dato }} > date '{{ var("as_of") }}' then null
      else greatest(last_day(make_date(year(date '{{ var("as_of") }}') - 1, 1, 1)),
                    least(last_day(coalesce({{ oprettet_dato }}, date '0001-01-01')), date '{{ var("as_of") }}')) end
 {%- endmacro %}
+
+{#- The number of a day's month, counted from January of the year before the given date's (0) to
+    December of its year (23): a status date's number, one a month, in the order of the dates, and
+    nr // 12 its year (0 or 1). -#}
+{% macro maaned_nr(dag) -%}
+((year({{ dag }}) - year(date '{{ var("as_of") }}') + 1) * 12 + month({{ dag }}) - 1)
+{%- endmacro %}
+
+{#- J1, 1 January of the given date's year. -#}
+{% macro nytaar() -%}
+make_date(year(date '{{ var("as_of") }}'), 1, 1)
+{%- endmacro %}
