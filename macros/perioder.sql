@@ -8,8 +8,12 @@ greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ ti
 {#- Age in whole years on a day: the difference of the dates as YYYYMMDD numbers, in whole 10000s
     (integer arithmetic; someone born 29 February turns a year older on 1 March in other years). -#}
 {% macro alder(foedselsdato, dato) -%}
-((year({{ dato }}) * 10000 + month({{ dato }}) * 100 + day({{ dato }}))
- - (year({{ foedselsdato }}) * 10000 + month({{ foedselsdato }}) * 100 + day({{ foedselsdato }}))) // 10000
+({{ dato_tal(dato) }} - {{ dato_tal(foedselsdato) }}) // 10000
+{%- endmacro %}
+
+{#- A date as the number YYYYMMDD (of which alder takes differences). -#}
+{% macro dato_tal(dato) -%}
+(year({{ dato }}) * 10000 + month({{ dato }}) * 100 + day({{ dato }}))
 {%- endmacro %}
 
 {#- The first status date from which a row counts in person and day counts. A row registered on or

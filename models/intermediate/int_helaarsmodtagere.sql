@@ -24,8 +24,8 @@ modtagerperioder as not materialized (
 taellesaet as (
     select * from {{ ref('int_taellesaet') }}
 ),
--- Periods lie in the reporting window (int_modtagerperioder clips them): J of the year before the
--- given date's (J0) up to the given date. Each becomes changes of the number of persons, one a
+-- Periods lie in the reporting window (int_modtagerperioder clips them; cut here too): J of the
+-- year before the given date's (J0) up to the given date. Each becomes changes of the number of persons, one a
 -- row: +1 on its first day; +1 on 1 January of the given date's year (J1) if it runs into it from
 -- the year before; -1 the day after its last, if that is in the same year and not after the given
 -- date. The +1 on J1 of a period known from the first status date and never replaced (nearly all)
@@ -34,10 +34,11 @@ taellesaet as (
 -- The periods and changes are read more than once (skift) but not materialized: scanning the
 -- periods again costs less than storing millions of rows.
 perioder as not materialized (
-    select saet_id, fra, til, kendt_til,
+    select saet_id, greatest(fra, make_date(year(date '{{ var("as_of") }}') - 1, 1, 1)) as fra, til, kendt_til,
            {{ maaned_nr('kendt_fra') }} as kendt_fra_nr, {{ maaned_nr('kendt_til') }} as kendt_til_nr,
            {{ maaned_nr('kendt_fra') }} <= 0 and kendt_til is null as hele_vinduet
     from modtagerperioder
+    where til >= make_date(year(date '{{ var("as_of") }}') - 1, 1, 1) and fra <= date '{{ var("as_of") }}'
 ),
 aendringer as not materialized (
     select saet_id, kendt_fra_nr, kendt_til_nr, kendt_til, fra as dag, 1 as aendring,
@@ -83,8 +84,8 @@ summer as (
 ),
 -- The counted +1s on J1 (month number 12: one person, no days before it, January's point count).
 med_nytaar as (
-    select noegle, sum(aendring) as aendring, sum(aendring_dage) as aendring_dage,
-           sum(aendring_maaneder) as aendring_maaneder, sum(begyndelser) as begyndelser
+    select noegle, sum(aendring)::bigint as aendring, sum(aendring_dage)::bigint as aendring_dage,
+           sum(aendring_maaneder)::bigint as aendring_maaneder, sum(begyndelser)::bigint as begyndelser
     from (select noegle, aendring, aendring_dage, aendring_maaneder, begyndelser from summer
           union all
           select noegle // 24 * 24 + 12, sum(nytaar), 0, sum(nytaar), sum(nytaar)
@@ -96,10 +97,10 @@ med_nytaar as (
 loebende as (
     select noegle,
            lead(noegle) over (partition by noegle // 12 order by noegle) as naeste,
-           sum(aendring) over loeb as aendring,
-           sum(aendring_dage) over loeb as aendring_dage,
-           sum(aendring_maaneder) over loeb as aendring_maaneder,
-           sum(begyndelser) over loeb as begyndelser
+           (sum(aendring) over loeb)::bigint as aendring,
+           (sum(aendring_dage) over loeb)::bigint as aendring_dage,
+           (sum(aendring_maaneder) over loeb)::bigint as aendring_maaneder,
+           (sum(begyndelser) over loeb)::bigint as begyndelser
     from med_nytaar
     window loeb as (partition by noegle // 12 order by noegle rows unbounded preceding)
 ),
@@ -113,17 +114,16 @@ med_saet as materialized (
     where loebende.begyndelser > 0
 ),
 status_nr as (
-    select {{ maaned_nr('status_date') }} as nr, * from statusdatoer
+    select {{ maaned_nr('status_date') }} as nr, month(status_date) as maaned, * from statusdatoer
 ),
--- Each status date s adds the changes of its year up to s, of the version known at s.
+-- Each status date s adds the changes of its year up to s, of the version known at s (64-bit
+-- arithmetic; the sums are published as the 128-bit integers they were).
 taelling as (
     select loebende.kommunekode, loebende.gruppe, loebende.opdeling, loebende.opdeling_vaerdi,
-           statusdato.status_date, statusdato.dage,
-           (loebende.aendring * (statusdato.status_date - statusdato.periode_start + 1)
-            - loebende.aendring_dage)::hugeint as persondage,
-           loebende.aendring::bigint as punkttaelling,
-           (loebende.aendring * (month(statusdato.status_date) + 1) - loebende.aendring_maaneder)::hugeint
-               as maanedspunkter
+           statusdato.status_date, statusdato.dage, statusdato.maaned,
+           loebende.aendring * statusdato.dage - loebende.aendring_dage as persondage,
+           loebende.aendring as punkttaelling,
+           loebende.aendring * (statusdato.maaned + 1) - loebende.aendring_maaneder as maanedspunkter
     from med_saet as loebende
     join status_nr as statusdato
       on statusdato.nr // 12 = loebende.noegle % 24 // 12
@@ -131,9 +131,9 @@ taelling as (
      and (loebende.naeste is null or statusdato.nr < loebende.naeste % 24)
 )
 select kommunekode, status_date, gruppe, opdeling, opdeling_vaerdi,
-       persondage,
+       persondage::hugeint as persondage,
        persondage / dage as helaarsmodtagere,
        punkttaelling,
-       maanedspunkter,
-       maanedspunkter / month(status_date) as gennemsnit_punkttaellinger
+       maanedspunkter::hugeint as maanedspunkter,
+       maanedspunkter / maaned as gennemsnit_punkttaellinger
 from taelling
