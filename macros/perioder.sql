@@ -8,8 +8,12 @@ greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ ti
 {#- Age in whole years on a day: the difference of the dates as YYYYMMDD numbers, in whole 10000s
     (integer arithmetic; someone born 29 February turns a year older on 1 March in other years). -#}
 {% macro alder(foedselsdato, dato) -%}
-((year({{ dato }}) * 10000 + month({{ dato }}) * 100 + day({{ dato }}))
- - (year({{ foedselsdato }}) * 10000 + month({{ foedselsdato }}) * 100 + day({{ foedselsdato }}))) // 10000
+({{ dato_tal(dato) }} - {{ dato_tal(foedselsdato) }}) // 10000
+{%- endmacro %}
+
+{#- A date as the number YYYYMMDD (of which alder takes differences). -#}
+{% macro dato_tal(dato) -%}
+(year({{ dato }}) * 10000 + month({{ dato }}) * 100 + day({{ dato }}))
 {%- endmacro %}
 
 {#- The first status date from which a row counts in person and day counts. A row registered on or
@@ -97,4 +101,16 @@ lpad(({{ saet_person }} % 10000000000)::varchar, 10, '0')
 case when {{ oprettet_dato }} > date '{{ var("as_of") }}' then null
      else greatest(last_day(make_date(year(date '{{ var("as_of") }}') - 1, 1, 1)),
                    least(last_day(coalesce({{ oprettet_dato }}, date '0001-01-01')), date '{{ var("as_of") }}')) end
+{%- endmacro %}
+
+{#- The number of a day's month, counted from January of the year before the given date's (0) to
+    December of its year (23): a status date's number, one a month, in the order of the dates, and
+    nr // 12 its year (0 or 1). -#}
+{% macro maaned_nr(dag) -%}
+((year({{ dag }}) - year(date '{{ var("as_of") }}') + 1) * 12 + month({{ dag }}) - 1)
+{%- endmacro %}
+
+{#- J1, 1 January of the given date's year. -#}
+{% macro nytaar() -%}
+make_date(year(date '{{ var("as_of") }}'), 1, 1)
 {%- endmacro %}

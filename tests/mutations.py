@@ -123,8 +123,8 @@ MUTATIONS = [
     Mutation(
         "apt_month_end_rule",
         "models/intermediate/int_helaarsmodtagere.sql",
-        "least(last_day(dag), date",
-        "least(last_day(dag + 1), date",
+        "{{ maaned_nr('dag') }} as nr",
+        "{{ maaned_nr('dag + 1') }} as nr",
         (IND + "test_13_point_on_a_month_end_needs_the_service_on_that_day",),
         "13's point count: a period ending before a month end still counts on it",
     ),
@@ -132,8 +132,8 @@ MUTATIONS = [
     Mutation(
         "active_on_s_strict",
         "models/intermediate/int_helaarsmodtagere.sql",
-        "periode_start, til + 1, -1 from dele",
-        "periode_start, til, -1 from dele",
+        "kendt_til, til + 1, -1, 0",
+        "kendt_til, til, -1, 0",
         (IND + "test_grant_ending_on_s_counts_and_one_starting_the_day_after_does_not",),
         "a service ending on s is not active on s (< instead of <=)",
     ),
