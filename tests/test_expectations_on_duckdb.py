@@ -783,6 +783,29 @@ def test_the_spells_check_finds_the_rows_the_join_on_the_version_found():
     assert (result.success, result.unexpected_count) == (False, 3)
 
 
+def test_the_years_without_refusion_thresholds_are_those_of_the_rows():
+    # asked of the distinct status dates: the years the query gave when it read every row
+    check = _project_expectations("indicator_values", "the status date's year has refusion")
+    before = check.kwargs["unexpected_rows_query"].replace(
+        "(SELECT DISTINCT status_date FROM {batch})", "{batch}"
+    )
+    assert before != check.kwargs["unexpected_rows_query"]
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA seeds; CREATE TABLE seeds.refusionsgraenser AS SELECT '2022' AS aar;"
+            " CREATE SCHEMA marts; CREATE TABLE marts.indicator_values AS SELECT * FROM (VALUES"
+            " (DATE '2019-12-31'), (DATE '2019-12-31'), (DATE '2022-01-31'), (DATE '2023-01-31'),"
+            " (DATE '2023-02-28'), (NULL)) v(status_date)"
+        )
+        found = [
+            con.execute(query.replace("{batch}", "marts.indicator_values")).fetchall()
+            for query in (check.kwargs["unexpected_rows_query"], before)
+        ]
+        (result,) = run_expectations(con, [check])
+    assert found[0] == found[1] == [(2019,), (2023,)]
+    assert (result.success, result.unexpected_count) == (False, 2)
+
+
 def test_helaarsmodtagere_above_the_sets_persons_are_found():
     # set 1 has two persons over the periods, set 2 one: 1.5 helaarsmodtagere is too many for set 2
     check = _project_expectations("int_helaarsmodtagere", "helaarsmodtagere never above")
