@@ -8,12 +8,18 @@ greatest(0, date_diff('day', greatest({{ fra }}, {{ periode_fra }}), least({{ ti
 {#- Age in whole years on a day: the difference of the dates as YYYYMMDD numbers, in whole 10000s
     (integer arithmetic; someone born 29 February turns a year older on 1 March in other years). -#}
 {% macro alder(foedselsdato, dato) -%}
-({{ dato_tal(dato) }} - {{ dato_tal(foedselsdato) }}) // 10000
+{{ alder_af_tal(dato_tal(foedselsdato), dato_tal(dato)) }}
 {%- endmacro %}
 
 {#- A date as the number YYYYMMDD (of which alder takes differences). -#}
 {% macro dato_tal(dato) -%}
 (year({{ dato }}) * 10000 + month({{ dato }}) * 100 + day({{ dato }}))
+{%- endmacro %}
+
+{#- alder of two dates already made dato_tal: for a join that pairs every row of one side with many
+    of the other, each date converted once rather than once per pair. -#}
+{% macro alder_af_tal(foedsel_tal, dato_tal) -%}
+({{ dato_tal }} - {{ foedsel_tal }}) // 10000
 {%- endmacro %}
 
 {#- The first status date from which a row counts in person and day counts. A row registered on or

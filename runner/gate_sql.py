@@ -4,7 +4,8 @@ GE's built-in column expectations each cost a validation graph and a query of th
 ms of CPU even on a small table), and importing GE costs seconds; a gate asks many of them of one
 table. Here the row-wise ones of a table (not null, in a set, between, matching a regex, a column
 pair in order) become one condition each, and one query asks whether any row meets any condition
-(each condition on its own, so that DuckDB can push it into the scan); a uniqueness expectation
+(each condition on its own, so that DuckDB can push it into the scan; a regex of a column with few
+values, of its distinct values); a uniqueness expectation
 becomes one sort of a hash of its key; a row-count one compares the table's count. Each condition
 flags at least every row GE would count as unexpected (a NULL where GE ignores it may be flagged
 too), so an empty answer means GE's own expectation would pass with nothing unexpected. Any row
@@ -82,17 +83,48 @@ def _outside(kwargs: dict) -> str | None:
     return " OR ".join(outside)
 
 
-def scan_query(table: str, conditions: list[str]) -> str:
-    """A row when any row meets any of the conditions: each condition asked on its own, stopping
+def regex_column(expectation: Expectation) -> str | None:
+    """The column of a regex expectation row_condition decides: its condition reads that column
+    alone, so it may be asked of the column's distinct values instead of its rows."""
+    if expectation.type == "expect_column_values_to_match_regex" and row_condition(expectation):
+        return expectation.kwargs["column"]
+    return None
+
+
+# A regex is matched once per row (≈60 ns); a column with few distinct values (a municipality
+# code) is cheaper searched value by value. Whether it has few is judged by its first rows.
+SAMPLE_ROWS, FEW_DISTINCT = 10_000, 1_000
+
+
+def few_distinct_query(table: str, column: str) -> str:
+    """True when the first SAMPLE_ROWS rows hold fewer than FEW_DISTINCT values of the column."""
+    sample = f"SELECT {quoted(column)} AS v FROM {table_name(table)} LIMIT {SAMPLE_ROWS}"
+    return f"SELECT count(DISTINCT v) < {FEW_DISTINCT} FROM ({sample})"
+
+
+def scan_arm(table: str, condition: str, distinct_column: str | None = None) -> str:
+    """A row when some row meets the condition, stopping at the first. With `distinct_column`, a
+    condition on that column alone is asked of its distinct values: a value meets it exactly when
+    its rows do. They are unnested from a list, so that DuckDB cannot push the condition below
+    the DISTINCT (and match it on every row again): on the national data's 3.5 M indicator_values
+    the regex of kommunekode measured 0.20 CPU s on the rows, 0.02 on the values."""
+    name = table_name(table)
+    if distinct_column is None:
+        return f"SELECT 1 FROM {name} WHERE {condition} LIMIT 1"
+    column = quoted(distinct_column)
+    values = f"SELECT unnest(list(DISTINCT {column})) AS {column} FROM {name}"
+    return f"SELECT 1 FROM ({values}) WHERE {condition} LIMIT 1"
+
+
+def scan_query(arms: list[str]) -> str:
+    """A row when any of the arms (scan_arm) gives one: each condition asked on its own, stopping
     at its first row. One WHERE of the conditions OR'ed would read every column in one pass, but
     keeps DuckDB from pushing each condition into the scan (a column whose statistics rule it
     out is not read at all): on the 23.5 M rows of the wide data's indicator_values the OR'ed
     scan measured 1.4 CPU s, the conditions on their own 0.67."""
-    name = table_name(table)
-    if len(conditions) == 1:
-        return f"SELECT 1 FROM {name} WHERE {conditions[0]} LIMIT 1"
-    arms = " UNION ALL ".join(f"(SELECT 1 FROM {name} WHERE {c} LIMIT 1)" for c in conditions)
-    return f"{arms} LIMIT 1"
+    if len(arms) == 1:
+        return arms[0]
+    return " UNION ALL ".join(f"({arm})" for arm in arms) + " LIMIT 1"
 
 
 def flagged_query(table: str, conditions: list[str]) -> str:

@@ -139,7 +139,11 @@ def _passed_by_scan(cursor, table: str, group: dict[int, Expectation]) -> dict:
     if not scanned:
         return {}
     started = time.perf_counter()
-    if _no_rows(cursor, gate_sql.scan_query(table, list(scanned.values()))):
+    arms = [
+        gate_sql.scan_arm(table, condition, _distinct_column(cursor, table, group[i]))
+        for i, condition in scanned.items()
+    ]
+    if _no_rows(cursor, gate_sql.scan_query(arms)):
         share = (time.perf_counter() - started) / len(scanned)
         return {i: (share, None) for i in scanned}
     # some row is flagged: which conditions flag none, by a second scan
@@ -149,6 +153,18 @@ def _passed_by_scan(cursor, table: str, group: dict[int, Expectation]) -> dict:
         return {}
     share = (time.perf_counter() - started) / len(scanned)
     return {i: (share, None) for i, flag in zip(scanned, flags, strict=True) if flag is not True}
+
+
+def _distinct_column(cursor, table: str, expectation: Expectation) -> str | None:
+    """The column whose distinct values the expectation's condition may be asked of instead of
+    its rows (gate_sql.scan_arm), where its first rows show it has few; else None."""
+    if (column := gate_sql.regex_column(expectation)) is None:
+        return None
+    try:
+        (few,) = cursor.execute(gate_sql.few_distinct_query(table, column)).fetchone()
+    except Exception:  # GE's own decides, as for any error of the scan
+        return None
+    return column if few else None
 
 
 def _passed_by_count(cursor, table: str, group: dict[int, Expectation]) -> dict:

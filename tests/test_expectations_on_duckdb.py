@@ -630,9 +630,34 @@ def test_a_tables_row_wise_expectations_that_pass_take_one_scan(con):
     results, statements = _run_counting_statements(con, expectations)
     assert [r.success for r in results] == [True] * 4
     probe = "SELECT 1 FROM bevillinger LIMIT 1"  # that the table is there, as GE's batch asks
-    assert len([s for s in statements if "bevillinger" in s and s != probe]) == 1, statements
+    # and whether the regex's column has few values, by its first rows (few_distinct_query)
+    sample = 'SELECT count(DISTINCT v) < 1000 FROM (SELECT "cpr" AS v FROM bevillinger LIMIT 10000)'
+    scans = [s for s in statements if "bevillinger" in s and s not in (probe, sample)]
+    assert len(scans) == 1, statements
     # the scan's time is shared among the expectations it decided
     assert len({r.seconds for r in results}) == 1 and results[0].seconds >= 0
+
+
+def test_a_regex_is_matched_once_per_value_of_a_column_with_few(con):
+    """A column with few distinct values among its first rows (a municipality code) has its regex
+    asked of the values, a column of many (a CPR number) of the rows: the same verdicts, and a
+    bad value among many rows still fails, with GE's counts."""
+    con.execute(
+        "CREATE TABLE staging.mange AS SELECT lpad((i % 3)::varchar, 3, '0') AS kode,"
+        " lpad(i::varchar, 10, '0') AS cpr FROM range(20000) t(i)"
+    )
+    con.execute("INSERT INTO staging.mange VALUES ('1x1', '0000000001'), (NULL, NULL)")
+    regex = "expect_column_values_to_match_regex"
+    passing = [
+        Expectation("staging.mange", regex, {"column": "kode", "regex": "^[0-9]{3}$|^1x1$"}),
+        Expectation("staging.mange", regex, {"column": "cpr", "regex": "^[0-9]{10}$"}),
+    ]
+    failing = Expectation("staging.mange", regex, {"column": "kode", "regex": "^[0-9]{3}$"})
+    results, statements = _run_counting_statements(con, [*passing, failing])
+    (scan,) = [s for s in statements if s.startswith("(SELECT 1")]
+    assert 'unnest(list(DISTINCT "kode"))' in scan and 'list(DISTINCT "cpr")' not in scan
+    assert [r.success for r in results] == [True, True, False]
+    assert (results[2].unexpected_count, results[2].examples) == (1, ["1x1"])
 
 
 def _project_expectations(model: str, description_start: str) -> Expectation:
@@ -695,6 +720,90 @@ def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
     assert overlapping.examples[0]["fra"] == "2022-01-10"
     assert (apart.success, apart.unexpected_count) == (True, 0)
     assert (touches.success, touches.unexpected_count) == (False, 1)
+
+
+# int_forloeb's check before it found the versions with several spells by a hash sort: the same rows
+SPELLS_JOINED_ON_THE_VERSION = """
+    select * from (
+      select spell.kommunekode, spell.gruppe, spell.kendt_fra, spell.fra, spell.til,
+             lag(coalesce(spell.til, date '9999-12-31')) over (partition by spell.kommunekode,
+                 spell.gruppe, spell.cpr, spell.kendt_fra order by spell.fra) as forrige_til
+      from {batch} as spell
+      semi join (select kommunekode, gruppe, cpr, kendt_fra from {batch} as alle group by all
+                 having count(*) > 1) as flere
+        using (kommunekode, gruppe, cpr, kendt_fra)) where forrige_til >= fra - 1"""
+
+
+def test_the_spells_check_finds_the_rows_the_join_on_the_version_found():
+    spells = _project_expectations("int_forloeb", "a person's spells of a set in one version")
+    before = Expectation(
+        "intermediate.int_forloeb",
+        "unexpected_rows_expectation",
+        {"unexpected_rows_query": SPELLS_JOINED_ON_THE_VERSION},
+    )
+    # x: an overlap, a touch, an open end after a later spell, one spell in a later version; y: one
+    # spell; z: spells apart; versions with a NULL in their columns overlap but are not checked
+    rows = [
+        ("101", "alle", "x", "2021-01-31", "2022-01-01", "2022-01-10"),
+        ("101", "alle", "x", "2021-01-31", "2022-01-05", "2022-01-20"),
+        ("101", "alle", "x", "2021-01-31", "2022-01-21", "2022-01-25"),
+        ("101", "alle", "x", "2021-01-31", "2022-01-30", None),
+        ("101", "alle", "x", "2021-01-31", "2022-03-01", "2022-03-05"),
+        ("101", "alle", "x", "2022-02-28", "2022-01-05", "2022-01-25"),
+        ("101", "botilbud", "x", "2021-01-31", "2022-01-05", "2022-01-25"),
+        ("101", "alle", "y", "2021-01-31", "2022-01-10", "2022-01-20"),
+        ("102", "alle", "z", "2021-01-31", "2022-01-01", "2022-01-08"),
+        ("102", "alle", "z", "2021-01-31", "2022-01-10", "2022-01-20"),
+        ("102", "alle", None, "2021-01-31", "2022-01-01", "2022-01-08"),
+        ("102", "alle", None, "2021-01-31", "2022-01-02", "2022-01-20"),
+        (None, "alle", "z", "2021-01-31", "2022-01-01", "2022-01-08"),
+        (None, "alle", "z", "2021-01-31", "2022-01-02", "2022-01-20"),
+        ("102", "alle", "z", None, "2022-01-01", "2022-01-08"),
+        ("102", "alle", "z", None, "2022-01-02", "2022-01-20"),
+    ]
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate; CREATE TABLE intermediate.int_forloeb (kommunekode"
+            " VARCHAR, gruppe VARCHAR, cpr VARCHAR, kendt_fra DATE, fra DATE, til DATE)"
+        )
+        con.executemany("INSERT INTO intermediate.int_forloeb VALUES (?, ?, ?, ?, ?, ?)", rows)
+        found = {}
+        for name, check in (("now", spells), ("before", before)):
+            query = check.kwargs["unexpected_rows_query"].replace(
+                "{batch}", "intermediate.int_forloeb"
+            )
+            found[name] = con.execute(f"{query} order by all").fetchall()
+        (result,) = run_expectations(con, [spells])
+    assert found["now"] == found["before"]
+    assert [(str(fra), str(forrige_til)) for *_, fra, _til, forrige_til in found["now"]] == [
+        ("2022-01-05", "2022-01-10"),  # overlaps the spell before it
+        ("2022-01-21", "2022-01-20"),  # touches it
+        ("2022-03-01", "9999-12-31"),  # after an open end
+    ]
+    assert (result.success, result.unexpected_count) == (False, 3)
+
+
+def test_the_years_without_refusion_thresholds_are_those_of_the_rows():
+    # asked of the distinct status dates: the years the query gave when it read every row
+    check = _project_expectations("indicator_values", "the status date's year has refusion")
+    before = check.kwargs["unexpected_rows_query"].replace(
+        "(SELECT DISTINCT status_date FROM {batch})", "{batch}"
+    )
+    assert before != check.kwargs["unexpected_rows_query"]
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA seeds; CREATE TABLE seeds.refusionsgraenser AS SELECT '2022' AS aar;"
+            " CREATE SCHEMA marts; CREATE TABLE marts.indicator_values AS SELECT * FROM (VALUES"
+            " (DATE '2019-12-31'), (DATE '2019-12-31'), (DATE '2022-01-31'), (DATE '2023-01-31'),"
+            " (DATE '2023-02-28'), (NULL)) v(status_date)"
+        )
+        found = [
+            con.execute(query.replace("{batch}", "marts.indicator_values")).fetchall()
+            for query in (check.kwargs["unexpected_rows_query"], before)
+        ]
+        (result,) = run_expectations(con, [check])
+    assert found[0] == found[1] == [(2019,), (2023,)]
+    assert (result.success, result.unexpected_count) == (False, 2)
 
 
 def test_helaarsmodtagere_above_the_sets_persons_are_found():

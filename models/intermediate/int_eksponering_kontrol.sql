@@ -10,18 +10,22 @@ modtagerperioder as (
 givet as (
     select status_date, periode_start from statusdatoer where er_givet
 ),
+-- The sample's divisor, counted once for both routes.
+stikproeve as materialized (
+    {{ stikproeve_deler(var('exposure_check_persons')) }}
+),
 daglig as (
     select kommunekode, gruppe, count(*) as persondage
-    from ({{ daglig_eksponering(stikproeve=var('exposure_check_persons'), givet_aar=true, til_optaelling=true) }}) as dage
+    from ({{ daglig_eksponering(stikproeve='select deler from stikproeve', givet_aar=true, til_optaelling=true) }}) as dage
     group by all
 ),
 perioder as (
     select periode.kommunekode, periode.gruppe,
            sum({{ overlap_dage('periode.fra', 'periode.til', 'givet.periode_start', 'givet.status_date') }}) as persondage
-    from modtagerperioder as periode cross join givet
-    where periode.opdeling = 'total'
-      and {{ kendt_version('periode', 'givet.status_date') }}
-      and {{ i_stikproeve('periode.cpr', var('exposure_check_persons')) }}
+    from (select * from modtagerperioder
+          where opdeling = 'total' and {{ i_stikproeve('cpr', 'select deler from stikproeve') }}) as periode
+    cross join givet
+    where {{ kendt_version('periode', 'givet.status_date') }}
     group by all
 )
 select kommunekode, gruppe,

@@ -11,29 +11,45 @@ engangsudgifter as (
     select * from {{ ref('int_engangsudgifter') }}
 ),
 merudgift as ({{ disponeret_gruppe('merudgift') }}),
+merudgift_perioder as (
+    select * from modtagerperioder where gruppe = 'merudgift' and opdeling = 'total'
+),
 paa_dagen as (
     select periode.kommunekode, statusdato.status_date, periode.cpr
-    from modtagerperioder as periode
+    from merudgift_perioder as periode
     join statusdatoer as statusdato
       on {{ kendt_version('periode', 'statusdato.status_date') }}
      and statusdato.status_date between periode.fra and periode.til
-    where periode.gruppe = 'merudgift' and periode.opdeling = 'total'
+),
+modtagere as (
+    select kommunekode, status_date, count(*) as personer from paa_dagen group by all
 ),
 engang as (
     select kommunekode, status_date, paragraf, sum({{ kroner_7n('udgift', 'status_date') }}) as udgift_7n,
            count(distinct cpr) as personer
     from engangsudgifter group by all
 ),
--- Persons in any part: a person is on the day at most once (int_modtagerperioder's periods of a
--- set do not overlap), so only those with a one-off grant are made distinct and taken out of the
--- day's persons; a count(distinct) over all of them sorted two million rows.
+-- Persons in any part: the day's persons and those with a one-off grant, less those who are both. A
+-- person is on the day at most once (int_modtagerperioder's periods of a set do not overlap), so
+-- those who are both are the one-off grants' persons (made distinct) found in a period on the day:
+-- a join of their few rows, not the day's 1.8 M persons (national) taken out of them.
 engang_personer as (
     select distinct kommunekode, status_date, cpr from engangsudgifter
 ),
 begge as (
-    select kommunekode, status_date, count(*) as personer
-    from (select kommunekode, status_date, cpr from paa_dagen anti join engang_personer using (kommunekode, status_date, cpr)
-          union all select kommunekode, status_date, cpr from engang_personer)
+    select kommunekode, status_date, sum(personer)::bigint as personer
+    from (select kommunekode, status_date, personer from modtagere
+          union all
+          select kommunekode, status_date, count(*) from engang_personer group by all
+          union all
+          select person.kommunekode, person.status_date, -count(*)
+          from engang_personer as person
+          join statusdatoer as statusdato on statusdato.status_date = person.status_date
+          join merudgift_perioder as periode
+            on periode.kommunekode = person.kommunekode and periode.cpr = person.cpr
+           and {{ kendt_version('periode', 'person.status_date') }}
+           and person.status_date between periode.fra and periode.til
+          group by all)
     group by all
 ),
 dele as (
@@ -43,7 +59,7 @@ dele as (
     left join merudgift
       on merudgift.kommunekode = skelet.kommunekode and merudgift.status_date = skelet.status_date
      and merudgift.opdeling = 'total'
-    left join (select kommunekode, status_date, count(*) as personer from paa_dagen group by all) as modtagere
+    left join modtagere
       on modtagere.kommunekode = skelet.kommunekode and modtagere.status_date = skelet.status_date
     union all
     select skelet.kommunekode, skelet.status_date, skelet.opdeling, skelet.opdeling_vaerdi,

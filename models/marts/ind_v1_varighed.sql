@@ -53,14 +53,18 @@ pr_gruppe as (
     join statusdatoer on pr_statusdato.status_date <= statusdatoer.status_date
     group by pr_statusdato.kommunekode, statusdatoer.status_date, pr_statusdato.gruppe
 ),
+-- Each spell of alle on each status date it is active (5.8 M rows on the national data), with its
+-- age on s: both dates made numbers for alder once, the spell's and the status date's, not once per
+-- pair (0.97 -> 0.80 CPU s).
 aktive_alle as (
-    select intervaller.kommunekode, statusdatoer.status_date, intervaller.foedselsdato,
+    select intervaller.kommunekode, statusdatoer.status_date,
+           {{ alder_af_tal('intervaller.foedsel_tal', 'statusdatoer.dato_tal') }} as alder,
            date_diff('day', intervaller.fra, statusdatoer.status_date) + 1 as dage
-    from aktive_intervaller as intervaller
-    join statusdatoer
+    from (select *, {{ dato_tal('foedselsdato') }} as foedsel_tal
+          from aktive_intervaller where gruppe = 'alle') as intervaller
+    join (select status_date, {{ dato_tal('status_date') }} as dato_tal from statusdatoer) as statusdatoer
       on statusdatoer.status_date >= intervaller.fra_status
      and (intervaller.til_status is null or statusdatoer.status_date < intervaller.til_status)
-    where intervaller.gruppe = 'alle'
 ),
 optalt as (
     select kommunekode, status_date,
@@ -73,7 +77,7 @@ optalt as (
     select aktive.kommunekode, aktive.status_date, 'aldersgruppe', aldre.aldersgruppe,
            sum(aktive.dage), count(*)
     from aktive_alle as aktive
-    join aldre on aldre.alder = {{ alder('aktive.foedselsdato', 'aktive.status_date') }}
+    join aldre on aldre.alder = aktive.alder
     group by all
 ),
 skelet as (
