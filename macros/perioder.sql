@@ -38,17 +38,17 @@ case when {{ oprettet_dato }} > {{ startdato }} then {{ kendt_fra_status(oprette
 and (not {{ ydelsesgruppe }}.kun_botilbudslignende::boolean or {{ bevilling }}.botilbudslignende)
 {%- endmacro %}
 
-{#- Merge the spells (fra, til) of each partition `noegle` into unbroken periods: one row per period
-    with the partition's columns, the columns `med` (the same on every row of a partition: any one of
-    them is taken), min(fra) and max(til). A spell starts a period when it starts after every spell
-    ordered before it has ended (+ 1 day); identical spells (peers in the order) decide together,
-    so that duplicates need not be removed first. -#}
 {#- A spell starting on `fra` continues a period that lasts until `til`: it starts no later than the day
     after (services back to back are one period; one day between them makes two). -#}
 {% macro foelger(fra, til) -%}
 {{ fra }} <= {{ til }} + 1
 {%- endmacro %}
 
+{#- Merge the spells (fra, til) of each partition `noegle` into unbroken periods: one row per period
+    with the partition's columns, the columns `med` (the same on every row of a partition: any one of
+    them is taken), min(fra) and max(til). A spell starts a period when it starts after every spell
+    ordered before it has ended (+ 1 day); identical spells (peers in the order) decide together,
+    so that duplicates need not be removed first. -#}
 {% macro sammenhaengende_perioder(spells, noegle, med=[]) -%}
 select {{ noegle | join(', ') }},{% for kolonne in med %} any_value({{ kolonne }}) as {{ kolonne }},{% endfor %} min(fra) as fra, max(til) as til
 from (
