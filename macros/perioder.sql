@@ -38,12 +38,6 @@ case when {{ oprettet_dato }} > {{ startdato }} then {{ kendt_fra_status(oprette
 and (not {{ ydelsesgruppe }}.kun_botilbudslignende::boolean or {{ bevilling }}.botilbudslignende)
 {%- endmacro %}
 
-{#- A spell starting on `fra` continues a period that lasts until `til`: it starts no later than the day
-    after (services back to back are one period; one day between them makes two). -#}
-{% macro foelger(fra, til) -%}
-{{ fra }} <= {{ til }} + 1
-{%- endmacro %}
-
 {#- Merge the spells (fra, til) of each partition `noegle` into unbroken periods: one row per period
     with the partition's columns, the columns `med` (the same on every row of a partition: any one of
     them is taken), min(fra) and max(til). A spell starts a period when it starts after every spell
@@ -55,8 +49,8 @@ from (
     select *, sum(ny_periode) over (partition by {{ noegle | join(', ') }} order by fra, til range unbounded preceding) as periode_nr
     from (
         select *,
-               case when {{ foelger('fra', 'max(til) over (partition by ' ~ noegle | join(', ') ~ ' order by fra, til
-                                               range between unbounded preceding and current row exclude group)') }}
+               case when fra <= max(til) over (partition by {{ noegle | join(', ') }} order by fra, til
+                                               range between unbounded preceding and current row exclude group) + 1
                     then 0 else 1 end as ny_periode
         from {{ spells }}
     )

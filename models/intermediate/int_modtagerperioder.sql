@@ -42,28 +42,20 @@ spells as (
       and bevilling.startdato <= vindue.til
       and coalesce(bevilling.slutdato, vindue.til) >= vindue.fra
 ),
--- Each person in a set at a glance: its spells' span and whether they make one period (when every
--- spell starts no later than the day after the earliest end, all overlap that day or touch it),
--- and whether one was registered late. Most make one period known from the start: only the
--- others' spells are merged in order, which costs a sort where this costs one hash pass.
-personer as (
-    select saet_person, any_value(foedselsdato) as foedselsdato, min(fra) as fra, max(til) as til,
-           {{ foelger('max(fra)', 'min(til)') }} as sammenhaengende,
-           max(kendt_fra) > (select foerste from vindue) as sen
-    from spells
-    group by saet_person
-),
 -- Persons with a late registration in a set need versions; all others have one, from the start.
+sene as (
+    select distinct spells.saet_person
+    from spells cross join vindue
+    where spells.kendt_fra > vindue.foerste
+),
 enkle as (
     select spells.saet_person, spells.foedselsdato, spells.fra, spells.til
-    from spells
-    semi join (select saet_person from personer where not sen and not sammenhaengende) using (saet_person)
+    from spells anti join sene using (saet_person)
 ),
 versioner as (
     select saet_person, kendt_fra,
            lead(kendt_fra) over (partition by saet_person order by kendt_fra) as kendt_til
-    from (select distinct spells.saet_person, spells.kendt_fra
-          from spells semi join (select saet_person from personer where sen) using (saet_person))
+    from (select distinct spells.saet_person, spells.kendt_fra from spells semi join sene using (saet_person))
 ),
 versionerede as (
     select versioner.saet_person, spells.foedselsdato, versioner.kendt_fra, versioner.kendt_til,
@@ -73,11 +65,6 @@ versionerede as (
     where spells.kendt_fra <= versioner.kendt_fra
 ),
 perioder as (
-    select personer.saet_person, personer.foedselsdato, personer.fra, personer.til,
-           vindue.foerste as kendt_fra, null::date as kendt_til
-    from personer cross join vindue
-    where not personer.sen and personer.sammenhaengende
-    union all
     select enkle_perioder.*, vindue.foerste as kendt_fra, null::date as kendt_til
     from ({{ sammenhaengende_perioder('enkle', ['saet_person'], med=['foedselsdato']) }}) as enkle_perioder
     cross join vindue
