@@ -18,16 +18,14 @@ hash({{ cpr }}) % ({{ deler }}) = 0
     status date on which a service of the group, known on that date, is active; optionally for a sample
     (`stikproeve`: a query of its divisor, see i_stikproeve), and optionally from the first day of the build's status date's year only (`givet_aar`). To be
     counted (`til_optaelling`): (kommunekode, gruppe, cpr, dag), the CPR digits as a number; the person
-    key, which follows from them, left out (the distinct rows are found at a third less cost). A
-    service's person key is formed from its CPR digits here, as staging forms it: int_bevillinger
-    does not store it. -#}
+    key, which follows from them, left out (the distinct rows are found at a third less cost). -#}
 {% macro daglig_eksponering(stikproeve=none, givet_aar=false, til_optaelling=false) -%}
 select distinct b.kommunekode, g.gruppe, {{ 'b.cpr::bigint as cpr' if til_optaelling else 'b.cpr, b.person_key' }}, unnest(generate_series(
            greatest(b.startdato, v.fra)::timestamp,
            least(coalesce(b.slutdato, v.til), v.til)::timestamp,
            interval 1 day))::date as dag
 from (
-    select kommunekode, cpr, {{ person_key('cpr') }} as person_key, paragraf, botilbudslignende, startdato, slutdato, oprettet_dato
+    select kommunekode, cpr, person_key, paragraf, botilbudslignende, startdato, slutdato, oprettet_dato
     from {{ ref('int_bevillinger') }}
     {%- if stikproeve is not none %}
     where {{ i_stikproeve('cpr', stikproeve) }}

@@ -1,9 +1,10 @@
 -- One row is: a granted service (ydelser) with what counting needs: its provider's type and
 -- whether the provider is the paying municipality's own, its budget area, its target group, and the
 -- first status date on which it is known (oprettet_dato), for expenses and for counting persons and days.
--- Only the columns a reader uses are kept: the provider's id and type serve ejerskab only, and the
--- person key follows from cpr (macros/privacy.sql); each text column of a million rows cost about
--- half a CPU second to write.
+-- Only the columns a reader uses are kept: the provider's id and type serve ejerskab only (each
+-- text column of a million rows cost about half a CPU second to write). The person key stays: the
+-- exposure view would otherwise form it from cpr, and a view's SQL, with the pseudonym key in it,
+-- is stored in the warehouse.
 with ydelser as (
     select * from {{ ref('stg_ydelser') }}
 ),
@@ -22,6 +23,7 @@ maalgrupper as (
 select
     ydelser.bevilling_id,
     ydelser.cpr,
+    ydelser.person_key,
     ydelser.foedselsdato,
     ydelser.kommunekode,
     ydelser.paragraf,
