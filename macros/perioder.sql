@@ -88,6 +88,15 @@ row_number() over (order by {{ saet_noegle }})
 lpad(({{ saet_person }} % 10000000000)::varchar, 10, '0')
 {%- endmacro %}
 
+{#- int_modtagerperioder's periods with their counting set's texts from int_taellesaet (municipality,
+    group, breakdown, value), for a model that filters or counts by them: a filter on the texts is
+    applied to the sets, and the periods are joined to them by number. -#}
+{% macro perioder_med_saet() -%}
+select saet.kommunekode, saet.gruppe, saet.opdeling, saet.opdeling_vaerdi, periode.*
+from {{ ref('int_modtagerperioder') }} as periode
+join {{ ref('int_taellesaet') }} as saet using (saet_id)
+{%- endmacro %}
+
 {#- The version of a period (int_modtagerperioder) that was the known truth on a status date. -#}
 {% macro kendt_version(periode, status_date) -%}
 {{ periode }}.kendt_fra <= {{ status_date }} and ({{ periode }}.kendt_til is null or {{ status_date }} < {{ periode }}.kendt_til)

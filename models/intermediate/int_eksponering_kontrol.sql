@@ -5,7 +5,7 @@ with statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
 modtagerperioder as (
-    select * from {{ ref('int_modtagerperioder') }}
+    {{ perioder_med_saet() }}
 ),
 givet as (
     select status_date, periode_start from statusdatoer where er_givet

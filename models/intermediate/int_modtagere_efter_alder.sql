@@ -5,7 +5,7 @@
 -- of dates as numbers yyyymmdd, macro alder); the texts of the sets and bands are joined to the
 -- counts.
 with modtagerperioder as (
-    select * from {{ ref('int_modtagerperioder') }}
+    {{ perioder_med_saet() }}
 ),
 statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}

@@ -1,18 +1,17 @@
 -- One row is: an unbroken period in which a person received services of one counting set
--- (int_taellesaet), overlapping services merged, clipped to the reporting window, as known from
+-- (int_taellesaet's saet_id), overlapping services merged, clipped to the reporting window, as known from
 -- status date `kendt_fra` up to (not including) `kendt_til` (NULL: still).
 -- Services registered late (after they started) make a new version of a person's periods from
 -- the status date they became known; each status date reads the version it knew. Every count
 -- of persons and days comes from here.
--- Set and person are carried as one integer (saet_person) until the last step.
+-- Set and person are carried as one integer (saet_person) until the last step. The set's texts
+-- (municipality, group, breakdown and value) are not written on each of its millions of periods: a
+-- model that needs them joins int_taellesaet (macro perioder_med_saet).
 with statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
 bevilling_grupper as (
     select * from {{ ref('int_bevilling_grupper') }}
-),
-taellesaet as (
-    select * from {{ ref('int_taellesaet') }}
 ),
 -- each service in each of its sets, read once for both the sets' numbers and the spells
 medlemmer as materialized (
@@ -72,8 +71,6 @@ perioder as (
     select saet_person, foedselsdato, fra, til, kendt_fra, kendt_til
     from ({{ sammenhaengende_perioder('versionerede', ['saet_person', 'kendt_fra'], med=['kendt_til', 'foedselsdato']) }})
 )
-select taellesaet.kommunekode, taellesaet.gruppe, taellesaet.opdeling, taellesaet.opdeling_vaerdi,
-       {{ cpr_af('perioder.saet_person') }} as cpr, perioder.foedselsdato, perioder.kendt_fra,
-       perioder.kendt_til, perioder.fra, perioder.til, taellesaet.saet_id
+select {{ saet_af('perioder.saet_person') }} as saet_id, {{ cpr_af('perioder.saet_person') }} as cpr,
+       perioder.foedselsdato, perioder.kendt_fra, perioder.kendt_til, perioder.fra, perioder.til
 from perioder
-join taellesaet on taellesaet.saet_id = {{ saet_af('perioder.saet_person') }}

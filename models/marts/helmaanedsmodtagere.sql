@@ -8,7 +8,7 @@ with statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
 ),
 modtagerperioder as (
-    select * from {{ ref('int_modtagerperioder') }}
+    {{ perioder_med_saet() }}
 ),
 givet as (
     select status_date from statusdatoer where er_givet

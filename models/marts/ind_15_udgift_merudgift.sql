@@ -2,7 +2,7 @@
 -- municipality, status date and breakdown: 100 = DISP(merudgift, s) / PT(merudgift, s); 112 and 114 = that
 -- paragraph's one-off grants dated J..s / their persons; total = the three summed / persons in any part, once.
 with modtagerperioder as (
-    select * from {{ ref('int_modtagerperioder') }}
+    {{ perioder_med_saet() }}
 ),
 statusdatoer as (
     select * from {{ ref('int_statusdatoer') }}
