@@ -9,9 +9,10 @@
 select greatest(1, count(distinct cpr) // {{ personer }})::ubigint as deler from {{ ref('int_bevillinger') }}
 {%- endmacro %}
 
-{#- Whether a CPR number is in the sample; `deler`: a query of the divisor. -#}
+{#- Whether a CPR number is in the sample; `deler`: a query of the divisor. The number is hashed, so
+    that the text (a service's cpr) and the number (a period's cpr_nr) choose the same persons. -#}
 {% macro i_stikproeve(cpr, deler) -%}
-hash({{ cpr }}) % ({{ deler }}) = 0
+hash({{ cpr }}::bigint) % ({{ deler }}) = 0
 {%- endmacro %}
 
 {#- (kommunekode, gruppe, cpr, person_key, dag) for every day of the reporting window up to the build's

@@ -84,8 +84,14 @@ row_number() over (order by {{ saet_noegle }})
 {{ saet_person }} // 10000000000
 {%- endmacro %}
 
+{#- The CPR number of a saet_person as the text, and as the number (cpr_nr: cpr_af's text is
+    lpad(cpr_nr::varchar, 10, '0')). -#}
 {% macro cpr_af(saet_person) -%}
-lpad(({{ saet_person }} % 10000000000)::varchar, 10, '0')
+lpad(({{ cpr_nr_af(saet_person) }})::varchar, 10, '0')
+{%- endmacro %}
+
+{% macro cpr_nr_af(saet_person) -%}
+{{ saet_person }} % 10000000000
 {%- endmacro %}
 
 {#- int_modtagerperioder's periods with their counting set's texts from int_taellesaet (municipality,

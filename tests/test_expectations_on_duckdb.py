@@ -678,13 +678,14 @@ def _project_expectations(model: str, description_start: str) -> Expectation:
 
 # saet_id 1, person x: two periods of one version that overlap on 10 January, and one of a later
 # version; person y has one period. Set 2: two periods with a day between them.
+X, Y = "0101801234", "0202801234"  # two persons' CPR numbers
 PERIODS = [  # saet_id, cpr, kendt_fra, fra, til
-    (1, "x", "2021-01-31", "2022-01-01", "2022-01-10"),
-    (1, "x", "2021-01-31", "2022-01-10", "2022-01-20"),
-    (1, "x", "2022-02-28", "2022-01-05", "2022-01-25"),
-    (1, "y", "2021-01-31", "2022-01-10", "2022-01-20"),
-    (2, "x", "2021-01-31", "2022-01-01", "2022-01-08"),
-    (2, "x", "2021-01-31", "2022-01-10", "2022-01-20"),
+    (1, X, "2021-01-31", "2022-01-01", "2022-01-10"),
+    (1, X, "2021-01-31", "2022-01-10", "2022-01-20"),
+    (1, X, "2022-02-28", "2022-01-05", "2022-01-25"),
+    (1, Y, "2021-01-31", "2022-01-10", "2022-01-20"),
+    (2, X, "2021-01-31", "2022-01-01", "2022-01-08"),
+    (2, X, "2021-01-31", "2022-01-10", "2022-01-20"),
 ]
 
 
@@ -697,11 +698,15 @@ def test_the_overlap_checks_find_an_overlap_and_pass_periods_apart():
             " kendt_fra DATE, fra DATE, til DATE)"
         )
         con.executemany("INSERT INTO intermediate.p VALUES (?, ?, ?, ?, ?)", PERIODS)
-        for saet_id, table in ((1, "int_modtagerperioder"), (2, "int_forloeb")):
+        # int_modtagerperioder holds the CPR number as a number (cpr_nr), int_forloeb as the text
+        for saet_id, table, person in (
+            (1, "int_modtagerperioder", "cpr::bigint AS cpr_nr"),
+            (2, "int_forloeb", "cpr"),
+        ):
             con.execute(
                 f"CREATE TABLE intermediate.{table} AS SELECT '101' AS kommunekode,"
-                " 'alle' AS gruppe, 'total' AS opdeling, '' AS opdeling_vaerdi, *"
-                f" FROM intermediate.p WHERE saet_id = {saet_id}"
+                " 'alle' AS gruppe, 'total' AS opdeling, '' AS opdeling_vaerdi, saet_id,"
+                f" {person}, kendt_fra, fra, til FROM intermediate.p WHERE saet_id = {saet_id}"
             )
         con.execute(
             "CREATE TABLE intermediate.beroering AS FROM intermediate.int_forloeb;"
@@ -815,9 +820,9 @@ def test_helaarsmodtagere_above_the_sets_persons_are_found():
             " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
             " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
             " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
-            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT t.*, cpr FROM"
-            " intermediate.int_taellesaet t JOIN (VALUES (1, 'x'), (1, 'x'), (1, 'y'), (2, 'x'))"
-            " p(saet_id, cpr) USING (saet_id);"
+            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT t.*, cpr_nr FROM"
+            " intermediate.int_taellesaet t JOIN (VALUES (1, 101801234), (1, 101801234),"
+            " (1, 202801234), (2, 101801234)) p(saet_id, cpr_nr) USING (saet_id);"
             " CREATE TABLE intermediate.int_helaarsmodtagere AS SELECT * FROM"
             " (VALUES ('101', 'alle', 'total', '', 2.0), ('101', 'botilbud', 'total', '', 1.5))"
             " v(kommunekode, gruppe, opdeling, opdeling_vaerdi, helaarsmodtagere)"
@@ -825,6 +830,28 @@ def test_helaarsmodtagere_above_the_sets_persons_are_found():
         (result,) = run_expectations(con, [check])
     assert (result.success, result.unexpected_count) == (False, 1)
     assert result.examples[0]["gruppe"] == "botilbud"
+
+
+def test_a_period_of_a_set_int_taellesaet_does_not_know_is_found():
+    # set 3 is no counting set: the models that join int_taellesaet for the texts would lose its
+    # two periods from their counts; it is one unexpected row however many periods it has
+    check = _project_expectations("int_modtagerperioder", "every period's set is a counting set")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate;"
+            " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
+            " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
+            " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
+            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT * FROM"
+            " (VALUES (1, 101801234), (2, 101801234), (3, 101801234), (3, 202801234))"
+            " p(saet_id, cpr_nr)"
+        )
+        (found,) = run_expectations(con, [check])
+        con.execute("DELETE FROM intermediate.int_modtagerperioder WHERE saet_id = 3")
+        (known,) = run_expectations(con, [check])
+    assert (found.success, found.unexpected_count) == (False, 1)
+    assert found.examples == [{"saet_id": 3}]
+    assert (known.success, known.unexpected_count) == (True, 0)
 
 
 def test_a_cpr_number_in_a_breakdown_value_is_found_in_every_row_that_holds_it():

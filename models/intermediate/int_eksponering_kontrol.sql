@@ -23,7 +23,7 @@ perioder as (
     select periode.kommunekode, periode.gruppe,
            sum({{ overlap_dage('periode.fra', 'periode.til', 'givet.periode_start', 'givet.status_date') }}) as persondage
     from (select * from modtagerperioder
-          where opdeling = 'total' and {{ i_stikproeve('cpr', 'select deler from stikproeve') }}) as periode
+          where opdeling = 'total' and {{ i_stikproeve('cpr_nr', 'select deler from stikproeve') }}) as periode
     cross join givet
     where {{ kendt_version('periode', 'givet.status_date') }}
     group by all

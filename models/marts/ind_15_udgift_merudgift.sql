@@ -15,7 +15,7 @@ merudgift_perioder as (
     select * from modtagerperioder where gruppe = 'merudgift' and opdeling = 'total'
 ),
 paa_dagen as (
-    select periode.kommunekode, statusdato.status_date, periode.cpr
+    select periode.kommunekode, statusdato.status_date
     from merudgift_perioder as periode
     join statusdatoer as statusdato
       on {{ kendt_version('periode', 'statusdato.status_date') }}
@@ -46,7 +46,7 @@ begge as (
           from engang_personer as person
           join statusdatoer as statusdato on statusdato.status_date = person.status_date
           join merudgift_perioder as periode
-            on periode.kommunekode = person.kommunekode and periode.cpr = person.cpr
+            on periode.kommunekode = person.kommunekode and periode.cpr_nr = person.cpr::bigint
            and {{ kendt_version('periode', 'person.status_date') }}
            and person.status_date between periode.fra and periode.til
           group by all)
