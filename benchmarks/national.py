@@ -156,7 +156,6 @@ def measure(scale: str, grants: int, municipalities: int, everywhere: int, args)
         caseworkers_everywhere=everywhere,
     )
     written = time.perf_counter() - started
-    floor = measure_floor(extracts, args.workdir / scale / "floor.duckdb", rows)
     result = {
         "grants": grants,
         "municipalities": municipalities,
@@ -164,23 +163,40 @@ def measure(scale: str, grants: int, municipalities: int, everywhere: int, args)
         "rows": rows,
         "extract_mb": round(sum(f.stat().st_size for f in extracts.glob("*.csv")) / 1e6, 1),
         "write_s": round(written, 2),
-        "floor": floor,
     }
     checkouts = {"after": ROOT, "before": args.before.resolve()} if args.before else {"after": ROOT}
+    rounds = RUNS.get(scale, 1)
     files = {
         name: [
             warehouse.with_name(f"{'lis' if name == 'after' else name}.{i}.duckdb")
-            for i in range(RUNS.get(scale, 1))
+            for i in range(rounds)
         ]
         for name in checkouts
     }
-    runs = {name: [] for name in checkouts}
-    for i in range(RUNS.get(scale, 1)):  # in turn, so that a slow spell of the machine hits both
+    # Rounds: the floor, then each checkout's build (and, national, its bare SQL) in turn, so that
+    # a slow spell of the machine hits both checkouts and a ratio's two runs alike. Each ratio is
+    # taken within its round, and its figure is the median round's.
+    floors, runs, bares = [], {name: [] for name in checkouts}, {name: [] for name in checkouts}
+    for i in range(rounds):
+        floor_file = args.workdir / scale / "floor.duckdb"
+        floors.append(measure_floor(extracts, floor_file, rows, max(1, FLOOR_RUNS // rounds)))
         for name, checkout in checkouts.items():
             build = lis_build(checkout, extracts, args.as_of, fresh(files[name][i]))
             runs[name].append(run(build, checkout))
+            if scale == "national":
+                bares[name].append(bare_sql(checkout, extracts, args.as_of, files[name][i]))
+    result["floor"] = lean(median(floors))
+    result["floor"]["loaded_every_row"] = all(floor["loaded_every_row"] for floor in floors)
     for name, checkout in checkouts.items():
-        result[name] = builds(scale, checkout, extracts, runs[name], files[name][0], floor, args)
+        result[name] = builds(scale, checkout, extracts, runs[name], files[name][0], args)
+        result[name]["build_over_floor"], result[name]["build_over_floor_rounds"] = ratios(
+            runs[name], floors
+        )
+        if scale == "national":
+            result[name]["bare_sql"] = lean(median(bares[name]))
+            result[name]["build_over_bare"], result[name]["build_over_bare_rounds"] = ratios(
+                runs[name], bares[name]
+            )
     if scale == "national":
         result["slowest_expectations"] = slowest_expectations(files["after"][0])
         result["differing_marts"] = differing_marts(*files["after"][:2])
@@ -196,10 +212,10 @@ def median(runs: list[dict]) -> dict:
     return chosen
 
 
-def measure_floor(extracts: Path, floor_file: Path, rows: dict[str, int]) -> dict:
-    """The median of FLOOR_RUNS loads of the extracts with DuckDB alone, each into a fresh file."""
+def measure_floor(extracts: Path, floor_file: Path, rows: dict[str, int], loads: int) -> dict:
+    """The median of `loads` loads of the extracts with DuckDB alone, each into a fresh file."""
     runs = []
-    for _ in range(FLOOR_RUNS):
+    for _ in range(loads):
         load = run([sys.executable, "-c", FLOOR, floor_sql(extracts), str(fresh(floor_file))])
         load["loaded_every_row"] = load["returncode"] == 0 and loaded(floor_file) == rows
         runs.append(load)
@@ -209,17 +225,16 @@ def measure_floor(extracts: Path, floor_file: Path, rows: dict[str, int]) -> dic
     return floor
 
 
-def builds(  # noqa: PLR0913 - the scale's runs and what is measured around them
-    scale: str, checkout: Path, extracts: Path, runs: list[dict], warehouse: Path, floor: dict, args
+def builds(
+    scale: str, checkout: Path, extracts: Path, runs: list[dict], warehouse: Path, args
 ) -> dict:
     """One checkout's builds of the extracts (their median), and around them what the scale
     measures; `warehouse` is the first build's."""
     build = median(runs)
     gates = gate_seconds(build["stderr"])
     result = {
-        "build": build,
+        "build": lean(build),
         "slowest_models": slowest_models(build["stderr"]),
-        "build_over_floor": ratio(build, floor),
         "build_s_per_million_grants": round(build["seconds"] / SCALES[scale][0] * 1e6, 2),
         "gates_s": gates,
         "gates_share": round(sum(gates.values()) / build["seconds"], 3) if gates else None,
@@ -227,20 +242,22 @@ def builds(  # noqa: PLR0913 - the scale's runs and what is measured around them
     if scale == "municipality":
         result["ge_import_s"] = ge_import_seconds(checkout)
         rebuild = lis_build(checkout, extracts, args.as_of, warehouse)
-        result["rebuild"] = median([run(rebuild, checkout) for _ in range(RUNS[scale])])
-    if scale == "national":
-        result["bare_sql"] = median(
-            [bare_sql(checkout, extracts, args.as_of, warehouse) for _ in range(RUNS[scale])]
-        )
-        bare = result["bare_sql"]
-        result["build_over_bare"] = (
-            round(build["seconds"] / (bare["seconds"]), 2) if not bare["returncode"] else None
-        )
-    for step in ("floor", "build", "bare_sql", "rebuild"):
-        if step in result:
-            result[step].pop("stderr")
-            result[step].pop("stdout", None)
+        result["rebuild"] = lean(median([run(rebuild, checkout) for _ in range(RUNS[scale])]))
     return result
+
+
+def lean(run_: dict) -> dict:
+    """A run without its output (the logs are read where measured, not kept)."""
+    return {key: value for key, value in run_.items() if key not in ("stderr", "stdout")}
+
+
+def ratios(runs: list[dict], others: list[dict]) -> tuple[float | None, list[float | None]]:
+    """Each round's run over the other run of its round, and the median of them (None if a run
+    of any round failed)."""
+    found = [ratio(run_, other) for run_, other in zip(runs, others, strict=True)]
+    if None in found:
+        return None, found
+    return sorted(found)[len(found) // 2], found
 
 
 def bare_sql(checkout: Path, extracts: Path, as_of: date, warehouse: Path) -> dict:
@@ -452,11 +469,12 @@ def print_table(report: dict) -> None:
         n, m = "national", "municipality"
         build = get(n, checkout, "build", "seconds")
         return [
-            f"{build} s / bare {get(n, checkout, 'bare_sql', 'seconds')} s"
-            f" = {get(n, checkout, 'build_over_bare')}x",
+            f"{get(n, checkout, 'build_over_bare')}x (rounds"
+            f" {get(n, checkout, 'build_over_bare_rounds')};"
+            f" bare {get(n, checkout, 'bare_sql', 'seconds')} s)",
             f"{gates(n, checkout)} s = {get(n, checkout, 'gates_share')} of the build",
-            f"{build} s / floor {report.get(n, {}).get('floor', {}).get('seconds')} s"
-            f" = {get(n, checkout, 'build_over_floor')}x",
+            f"{get(n, checkout, 'build_over_floor')}x (rounds"
+            f" {get(n, checkout, 'build_over_floor_rounds')}; build {build} s)",
             wide(checkout),
             f"{get(m, checkout, 'build', 'seconds')} s (GE import {get(m, checkout, 'ge_import_s')}"
             f" s, gates {gates(m, checkout)} s)",
