@@ -122,7 +122,7 @@ MUTATIONS = [
     ),
     Mutation(
         "apt_month_end_rule",
-        "models/intermediate/int_helaarsmodtagere.sql",
+        "macros/helaarsmodtagere.sql",
         "{{ maaned_nr('dag') }} as nr",
         "{{ maaned_nr('dag + 1') }} as nr",
         (IND + "test_13_point_on_a_month_end_needs_the_service_on_that_day",),
@@ -131,7 +131,7 @@ MUTATIONS = [
     # -- thirteen more, across the layers --
     Mutation(
         "active_on_s_strict",
-        "models/intermediate/int_helaarsmodtagere.sql",
+        "macros/helaarsmodtagere.sql",
         "kendt_til, til + 1, -1, 0",
         "kendt_til, til, -1, 0",
         (IND + "test_grant_ending_on_s_counts_and_one_starting_the_day_after_does_not",),

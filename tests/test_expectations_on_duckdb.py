@@ -854,6 +854,32 @@ def test_a_period_of_a_set_int_taellesaet_does_not_know_is_found():
     assert (known.success, known.unexpected_count) == (True, 0)
 
 
+def test_a_caseload_above_the_municipalitys_persons_is_found():
+    # 101 has 3 persons on the day: S1's 3 and S1's 107 caseload of 2 fit, S2's 4 does not; 102's
+    # caseworker has 5 of its 5; the team and total rows are not caseloads
+    check = _project_expectations("ind_08_sager_pr_sagsbehandler", "a caseworker's persons on s")
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA intermediate; CREATE SCHEMA marts;"
+            " CREATE TABLE intermediate.int_helaarsmodtagere AS SELECT * FROM (VALUES"
+            " ('101', DATE '2022-11-23', 'alle', 'total', 'total', 3),"
+            " ('101', DATE '2022-11-23', 'alle', 'sagsbehandler', '', 9),"
+            " ('102', DATE '2022-11-23', 'alle', 'total', 'total', 5))"
+            " v(kommunekode, status_date, gruppe, opdeling, opdeling_vaerdi, punkttaelling);"
+            " CREATE TABLE marts.ind_08_sager_pr_sagsbehandler AS SELECT * FROM (VALUES"
+            " ('101', DATE '2022-11-23', 'sagsbehandler', 'S1', 3.0),"
+            " ('101', DATE '2022-11-23', 'paragraf:sagsbehandler', '107:S1', 2.0),"
+            " ('101', DATE '2022-11-23', 'sagsbehandler', 'S2', 4.0),"
+            " ('101', DATE '2022-11-23', 'team', 'A', 7.0),"
+            " ('101', DATE '2022-11-23', 'total', 'total', 7.0),"
+            " ('102', DATE '2022-11-23', 'sagsbehandler', 'S3', 5.0))"
+            " v(kommunekode, status_date, opdeling, opdeling_vaerdi, taeller)"
+        )
+        (result,) = run_expectations(con, [check])
+    assert (result.success, result.unexpected_count) == (False, 1)
+    assert (result.examples[0]["taeller"], result.examples[0]["punkttaelling"]) == (4.0, 3)
+
+
 def test_a_cpr_number_in_a_breakdown_value_is_found_in_every_row_that_holds_it():
     # the check searches each distinct value once: every row with such a value is still one row
     # of its answer (two rows share 'S-010180-1234'); 11 digits and NULL hold none

@@ -4,21 +4,17 @@
 -- each caseworker's persons with an active service of one paragraph (paragraf:sagsbehandler, '107:S12').
 -- A mean caseload: a service with no caseworker is nobody's caseload, so it counts in neither the
 -- numerator nor the denominator (indicators.md); how many persons have one is the model's warning.
-with helaarsmodtagere as not materialized (
-    select * from {{ ref('int_helaarsmodtagere') }}
-),
-sagsbehandlere as (
+with sagsbehandlere as (
     select * from {{ ref('stg_sagsbehandlere') }}
 ),
--- Each caseworker's persons, and each caseworker's persons of one paragraph, read in one scan: the
--- published rows of both breakdowns as they are. '' holds the services with no caseworker
--- (int_bevilling_grupper), in neither. Read where used, not materialized: each use's filter goes into
--- the scan, cheaper than writing the caseworkers' 15 M rows (wide) aside and reading them twice.
-pr_sagsbehandler as not materialized (
+-- Each caseworker's persons, and each caseworker's persons of one paragraph: the published rows of
+-- both breakdowns as they are, counted here from the periods (int_helaarsmodtagere leaves the
+-- caseworkers' sets to 08, their only reader). '' holds the services with no caseworker
+-- (int_bevilling_grupper), in neither.
+pr_sagsbehandler as materialized (
     select kommunekode, status_date, opdeling, opdeling_vaerdi, punkttaelling as personer
-    from helaarsmodtagere
-    where gruppe = 'alle' and opdeling in ('sagsbehandler', 'paragraf:sagsbehandler') and punkttaelling > 0
-      and opdeling_vaerdi <> ''
+    from ({{ helaarsmodtagere(sagsbehandlersaet=true) }})
+    where punkttaelling > 0
 ),
 pr_team as (
     select pr_sagsbehandler.kommunekode, pr_sagsbehandler.status_date,
