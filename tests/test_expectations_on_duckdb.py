@@ -811,16 +811,21 @@ def test_the_years_without_refusion_thresholds_are_those_of_the_rows():
     assert (result.success, result.unexpected_count) == (False, 2)
 
 
+# int_taellesaet with two counting sets of 101: 1 (alle) and 2 (botilbud)
+TWO_SETS = (
+    "CREATE SCHEMA intermediate;"
+    " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
+    " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
+    " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
+)
+
+
 def test_helaarsmodtagere_above_the_sets_persons_are_found():
     # set 1 has two persons over the periods, set 2 one: 1.5 helaarsmodtagere is too many for set 2
     check = _project_expectations("int_helaarsmodtagere", "helaarsmodtagere never above")
     with duckdb.connect() as con:
         con.execute(
-            "CREATE SCHEMA intermediate;"
-            " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
-            " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
-            " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
-            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT t.*, cpr_nr FROM"
+            TWO_SETS + " CREATE TABLE intermediate.int_modtagerperioder AS SELECT t.*, cpr_nr FROM"
             " intermediate.int_taellesaet t JOIN (VALUES (1, 101801234), (1, 101801234),"
             " (1, 202801234), (2, 101801234)) p(saet_id, cpr_nr) USING (saet_id);"
             " CREATE TABLE intermediate.int_helaarsmodtagere AS SELECT * FROM"
@@ -838,11 +843,7 @@ def test_a_period_of_a_set_int_taellesaet_does_not_know_is_found():
     check = _project_expectations("int_modtagerperioder", "every period's set is a counting set")
     with duckdb.connect() as con:
         con.execute(
-            "CREATE SCHEMA intermediate;"
-            " CREATE TABLE intermediate.int_taellesaet AS SELECT * FROM"
-            " (VALUES (1, '101', 'alle', 'total', ''), (2, '101', 'botilbud', 'total', ''))"
-            " v(saet_id, kommunekode, gruppe, opdeling, opdeling_vaerdi);"
-            " CREATE TABLE intermediate.int_modtagerperioder AS SELECT * FROM"
+            TWO_SETS + " CREATE TABLE intermediate.int_modtagerperioder AS SELECT * FROM"
             " (VALUES (1, 101801234), (2, 101801234), (3, 101801234), (3, 202801234))"
             " p(saet_id, cpr_nr)"
         )
