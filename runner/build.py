@@ -1,41 +1,31 @@
-"""The build: load the project, compile and plan, build layer by layer behind its gates, publish."""
+"""The build as a run: one at a time per warehouse, journalled whatever its end, and nothing built
+when the publication is up to date; building a new publication is layers.py."""
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from . import (
-    baseline,
-    connection,
-    dag,
-    execute,
     fingerprint,
-    gates,
     interrupts,
     logs,
     publish,
+    published,
     record,
-    sources,
 )
-from .compile import Compiler, run_vars
+from .compile import run_vars
 from .errors import (
     ExecutionError,
-    GateFailed,
     InputError,
     LisError,
-    UsageError,
     environment_error,
 )
-from .extracts import load_extracts
 from .progress import Progress
-from .project import Node, Project
+from .project import Project
 
 log = logging.getLogger("lis")
 
@@ -102,6 +92,8 @@ def build(
             raise problem from cause
         if isinstance(error, LisError):
             raise
+        import duckdb  # only now: an up-to-date build never loads it
+
         if isinstance(error, duckdb.Error):
             first_line = (str(error).splitlines() or [""])[0]
             raise ExecutionError(f"{type(error).__name__}: {first_line}") from error
@@ -143,111 +135,20 @@ def _build(  # noqa: PLR0913 - the run's inputs, passed once from build() and us
 ) -> str:
     if not extracts_dir.is_dir():
         raise InputError(f"{extracts_dir}: the extracts folder does not exist")
-    published = None if full_refresh else publish.published_fingerprints(warehouse)
-    rec.fingerprints = fingerprint.compute(project, extracts_dir, variables, published)
-    if fingerprint.same_output(rec.fingerprints, published):
+    before = None if full_refresh else published.fingerprints(warehouse)
+    rec.fingerprints = fingerprint.compute(project, extracts_dir, variables, before)
+    if fingerprint.same_output(rec.fingerprints, before):
         rec.finish(
             "up_to_date",
             "extracts, seeds, models, code and status date are those of the publication",
         )
         return "up_to_date"
 
-    compiler = Compiler(project, variables)
-    layers = dag.plan(compiler.compile_all(), project.layers)
-    for stale in publish.remove_stale_builds(warehouse):
-        log.info("removed %s, left by a build that did not finish", stale.name)
-    building = publish.building_path(warehouse, rec.run_id)
-    con = None
-    umask = publish.private_umask()
-    try:
-        con = connection.connect(building, project, warehouse)
-        execute.load_seeds(con, project.seeds, project.seed_docs)
-        with progress.step("load", "extracts") as step:
-            step.done(
-                sum(
-                    load_extracts(
-                        con, extracts_dir, project.source_tables(), project.extract_overrides
-                    ).values()
-                )
-            )
-        baseline.load(con, project, warehouse, date.fromisoformat(variables["as_of"]))
-        for group in layers:
-            _run_layer(con, group, rec, progress)
-            if not allow_any_date:
-                as_of = date.fromisoformat(variables["as_of"])
-                _check_status_date(con, group, as_of, sources.first_dates(project.source_tables()))
-            _gate(con, compiler, group, rec, progress)
-            signals.check()
-        rec.finish("success", "published")
-        record.write_audit(con, publish.read_journal(warehouse), rec)
-        execute.document_tables(con, project.table_docs, [n for group in layers for n in group])
-        con.execute("CHECKPOINT")
-        con.close()
-        publish.swap_in(building, warehouse, umask, signals.last_chance)
-    except BaseException:
-        if con is not None:
-            con.close()
-        publish.discard(building)
-        raise
-    finally:
-        os.umask(umask)
-    return "published"
+    # The build's machinery (DuckDB, great-expectations, the loader) is loaded only now: an
+    # up-to-date build, the nightly run on unchanged extracts, needs none of it.
+    from .layers import build_layers
 
-
-def _check_status_date(con, group: list[Node], as_of: date, first_dates: dict[str, str]) -> None:
-    """A status date before anything in the extracts began is a mistyped date, not a back-fill:
-    every count would be 0. Checked once the staged dates exist; `first_dates` (sources.yml's
-    first_date) names where each staging model's dates begin: the first day of a service, a
-    placement or a one-off grant."""
-    staged = [node for node in group if node.name in first_dates]
-    if not staged:
-        return
-    union = " union all ".join(
-        f"select min({first_dates[node.name]}) as first_date from {node.relation}"
-        for node in staged
+    build_layers(
+        project, extracts_dir, variables, warehouse, progress, rec, allow_any_date, signals
     )
-    (first,) = con.execute(f"select min(first_date) from ({union})").fetchone()
-    if first is not None and as_of < first:
-        raise UsageError(
-            f"--as-of {as_of} is before the extracts' first date {first} (the earliest start or "
-            "grant date), so every count would be 0: correct the date, or --allow-any-date "
-            "builds it anyway"
-        )
-
-
-def _run_layer(con, group: list[Node], rec: record.RunRecord, progress: Progress) -> None:
-    for node in group:
-        with progress.step(node.layer, node.name) as step:
-            started = record.now()
-            result = execute.run_model(con, node)
-            step.done(result.rows)
-        rec.add_model(
-            node.name, node.layer, node.materialized, result.rows, result.seconds, started
-        )
-
-
-def _gate(
-    con, compiler: Compiler, group: list[Node], rec: record.RunRecord, progress: Progress
-) -> None:
-    """Run the layer's expectations; an error-level failure stops the build before the next
-    layer."""
-    expectations = compiler.expectations(group)
-    if not expectations:
-        return
-    layer = group[0].layer
-    with progress.step(layer, f"gate ({len(expectations)} expectations)") as step:
-        results = gates.run_expectations(con, expectations)
-        step.done(None)
-    for result in results:
-        rec.add_expectation(result)
-    for result in results:
-        if not result.success and result.expectation.severity == "warn":
-            log.warning("%s", result.message)
-    failed = [r for r in results if not r.success and r.expectation.severity == "error"]
-    if failed:
-        for result in failed:
-            log.error("%s", result.message)
-        raise GateFailed(
-            f"the {layer} gate failed: {failed[0].message}"
-            + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else "")
-        )
+    return "published"

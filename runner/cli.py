@@ -9,7 +9,6 @@ import signal
 import sys
 import time
 from datetime import date, timedelta
-from importlib import metadata
 from pathlib import Path
 
 from . import interrupts, logs
@@ -57,6 +56,8 @@ class _Parser(argparse.ArgumentParser):
 
 def versions() -> str:
     """From the installed packages' metadata: no import of DuckDB or great-expectations."""
+    from importlib import metadata
+
     lines = []
     for label, distribution in (
         ("lis", "lis"),

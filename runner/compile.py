@@ -11,14 +11,13 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from . import privacy, sources
 from .errors import CompileError
 from .project import Expectation, Node, Project
 from .varedeklaration import entries as varedeklaration
 
 if TYPE_CHECKING:
+    import duckdb
     import jinja2
 
 SEED_SCHEMA = "seeds"
@@ -241,6 +240,8 @@ def _tables_read(sql: str, where: str) -> list[str]:
 
 @functools.cache
 def _parser() -> duckdb.DuckDBPyConnection:
+    import duckdb  # here, not above: an up-to-date build compiles nothing and never loads DuckDB
+
     return duckdb.connect()
 
 

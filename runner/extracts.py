@@ -25,7 +25,6 @@ import functools
 import itertools
 import os
 import re
-import stat
 import tempfile
 import threading
 import zipfile
@@ -38,14 +37,13 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from . import sources as contract
-from .errors import InputError
+from .extract_files import ExtractError, extract_files
 from .sql import literal
 
 if TYPE_CHECKING:
     import pyarrow
 
 SCHEMA = "raw"
-EXTENSIONS = (".csv", ".parquet", ".xlsx")
 # _line of a file's rows, over the table the file was read into. A table created from one scan
 # keeps the file's order in its rowid (preserve_insertion_order, DuckDB's default), which numbers
 # the lines without per-row Python. xlsx skips empty rows, so it carries the sheet's row numbers.
@@ -81,11 +79,6 @@ CSV_REASONS = (
     "Maximum line size",
     "Invalid unicode",
 )
-
-
-class ExtractError(InputError):
-    """An extract is missing, cannot be read, or lacks a required column. One line, naming the
-    file."""
 
 
 def load_extracts(
@@ -138,42 +131,6 @@ def load_extracts(
                 f"extracts.{name}.may_be_empty: true in lis_project.yml"
             )
     return loaded
-
-
-def extract_files(extracts_dir: Path, names: list[str]) -> dict[str, list[Path]]:
-    """Each extract's files, sorted by name. A file belongs to the longest extract name it
-    starts with, so that no extract picks up another's files even if one name prefixes another.
-    Names and extensions are compared case-insensitively, as Windows, where the files come from,
-    does. An entry named like an extract that is not a regular file (a symbolic link, a folder,
-    a named pipe) is an input error naming it: read, it could show what it points at; skipped,
-    an extract would be short without a word."""
-    found = {name: [] for name in names}
-    for path in sorted(extracts_dir.iterdir()):
-        lower = path.name.lower()
-        if not lower.endswith(EXTENSIONS):
-            continue
-        owners = [name for name in names if lower.startswith(name.lower())]
-        if not owners:
-            continue
-        _regular_file(path)
-        found[max(owners, key=len)].append(path)
-    return found
-
-
-def _regular_file(path: Path) -> None:
-    mode = path.lstat().st_mode
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISLNK(mode):
-        raise ExtractError(
-            f"{path.name}: a symbolic link; lis reads only regular files in the extracts folder "
-            "(copy the file there)"
-        )
-    what = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else None
-    raise ExtractError(
-        f"{path.name}: {what or 'a special file'}, not a file; an extract is a regular file "
-        "(move it out of the extracts folder)"
-    )
 
 
 def _csv_options(extract: str, override: dict) -> dict:

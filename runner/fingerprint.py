@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .compile import Compiler
-from .extracts import extract_files
+from .extract_files import extract_files
 from .project import PROJECT_FILE, Project
 
 _CHUNK = 1 << 20

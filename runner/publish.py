@@ -15,8 +15,6 @@ import stat
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import duckdb
-
 from .errors import BuildRunning
 from .record import is_run
 
@@ -157,18 +155,6 @@ def _keep_permissions(building: Path, warehouse: Path, umask: int) -> None:
             )
             mode &= 0o700
     os.chmod(building, mode)
-
-
-def published_fingerprints(warehouse: Path) -> dict[str, str] | None:
-    """The fingerprints the published file was built from, or None if there is none to compare."""
-    if not warehouse.is_file():
-        return None
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            rows = con.execute("SELECT kind, fingerprint FROM audit.fingerprints").fetchall()
-    except duckdb.Error:
-        return None
-    return dict(rows)
 
 
 def journal_path(warehouse: Path) -> Path:

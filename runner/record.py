@@ -10,11 +10,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from .privacy import mask_cpr
 from .sql import literal
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def now() -> str:

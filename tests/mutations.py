@@ -56,6 +56,7 @@ EDGE = "tests/test_input_edges.py::"
 OUT = "tests/test_output_folders.py::"
 HOST2 = "tests/test_hostile_second_round.py::"
 REF = "tests/test_reference.py::"
+UTD = "tests/test_up_to_date.py::"
 FP = "tests/test_fingerprint.py::test_a_change_to_an_input_gives_a_new_fingerprint"
 
 
@@ -264,6 +265,22 @@ MUTATIONS = [
         "paths += [*project.macro_paths]",
         (FP,),
         "an edited model YAML (expectations, configuration) is taken as up to date",
+    ),
+    Mutation(
+        "copied_fingerprints_without_change_time",
+        "runner/published.py",
+        "found.st_mtime_ns, found.st_ctime_ns]",
+        "found.st_mtime_ns]",
+        (UTD + "test_another_publication_written_over_the_file_is_not_taken_for_it",),
+        "a publication copied over the file in place, times put back, is taken as up to date",
+    ),
+    Mutation(
+        "copied_fingerprints_for_any_file",
+        "runner/published.py",
+        'if copy is not None and copy.get("file") == identity:',
+        "if copy is not None:",
+        (UTD + "test_another_publication_written_over_the_file_is_not_taken_for_it",),
+        "the copy beside the warehouse is trusted for whatever file is there now",
     ),
     # -- marts.aendringer (issue 23) --
     Mutation(

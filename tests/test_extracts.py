@@ -14,7 +14,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from runner.extracts import ExtractError, extract_files, load_extracts
+from runner.extract_files import ExtractError, extract_files
+from runner.extracts import load_extracts
 from runner.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent

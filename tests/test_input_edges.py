@@ -22,7 +22,7 @@ import pyarrow.parquet
 import pytest
 
 from runner import extracts
-from runner.extracts import ExtractError
+from runner.extract_files import ExtractError
 from tests.small_build import build
 from tests.test_extracts import folder, load, rows
 
